@@ -1,0 +1,26 @@
+"""Analyzers reduce evidence to a Digest and diagnose it (rules engine offline, models when configured)."""
+
+from __future__ import annotations
+
+from analyzers.base import CATEGORIES, Diagnoser, Diagnosis, Digest, EvidenceLine, Finding, Hypothesis
+from analyzers.digest import DEFAULT_TOKEN_BUDGET, build_digest, estimate_tokens
+from analyzers.redact import Redactor
+from analyzers.rules import RulesDiagnoser
+
+REGISTRY: dict[str, type[RulesDiagnoser]] = {"rules": RulesDiagnoser}
+
+__all__ = [
+    "CATEGORIES",
+    "DEFAULT_TOKEN_BUDGET",
+    "REGISTRY",
+    "Diagnoser",
+    "Diagnosis",
+    "Digest",
+    "EvidenceLine",
+    "Finding",
+    "Hypothesis",
+    "Redactor",
+    "RulesDiagnoser",
+    "build_digest",
+    "estimate_tokens",
+]

@@ -1,0 +1,158 @@
+"""Reduce Evidence to a Digest: redacted, ranked findings and the exact text a model reads, within a budget."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from analyzers.base import Digest, Finding
+from analyzers.kube import kube_findings
+from analyzers.metrics import score_metrics
+from analyzers.onset import incident_onset
+from analyzers.redact import Redactor
+from analyzers.templates import LogTemplate, mine
+from collectors import Evidence
+
+DEFAULT_TOKEN_BUDGET = 8000
+CHARS_PER_TOKEN = 3.5
+LEVEL_WEIGHT = {"error": 3.0, "warn": 1.5, "info": 0.5, "debug": 0.2}
+# Words that mark a line as a failure signal rather than chatter (a small boost; detection is the rules' job).
+SIGNAL = re.compile(
+    r"(?i)oom|out of memory|killed|exception|traceback|panic|fatal|refused|timed? ?out|denied|forbidden|"
+    r"throttl|rate exceeded|too many|no space|x509|certificate|unhealthy|not found|backoff|failed|unavailable"
+)
+
+
+def estimate_tokens(text: str) -> int:
+    """Tokens as Cloud Doctor counts them: ceil(characters / 3.5), conservative for log text."""
+    return math.ceil(len(text) / CHARS_PER_TOKEN)
+
+
+def build_digest(
+    evidence: Evidence, token_budget: int = DEFAULT_TOKEN_BUDGET, redactor: Redactor | None = None
+) -> tuple[Digest, list[LogTemplate]]:
+    """Mine, score and rank everything in the evidence; the templates are returned for code-only engines."""
+    redact = redactor or Redactor()
+    onset = incident_onset(evidence)
+    templates = mine(evidence.logs, onset)
+    findings = _log_findings(templates, evidence, onset)
+    findings += score_metrics(evidence.metrics, onset)
+    findings += kube_findings(evidence.kubernetes)
+    findings += _alert_findings(evidence.alert)
+    for f in findings:
+        f.text = redact(f.text)
+        for key in ("template", "message"):
+            if isinstance(f.attrs.get(key), str):
+                f.attrs[key] = redact(f.attrs[key])
+        if "examples" in f.attrs:
+            f.attrs["examples"] = [redact(e) for e in f.attrs["examples"]]
+    findings.sort(key=lambda f: -f.score)
+    missing = [f"{s.source} ({s.ref}): {s.error}" for s in evidence.missing_sources]
+    header = _header(evidence, onset, missing)
+    text, included = _fit(header, findings, token_budget)
+    digest = Digest(
+        title=evidence.scope.title,
+        window={"start": evidence.scope.window.start.isoformat(), "end": evidence.scope.window.end.isoformat()},
+        onset=onset,
+        findings=findings,
+        included=included,
+        text=text,
+        tokens=estimate_tokens(text),
+        token_budget=token_budget,
+        redactions=dict(redact.counts),
+        missing_sources=missing,
+        log_lines=len(evidence.logs),
+    )
+    return digest, templates
+
+
+def _log_findings(templates: list[LogTemplate], evidence: Evidence, onset: float) -> list[Finding]:
+    first = min((r.ts for r in evidence.logs), default=onset)
+    baseline_seconds = max(onset - first, 0.0)
+    during_seconds = max(evidence.scope.window.end_ts - onset, 60.0)
+    findings = []
+    for t in templates:
+        change = t.change(baseline_seconds, during_seconds) if baseline_seconds > 60 else 1.0
+        if change == float("inf"):
+            change_weight, trend = 3.0, "NEW"
+        elif change >= 3:
+            change_weight, trend = min(3.0, 1 + math.log2(change) / 2), f"rose x{change:.0f}"
+        elif change < 1.5:
+            change_weight, trend = 0.25, "steady" if t.during else "stopped"
+        else:
+            change_weight, trend = 1.0, f"x{change:.1f}"
+        volume = 1 + math.log10(t.during + 1) / 2
+        boost = 1.5 if SIGNAL.search(t.template) else 1.0
+        score = LEVEL_WEIGHT.get(t.level, 0.5) * change_weight * volume * boost
+        resources = ", ".join(f"{r} x{n}" for r, n in t.resources.most_common(3))
+        text = f"[{t.level} {trend}] {t.during} lines since onset, {t.baseline} before; from {resources}: {t.template}"
+        if t.examples and t.examples[0] != t.template:
+            text += f"\n    e.g. {t.examples[-1]}"
+        top = t.resources.most_common(1)[0][0] if t.resources else "unknown"
+        source, ref = next(iter(sorted(t.refs)), ("logs", ""))
+        attrs: dict[str, Any] = {"template": t.template, "level": t.level, "during": t.during,
+                                 "baseline": t.baseline, "change": change, "new": change == float("inf"),
+                                 "examples": list(t.examples), "resources": dict(t.resources),
+                                 "first_seen": t.first_seen, "pods": dict(t.pods.most_common(20))}
+        findings.append(Finding("log_template", source, ref, top, text, round(score, 3), attrs))
+    return findings
+
+
+def _alert_findings(alert: dict[str, Any]) -> list[Finding]:
+    findings = []
+    for a in alert.get("alerts", []) if isinstance(alert.get("alerts"), list) else []:
+        labels = a.get("labels") or {}
+        name = labels.get("alertname", "alert")
+        resource = next((labels[k] for k in ("service", "app", "deployment", "job") if labels.get(k)), "")
+        summary = (a.get("annotations") or {}).get("summary", "")
+        text = f"alert {name} {a.get('status', 'firing')} for {resource or 'unknown'}: {summary}"
+        findings.append(Finding("alert", "alert", name, resource, text.strip(": "), 0.5, {"labels": labels}))
+    if "AlarmName" in alert:
+        trigger = alert.get("Trigger") or {}
+        dims = {d.get("name") or d.get("Name"): d.get("value") or d.get("Value") for d in trigger.get("Dimensions", [])}
+        resource = next((str(v) for v in dims.values() if v), "")
+        text = f"CloudWatch alarm {alert['AlarmName']} {alert.get('NewStateValue', '')}: {alert.get('NewStateReason', '')}"
+        findings.append(Finding("alert", "alert", str(alert["AlarmName"]), resource, text, 0.5, {"dimensions": dims}))
+    return findings
+
+
+def _header(evidence: Evidence, onset: float, missing: list[str]) -> str:
+    scope = evidence.scope
+    lines = [
+        f"INCIDENT: {scope.title}",
+        f"WINDOW: {scope.window.start.isoformat()} to {scope.window.end.isoformat()}; "
+        f"onset estimated at {datetime.fromtimestamp(onset, UTC).isoformat()}",
+        f"HINTS: service={scope.service or '-'} environment={scope.environment or '-'} source={scope.source}",
+        f"COLLECTED: {len(evidence.logs)} log lines, {len(evidence.metrics)} metric series, "
+        f"{len(evidence.kubernetes)} Kubernetes objects",
+    ]
+    if missing:
+        lines.append("MISSING SOURCES: " + "; ".join(missing))
+    return "\n".join(lines)
+
+
+SECTIONS = (("alert", "ALERT"), ("kubernetes", "KUBERNETES"), ("metric", "METRICS"),
+            ("log_template", "LOG TEMPLATES (level, trend, lines since onset / before)"))
+
+
+def _fit(header: str, findings: list[Finding], budget: int) -> tuple[str, int]:
+    """Take findings best first while the whole text stays within the budget; render them by section."""
+    reserve = estimate_tokens(header) + 40  # section titles and the omission note
+    used, included = reserve, 0
+    for f in findings:
+        cost = estimate_tokens(f.text) + 1
+        if used + cost > budget:
+            break
+        used += cost
+        included += 1
+    chosen = findings[:included]
+    parts = [header]
+    for kind, title in SECTIONS:
+        lines = [f"- {f.text}" for f in chosen if f.kind == kind]
+        if lines:
+            parts.append(f"== {title} ==\n" + "\n".join(lines))
+    if included < len(findings):
+        parts.append(f"({len(findings) - included} lower-ranked findings omitted for the token budget)")
+    return "\n".join(parts), included

@@ -1,0 +1,202 @@
+"""Kubernetes findings: container states, restarts, scheduling, probes, nodes, rollouts, services, quotas."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from analyzers.base import Finding
+from collectors import KubeObject
+from collectors._normalize import pod_owner
+
+NODE_GROUP_LABELS = ("eks.amazonaws.com/nodegroup", "cloud.google.com/gke-nodepool", "karpenter.sh/nodepool",
+                     "alpha.eksctl.io/nodegroup-name", "node-group")
+BAD_WAITING = {"CrashLoopBackOff": 5.0, "ImagePullBackOff": 5.0, "ErrImagePull": 5.0, "InvalidImageName": 5.0,
+               "CreateContainerConfigError": 5.0, "CreateContainerError": 4.0, "RunContainerError": 4.0}
+
+
+def owner_of(obj: dict[str, Any]) -> str:
+    """The workload a pod belongs to, as telemetry names it (its Deployment, StatefulSet, ...)."""
+    meta = obj.get("metadata", {})
+    labels = meta.get("labels") or {}
+    for key in ("app.kubernetes.io/name", "app"):
+        if labels.get(key):
+            return str(labels[key])
+    for ref in meta.get("ownerReferences") or []:
+        name = str(ref.get("name", ""))
+        return pod_owner(name + "-xxxxx") if ref.get("kind") == "ReplicaSet" else name
+    return pod_owner(str(meta.get("name", "")))
+
+
+def node_group(node: dict[str, Any]) -> str:
+    labels = node.get("metadata", {}).get("labels") or {}
+    for key in NODE_GROUP_LABELS:
+        if labels.get(key):
+            return str(labels[key])
+    return str(node.get("metadata", {}).get("name", ""))
+
+
+def kube_time(value: Any) -> float | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value).timestamp()
+    except ValueError:
+        return None
+
+
+def kube_findings(objects: list[KubeObject]) -> list[Finding]:
+    findings: list[Finding] = []
+    by_kind: dict[str, list[KubeObject]] = {}
+    for obj in objects:
+        by_kind.setdefault(obj.kind, []).append(obj)
+    for obj in by_kind.get("Pod", []):
+        findings += _pod(obj)
+    for obj in by_kind.get("Event", []):
+        findings += _event(obj)
+    for obj in by_kind.get("Node", []):
+        findings += _node(obj)
+    for obj in by_kind.get("HorizontalPodAutoscaler", []):
+        findings += _hpa(obj)
+    for obj in by_kind.get("ResourceQuota", []):
+        findings += _quota(obj)
+    findings += _rollouts(by_kind.get("ReplicaSet", []))
+    findings += _empty_services(by_kind.get("Service", []), by_kind.get("Endpoints", []))
+    return _dedupe(findings)
+
+
+def _finding(obj: KubeObject, resource: str, text: str, score: float, **attrs: Any) -> Finding:
+    ref = f"{obj.kind}/{obj.namespace + '/' if obj.namespace else ''}{obj.name}"
+    return Finding("kubernetes", "kubernetes", ref, resource, text, score, {"object": obj.kind, **attrs})
+
+
+def _pod(obj: KubeObject) -> list[Finding]:
+    body, out = obj.body, []
+    owner = owner_of(body)
+    status = body.get("status", {})
+    for cs in status.get("containerStatuses") or []:
+        waiting = (cs.get("state") or {}).get("waiting") or {}
+        reason = waiting.get("reason")
+        if reason in BAD_WAITING:
+            text = f"pod {obj.name} container {cs.get('name')} waiting: {reason}: {waiting.get('message', '')}"
+            out.append(_finding(obj, owner, text.strip(": "), BAD_WAITING[reason], reason=reason,
+                                message=waiting.get("message", ""), restarts=cs.get("restartCount", 0),
+                                image=cs.get("image", "")))
+        last = (cs.get("lastState") or {}).get("terminated") or (cs.get("state") or {}).get("terminated")
+        if last and last.get("reason") != "Completed":
+            reason = str(last.get("reason", "Error"))
+            code = last.get("exitCode")
+            text = f"pod {obj.name} container {cs.get('name')} terminated: {reason} (exit code {code}), " \
+                   f"{cs.get('restartCount', 0)} restarts"
+            score = 5.0 if reason == "OOMKilled" or code == 137 else 2.5
+            out.append(_finding(obj, owner, text, score, reason=reason, exit_code=code,
+                                restarts=cs.get("restartCount", 0), message=last.get("message", "")))
+    if status.get("phase") == "Pending":
+        for cond in status.get("conditions") or []:
+            if cond.get("type") == "PodScheduled" and cond.get("status") == "False":
+                text = f"pod {obj.name} Pending: {cond.get('reason')}: {cond.get('message', '')}"
+                out.append(_finding(obj, owner, text, 4.0, reason=cond.get("reason", "Unschedulable"),
+                                    message=cond.get("message", "")))
+    return out
+
+
+def _event(obj: KubeObject) -> list[Finding]:
+    body = obj.body
+    if body.get("type") != "Warning":
+        return []
+    involved = body.get("involvedObject") or {}
+    kind, name = involved.get("kind", ""), str(involved.get("name", ""))
+    resource = pod_owner(name) if kind == "Pod" else name
+    reason, message = str(body.get("reason", "")), str(body.get("message", ""))
+    count = int(body.get("count") or body.get("series", {}).get("count") or 1)
+    text = f"event {reason} on {kind} {name} (x{count}): {message}"
+    score = 4.0 if reason in ("FailedScheduling", "NodeNotReady", "Evicted", "OOMKilling", "FailedCreate") else 2.5
+    return [_finding(obj, resource, text, score, reason=reason, message=message, count=count,
+                     involved_kind=kind, involved_name=name,
+                     at=kube_time(body.get("lastTimestamp") or body.get("eventTime")))]
+
+
+def _node(obj: KubeObject) -> list[Finding]:
+    body, out = obj.body, []
+    group = node_group(body)
+    for cond in body.get("status", {}).get("conditions") or []:
+        ctype, status = cond.get("type"), cond.get("status")
+        bad = (ctype == "Ready" and status != "True") or (ctype != "Ready" and status == "True")
+        if bad:
+            label = "NotReady" if ctype == "Ready" else ctype
+            text = f"node {obj.name} ({group}) {label}: {cond.get('reason', '')}: {cond.get('message', '')}"
+            out.append(_finding(obj, group, text, 5.0 if ctype == "Ready" else 3.0, reason=label,
+                                node=obj.name, message=cond.get("message", "")))
+    if body.get("spec", {}).get("unschedulable"):
+        out.append(_finding(obj, group, f"node {obj.name} ({group}) cordoned (unschedulable)", 1.5,
+                            reason="Cordoned", node=obj.name))
+    return out
+
+
+def _hpa(obj: KubeObject) -> list[Finding]:
+    spec, status = obj.body.get("spec", {}), obj.body.get("status", {})
+    current, top = status.get("currentReplicas"), spec.get("maxReplicas")
+    desired = status.get("desiredReplicas", current)
+    target = spec.get("scaleTargetRef", {}).get("name", obj.name)
+    if current is None or top is None or current < top:
+        return []
+    text = f"HPA {obj.name} at its maximum: {current}/{top} replicas (wants {desired})"
+    return [_finding(obj, str(target), text, 3.5, reason="HPAAtMax", current=current, max=top)]
+
+
+def _quota(obj: KubeObject) -> list[Finding]:
+    status = obj.body.get("status", {})
+    hard, used = status.get("hard") or {}, status.get("used") or {}
+    full = [k for k in hard if k in used and str(used[k]) == str(hard[k])]
+    if not full:
+        return []
+    text = f"ResourceQuota {obj.namespace}/{obj.name} exhausted: " + ", ".join(f"{k} {used[k]}/{hard[k]}" for k in full)
+    return [_finding(obj, obj.namespace, text, 3.5, reason="QuotaExhausted", resources=full)]
+
+
+def _rollouts(replicasets: list[KubeObject]) -> list[Finding]:
+    out = []
+    for obj in replicasets:
+        body = obj.body
+        created = kube_time(body.get("metadata", {}).get("creationTimestamp"))
+        images = [c.get("image", "") for c in body.get("spec", {}).get("template", {}).get("spec", {})
+                  .get("containers", [])]
+        revision = body.get("metadata", {}).get("annotations", {}).get("deployment.kubernetes.io/revision", "")
+        owner = owner_of(body)
+        text = f"ReplicaSet {obj.name} (revision {revision}, image {', '.join(images)}) " \
+               f"replicas {body.get('status', {}).get('replicas', 0)}"
+        out.append(_finding(obj, owner, text, 1.0, reason="ReplicaSet", created=created, images=images,
+                            revision=revision, replicas=body.get("spec", {}).get("replicas", 0),
+                            pod_hash=body.get("metadata", {}).get("labels", {}).get("pod-template-hash", "")))
+    return out
+
+
+def _empty_services(services: list[KubeObject], endpoints: list[KubeObject]) -> list[Finding]:
+    by_name = {(e.namespace, e.name): e.body for e in endpoints}
+    out = []
+    for svc in services:
+        selector = svc.body.get("spec", {}).get("selector") or {}
+        ep = by_name.get((svc.namespace, svc.name))
+        if not selector or ep is None:
+            continue
+        ready = sum(len(s.get("addresses") or []) for s in ep.get("subsets") or [])
+        if ready == 0:
+            sel = ",".join(f"{k}={v}" for k, v in selector.items())
+            ports = [p.get("targetPort") for p in svc.body.get("spec", {}).get("ports", [])]
+            text = f"Service {svc.namespace}/{svc.name} has no ready endpoints (selector {sel}, targetPort {ports})"
+            out.append(_finding(svc, svc.name, text, 4.0, reason="NoEndpoints", selector=selector, ports=ports))
+    return out
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """Pods of one workload repeat each other: keep one finding per (resource, reason, text shape)."""
+    seen: dict[tuple[str, str, str], Finding] = {}
+    for f in findings:
+        key = (f.resource, str(f.attrs.get("reason")), str(f.attrs.get("message", ""))[:60])
+        if f.attrs.get("object") == "ReplicaSet":
+            key = (f.resource, "ReplicaSet", f.ref)
+        if key in seen:
+            seen[key].attrs["pods"] = int(seen[key].attrs.get("pods", 1)) + 1
+        else:
+            seen[key] = f
+    return list(seen.values())

@@ -1,0 +1,251 @@
+"""The offline diagnoser: signatures over logs, metrics, Kubernetes state and the alert, culprit over victims."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from analyzers import _details
+from analyzers.base import Diagnosis, Digest, EvidenceLine, Finding, Hypothesis
+from analyzers.signatures import ADVICE, HOST, LOG_SIGNATURES, VICTIM
+from collectors import Evidence
+
+METRIC_SIGNALS: dict[str, tuple[str, float]] = {
+    # kind -> (category, weight) when the series is saturated, pinned or far off its baseline
+    "memory_ratio": ("memory_exhaustion", 3), "memory_bytes": ("memory_exhaustion", 3),
+    "memory_percent": ("memory_exhaustion", 3), "cpu_ratio": ("cpu_saturation", 5),
+    "cpu_percent": ("cpu_saturation", 5), "cpu_throttling": ("cpu_saturation", 5),
+    "connections": ("db_connection_exhaustion", 4), "free_storage": ("disk_full", 5),
+    "queue_age": ("queue_backlog", 5), "queue_depth": ("queue_backlog", 3), "throttles": ("rate_limited", 4),
+    "duration": ("timeout", 3), "unhealthy_hosts": ("health_check_failure", 3), "hpa_current": ("capacity_limit", 4),
+}
+KUBE_REASONS: dict[str, tuple[str, float]] = {
+    "OOMKilled": ("memory_exhaustion", 6), "OOMKilling": ("memory_exhaustion", 6),
+    "CrashLoopBackOff": ("crash_loop", 3), "CreateContainerConfigError": ("crash_loop", 5),
+    "ImagePullBackOff": ("image_pull_failure", 6), "ErrImagePull": ("image_pull_failure", 6),
+    "InvalidImageName": ("image_pull_failure", 6), "NotReady": ("node_failure", 6),
+    "NodeNotReady": ("node_failure", 4), "HPAAtMax": ("capacity_limit", 4), "QuotaExhausted": ("capacity_limit", 2),
+    "NoEndpoints": ("routing_misconfig", 5), "Unhealthy": ("health_check_failure", 2),
+    "DiskPressure": ("node_failure", 2),
+}
+CONSUMER_WORDS = re.compile(r"(?i)receiv|poll|consum|process|handl|dequeue")
+CAPACITY_WORDS = ("Insufficient cpu", "Insufficient memory", "Too many pods", "exceeded quota")
+
+
+@dataclass
+class Candidate:
+    category: str
+    resource: str
+    score: float = 0.0
+    support: list[tuple[float, Finding]] = field(default_factory=list)
+
+    def add(self, weight: float, finding: Finding) -> None:
+        self.score += weight
+        self.support.append((weight, finding))
+
+
+class RulesDiagnoser:
+    """Deterministic diagnosis from the catalogue in `signatures.py`; no model, no network."""
+
+    name = "rules"
+
+    def diagnose(self, digest: Digest, evidence: Evidence) -> Diagnosis:
+        board = _Board(known_resources(digest.findings), digest.findings)
+        for f in digest.findings:
+            if f.kind == "log_template":
+                board.log(f)
+            elif f.kind == "metric":
+                board.metric(f)
+            elif f.kind == "kubernetes":
+                board.kube(f)
+        board.bad_deploy(digest.findings, digest.onset)
+        board.victims()
+        board.prior(_alert_resources(digest.findings) | ({evidence.scope.service} - {None}))
+        return board.verdict(digest, evidence, self.name)
+
+
+def known_resources(findings: list[Finding]) -> set[str]:
+    names = {f.resource for f in findings if f.resource and f.resource != "unknown"}
+    for f in findings:
+        names.update(r for r in f.attrs.get("resources", {}) if r != "unknown")
+    return names
+
+
+def _alert_resources(findings: list[Finding]) -> set[str]:
+    return {f.resource for f in findings if f.kind == "alert" and f.resource}
+
+
+class _Board:
+    """Scores (category, resource) candidates as signals arrive."""
+
+    def __init__(self, known: set[str], findings: list[Finding]) -> None:
+        self.known = known
+        self.findings = findings
+        self.candidates: dict[tuple[str, str], Candidate] = {}
+        self.callers: defaultdict[str, list[Finding]] = defaultdict(list)  # peer -> victim lines naming it
+
+    def add(self, category: str, resource: str, weight: float, finding: Finding) -> None:
+        key = (category, resource)
+        if key not in self.candidates:
+            self.candidates[key] = Candidate(category, resource)
+        self.candidates[key].add(weight, finding)
+
+    def log(self, f: Finding) -> None:
+        attrs = f.attrs
+        novelty = 1.0 if attrs["new"] else 0.8 if attrs["change"] >= 3 else 0.4 if attrs["change"] >= 1.5 else 0.08
+        if attrs["level"] not in ("error", "warn"):
+            novelty *= 0.5
+        text = " ".join([attrs["template"], *attrs["examples"]])
+        matched = False
+        for sig in LOG_SIGNATURES:
+            if sig.pattern.search(text):
+                matched = True
+                subject = self.named(text, f.resource) if sig.subject == "named" else None
+                self.add(sig.category, subject or f.resource, sig.weight * novelty, f)
+        if not matched and VICTIM.search(text) and novelty >= 0.4:
+            peer = self.named(text, f.resource) or _host(text)
+            if peer:
+                self.callers[peer].append(f)
+
+    def named(self, text: str, emitter: str) -> str | None:
+        """The longest known resource the line names, other than the one that wrote it."""
+        lowered = text.lower()
+        hits = [r for r in self.known if r != emitter and len(r) > 2 and r.lower() in lowered]
+        return max(hits, key=len) if hits else None
+
+    def metric(self, f: Finding) -> None:
+        kind = str(f.attrs["kind"])
+        if kind not in METRIC_SIGNALS:
+            return
+        category, weight = METRIC_SIGNALS[kind]
+        saturation = f.attrs.get("saturation")
+        saturated = (saturation or 0) >= 0.9
+        if saturation is not None and kind != "free_storage":
+            strength = 1.0 if saturated else 0.5 if saturation >= 0.75 else 0.1
+        else:
+            strength = 1.0 if saturated or f.attrs["pinned"] else 0.6 if abs(f.attrs["z"]) >= 6 else 0.3
+        if kind == "hpa_current" and not saturated:
+            return
+        resource = self.consumer_of(f.resource) if category == "queue_backlog" else f.resource
+        self.add(category, resource, weight * strength, f)
+
+    def consumer_of(self, queue: str) -> str:
+        """The service whose logs name the queue: the consumer that must keep up with it."""
+        readers: defaultdict[str, int] = defaultdict(int)
+        for f in self.findings:
+            if f.kind == "log_template" and f.resource != queue:
+                text = " ".join([f.attrs["template"], *f.attrs["examples"]])
+                if queue in text:
+                    consuming = CONSUMER_WORDS.search(text) is not None
+                    readers[f.resource] += (f.attrs["during"] + f.attrs["baseline"]) * (3 if consuming else 1)
+        return max(readers, key=lambda r: readers[r]) if readers else queue
+
+    def kube(self, f: Finding) -> None:
+        reason = str(f.attrs.get("reason", ""))
+        message = str(f.attrs.get("message", ""))
+        if reason in ("FailedScheduling", "Unschedulable", "FailedCreate"):
+            capacity = any(w.lower() in message.lower() for w in CAPACITY_WORDS)
+            if capacity:
+                self.add("capacity_limit", f.resource, 5, f)
+            elif reason != "FailedCreate":
+                self.add("scheduling_failure", f.resource, 6, f)
+            return
+        if reason == "Error" and f.attrs.get("exit_code") == 137:
+            reason = "OOMKilled"
+        if reason == "BackOff" and "pulling image" in message:
+            reason = "ImagePullBackOff"
+        if reason in KUBE_REASONS:
+            category, weight = KUBE_REASONS[reason]
+            self.add(category, f.resource, weight, f)
+        elif reason == "Error" and f.attrs.get("restarts", 0) >= 3:
+            self.add("crash_loop", f.resource, 2, f)
+
+    def bad_deploy(self, findings: list[Finding], onset: float) -> None:
+        """A new ReplicaSet shortly before the onset, and new errors coming from its pods alone."""
+        rollout = _details.recent_rollouts(findings, onset)
+        for owner, (new_rs, _old_rs) in rollout.items():
+            fresh = [f for f in findings if f.kind == "log_template" and f.attrs["new"]
+                     and f.attrs["level"] == "error" and owner in f.attrs["resources"]]
+            from_new = [f for f in fresh if _details.pods_from(f, str(new_rs.attrs["pod_hash"])) >= 0.8]
+            if not from_new:
+                continue
+            crashing = any(c.category in ("crash_loop", "image_pull_failure") and c.resource == owner
+                           for c in self.candidates.values())
+            weight = 7.0 * (0.4 if crashing else 1.0)
+            self.add("bad_deploy", owner, weight, new_rs)
+            for f in from_new[:3]:
+                self.add("bad_deploy", owner, 0.5, f)
+
+    def victims(self) -> None:
+        """Callers' errors corroborate a failing peer; a peer nobody else explains is a failed dependency."""
+        explained = {c.resource for c in self.candidates.values() if c.score >= 3}
+        for peer, lines in self.callers.items():
+            if peer in explained:
+                best = max((c for c in self.candidates.values() if c.resource == peer), key=lambda c: c.score)
+                best.add(1.0, lines[0])
+            elif peer not in self.known or not any(c.resource == peer for c in self.candidates.values()):
+                for f in lines[:3]:
+                    self.add("dependency_failure", peer, 2.0, f)
+
+    def prior(self, named: set[str]) -> None:
+        """What the alert or the person named gets a nudge, never enough to outweigh real evidence."""
+        for c in self.candidates.values():
+            if c.resource in named:
+                c.score += 0.5
+
+    def verdict(self, digest: Digest, evidence: Evidence, engine: str) -> Diagnosis:
+        ranked = sorted(self.candidates.values(), key=lambda c: (-c.score, c.category, c.resource))
+        ranked = [c for c in ranked if c.score >= 1.0]
+        if not ranked:
+            return _inconclusive(digest, evidence, engine)
+        total = sum(c.score for c in ranked[:6]) + 2.0
+        top = ranked[0]
+        details: dict[str, Any] = _details.extract(
+            top.category, top.resource, top.support, digest.findings, evidence
+        )
+        what, todo = ADVICE[top.category]
+        lines = _evidence(top)
+        summary = f"{top.resource} {what}: {lines[0].text[:220]}. Next step: {todo}."
+        if digest.missing_sources:
+            summary += f" Missing sources: {'; '.join(digest.missing_sources)}."
+        return Diagnosis(
+            category=top.category,
+            resource=top.resource,
+            summary=summary,
+            confidence=min(0.99, top.score / total),
+            engine=engine,
+            evidence=lines,
+            hypotheses=[Hypothesis(c.category, c.resource, c.score / total) for c in ranked[1:6]],
+            details=details,
+        )
+
+
+def _evidence(candidate: Candidate) -> list[EvidenceLine]:
+    seen, out = set(), []
+    for _weight, f in sorted(candidate.support, key=lambda s: -s[0]):
+        examples = f.attrs.get("examples") or []
+        text = examples[-1] if examples else f.text
+        if text in seen:
+            continue
+        seen.add(text)
+        ref = f.ref if f.kind != "log_template" else f"{f.ref} ({f.resource})"
+        out.append(EvidenceLine(f.source, ref, text[:400]))
+        if len(out) == 5:
+            break
+    return out
+
+
+def _host(text: str) -> str | None:
+    match = HOST.search(text)
+    return match.group(1).lower() if match else None
+
+
+def _inconclusive(digest: Digest, evidence: Evidence, engine: str) -> Diagnosis:
+    top = digest.findings[0] if digest.findings else None
+    resource = evidence.scope.service or (top.resource if top else "unknown")
+    summary = "No known failure signature matched the evidence. " + (
+        f"Strongest finding: {top.text[:200]}." if top else "No findings at all: check that the sources have data."
+    )
+    return Diagnosis("unknown", resource, summary, 0.0, engine, [], [])

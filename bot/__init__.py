@@ -1,0 +1,1 @@
+"""The bot: settings, the CLI, the pipeline that wires the stages."""

@@ -1,0 +1,113 @@
+"""The `cloud-doctor` command line: diagnose, digest and validate incident bundles."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from collectors import BundleCollector, CloudDoctorError, InputError, Problem
+
+F = TypeVar("F", bound=Callable[..., Any])
+BUNDLE = click.Path(path_type=Path)
+
+
+def _stderr(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def friendly(func: F) -> F:
+    """Bad input exits 2 with a message; nothing a person did wrong ends in a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CloudDoctorError as exc:
+            _stderr(f"cloud-doctor: {exc}")
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group()
+@click.version_option(package_name="cloud-doctor")
+def main() -> None:
+    """Cloud Doctor: find the root cause of an incident and write the Terraform fix."""
+
+
+@main.command()
+@click.argument("bundle", type=BUNDLE)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--diagnoser", default="rules", show_default=True, help="rules (offline)")
+@click.option("--prescriber", default="templates", show_default=True, help="templates (offline)")
+@click.option("--token-budget", default=8000, show_default=True, type=click.IntRange(500, 1_000_000))
+@friendly
+def diagnose(bundle: Path, fmt: str, diagnoser: str, prescriber: str, token_budget: int) -> None:
+    """Diagnose an incident bundle and propose a Terraform fix."""
+    from bot.pipeline import collect_bundle
+    from bot.pipeline import diagnose as run
+
+    started = time.perf_counter()
+    _stderr(f"reading {bundle}")
+    evidence = collect_bundle(bundle)
+    report = run(evidence, token_budget, diagnoser, prescriber, progress=lambda m: _stderr(m))
+    _stderr(f"done in {time.perf_counter() - started:.2f}s")
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        from bot.render import print_report
+
+        print_report(report)
+
+
+@main.command()
+@click.argument("bundle", type=BUNDLE)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="json", show_default=True)
+@click.option("--token-budget", default=8000, show_default=True, type=click.IntRange(500, 1_000_000))
+@friendly
+def digest(bundle: Path, fmt: str, token_budget: int) -> None:
+    """Print exactly what a model would be given for this bundle."""
+    from bot.pipeline import digest_bundle
+
+    result = digest_bundle(bundle, token_budget)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), indent=2))
+    else:
+        click.echo(result.text)
+        _stderr(f"{result.tokens} tokens (budget {result.token_budget}), redactions: {result.redactions}")
+
+
+@main.command()
+@click.argument("bundle", type=BUNDLE)
+def validate(bundle: Path) -> None:
+    """Check a bundle against the format and list every problem."""
+    problems = BundleCollector(bundle).problems()
+    problems += _terraform_problems(bundle)
+    if problems:
+        _stderr(f"cloud-doctor: {InputError(problems, what=f'bundle {bundle}')}")
+        sys.exit(2)
+    click.echo(f"{bundle}: valid")
+
+
+def _terraform_problems(bundle: Path) -> list[Problem]:
+    tf = bundle / "terraform"
+    if not tf.is_dir():
+        return []
+    from prescribers import TerraformIndex
+
+    try:
+        TerraformIndex(tf)
+    except InputError as exc:
+        return exc.problems
+    return []
+
+
+if __name__ == "__main__":
+    main()

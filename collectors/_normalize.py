@@ -1,0 +1,131 @@
+"""Normalisation shared by every source: resource names, log levels, structured log lines."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from collectors.base import Level
+
+# Labels that name a workload, best first (Loki stream labels and Prometheus series labels alike).
+RESOURCE_LABELS = (
+    "deployment",
+    "app_kubernetes_io_name",
+    "app",
+    "service_name",
+    "service",
+    "container",
+    "job",
+    "function_name",
+)
+# CloudWatch dimensions that name a resource, best first.
+RESOURCE_DIMENSIONS = (
+    "ServiceName",
+    "FunctionName",
+    "DBInstanceIdentifier",
+    "DBClusterIdentifier",
+    "QueueName",
+    "TableName",
+    "TargetGroup",
+    "LoadBalancer",
+    "ClusterName",
+    "AutoScalingGroupName",
+    "CacheClusterId",
+)
+
+_POD_HASH = re.compile(r"-(?:[a-z0-9]{8,10}-)?[a-z0-9]{5}$")
+_LEVEL_WORDS = {
+    "fatal": "error",
+    "critical": "error",
+    "crit": "error",
+    "panic": "error",
+    "emerg": "error",
+    "alert": "error",
+    "error": "error",
+    "err": "error",
+    "severe": "error",
+    "e": "error",
+    "warning": "warn",
+    "warn": "warn",
+    "w": "warn",
+    "info": "info",
+    "notice": "info",
+    "i": "info",
+    "debug": "debug",
+    "trace": "debug",
+    "d": "debug",
+}
+_LEVEL_RE = re.compile(
+    r"(?:\blevel[=:]\s*\"?|\[|\b)(FATAL|CRITICAL|PANIC|ERROR|ERR|SEVERE|WARNING|WARN|INFO|NOTICE|DEBUG|TRACE)\b",
+    re.IGNORECASE,
+)
+_ERROR_HINT = re.compile(
+    r"Traceback|Exception|\bpanic:|OOMKilled|Killed|timed out|No space left|denied|refused", re.IGNORECASE
+)
+_MESSAGE_KEYS = ("msg", "message", "event", "log", "text")
+_DETAIL_KEYS = ("error", "err", "exception", "error_message", "reason", "stack")
+_LEVEL_KEYS = ("level", "severity", "lvl", "log_level", "levelname")
+_RESOURCE_KEYS = ("service", "service_name", "app", "logger_service")
+
+
+def pod_owner(pod: str) -> str:
+    """`checkout-7d9f8b6c5d-x2x9k` → `checkout` (Deployment pods carry two hashes, others one)."""
+    return _POD_HASH.sub("", pod) or pod
+
+
+def resource_from_labels(labels: dict[str, str]) -> str:
+    for key in RESOURCE_LABELS:
+        value = labels.get(key)
+        if value:
+            return value
+    pod = labels.get("pod") or labels.get("pod_name")
+    if pod:
+        return pod_owner(pod)
+    return labels.get("namespace", "") or labels.get("instance", "") or "unknown"
+
+
+def resource_from_log_group(group: str, stream: str = "") -> str:
+    """Name the resource behind a CloudWatch log group: /ecs/x, /aws/lambda/x, /aws/rds/instance/x/..."""
+    parts = [p for p in group.split("/") if p]
+    if len(parts) >= 3 and parts[:2] == ["aws", "lambda"]:
+        return parts[2]
+    if len(parts) >= 4 and parts[:2] == ["aws", "rds"]:
+        return parts[3]
+    if len(parts) >= 4 and parts[:3] == ["aws", "eks", parts[2]] and parts[3] == "cluster":
+        return parts[2]
+    if parts and parts[0] == "ecs" and len(parts) >= 2:
+        return parts[-1]
+    if stream.startswith("ecs/") and stream.count("/") >= 2:
+        return stream.split("/")[1]
+    return parts[-1] if parts else group
+
+
+def level_of(text: str) -> Level:
+    match = _LEVEL_RE.search(text[:160])
+    if match:
+        return _LEVEL_WORDS.get(match.group(1).lower(), "info")  # type: ignore[return-value]
+    return "error" if _ERROR_HINT.search(text) else "info"
+
+
+def parse_line(line: str) -> tuple[str, Level, str | None]:
+    """Return (message, level, resource named by the line itself) for a plain or JSON log line."""
+    stripped = line.lstrip()
+    if stripped.startswith("{"):
+        try:
+            obj = json.loads(stripped)
+        except ValueError:
+            obj = None
+        if isinstance(obj, dict):
+            return _structured(obj, line)
+    return line.rstrip("\n"), level_of(line), None
+
+
+def _structured(obj: dict[str, Any], line: str) -> tuple[str, Level, str | None]:
+    message = next((str(obj[k]) for k in _MESSAGE_KEYS if k in obj and obj[k] is not None), "")
+    details = [f"{k}={obj[k]}" for k in _DETAIL_KEYS if obj.get(k) not in (None, "")]
+    text = " ".join([message, *details]).strip() or line.strip()
+    raw_level = next((str(obj[k]) for k in _LEVEL_KEYS if obj.get(k) is not None), "")
+    level: Level = _LEVEL_WORDS.get(raw_level.lower(), "") or level_of(text)  # type: ignore[assignment]
+    resource = next((str(obj[k]) for k in _RESOURCE_KEYS if isinstance(obj.get(k), str)), None)
+    return text, level, resource

@@ -1,0 +1,13 @@
+"""Prescribers write the Terraform fix for a diagnosis and hold every fix to the safety rules."""
+
+from __future__ import annotations
+
+from prescribers.base import Check, Fix, Prescriber, Prescription
+from prescribers.safety import check_fix
+from prescribers.templates import TemplatePrescriber
+from prescribers.tfindex import TerraformIndex
+
+REGISTRY: dict[str, type[TemplatePrescriber]] = {"templates": TemplatePrescriber}
+
+__all__ = ["REGISTRY", "Check", "Fix", "Prescriber", "Prescription", "TemplatePrescriber", "TerraformIndex",
+           "check_fix"]
