@@ -52,8 +52,9 @@ def kube_findings(objects: list[KubeObject]) -> list[Finding]:
         by_kind.setdefault(obj.kind, []).append(obj)
     for obj in by_kind.get("Pod", []):
         findings += _pod(obj)
+    groups = {n.name: node_group(n.body) for n in by_kind.get("Node", [])}
     for obj in by_kind.get("Event", []):
-        findings += _event(obj)
+        findings += _event(obj, groups)
     for obj in by_kind.get("Node", []):
         findings += _node(obj)
     for obj in by_kind.get("HorizontalPodAutoscaler", []):
@@ -100,13 +101,13 @@ def _pod(obj: KubeObject) -> list[Finding]:
     return out
 
 
-def _event(obj: KubeObject) -> list[Finding]:
+def _event(obj: KubeObject, groups: dict[str, str]) -> list[Finding]:
     body = obj.body
     if body.get("type") != "Warning":
         return []
     involved = body.get("involvedObject") or {}
     kind, name = involved.get("kind", ""), str(involved.get("name", ""))
-    resource = pod_owner(name) if kind == "Pod" else name
+    resource = pod_owner(name) if kind == "Pod" else groups.get(name, name) if kind == "Node" else name
     reason, message = str(body.get("reason", "")), str(body.get("message", ""))
     count = int(body.get("count") or body.get("series", {}).get("count") or 1)
     text = f"event {reason} on {kind} {name} (x{count}): {message}"

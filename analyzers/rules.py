@@ -158,6 +158,8 @@ class _Board:
             reason = "ImagePullBackOff"
         if reason in KUBE_REASONS:
             category, weight = KUBE_REASONS[reason]
+            if reason == "NodeNotReady" and f.attrs.get("involved_kind") == "Pod":
+                weight = 0.5  # the pod is a victim of its node; the node's own state names the culprit
             self.add(category, f.resource, weight, f)
         elif reason == "Error" and f.attrs.get("restarts", 0) >= 3:
             self.add("crash_loop", f.resource, 2, f)
@@ -207,7 +209,7 @@ class _Board:
         )
         what, todo = ADVICE[top.category]
         lines = _evidence(top)
-        summary = f"{top.resource} {what}: {lines[0].text[:220]}. Next step: {todo}."
+        summary = f"{top.resource} {what}: {lines[0].text[:220].rstrip('. ')}. Next step: {todo}."
         if digest.missing_sources:
             summary += f" Missing sources: {'; '.join(digest.missing_sources)}."
         return Diagnosis(

@@ -58,8 +58,8 @@ VICTIM = re.compile(
     r"status(=| )5\d\d|service unavailable",
     re.IGNORECASE,
 )
-HOST = re.compile(r"(?:https?://|\bto |\bfrom |\bupstream[= ]|\bhost[= ]|\bcalling |\bcall to )"
-                  r"\"?([a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*)", re.IGNORECASE)
+HOST = re.compile(r"(?:\b(?:to|from|upstream|host|calling|call to)[= ]\"?(?:https?://)?|https?://)"
+                  r"([a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*)", re.IGNORECASE)
 FLOW_REJECT = re.compile(r"^\d+ \d{12} eni-\S+ (\S+) (\S+) (\d+) (\d+) (\d+) \d+ \d+ \d+ \d+ REJECT")
 
 # category -> (what happened, what to do), for the summary a person reads.

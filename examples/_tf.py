@@ -370,3 +370,214 @@ resource "aws_dynamodb_table" "payments_ledger" {
 ''',
     },
 }
+
+NOTIFIER_ENV = '''
+          env {
+            name  = "SMTP_PORT"
+            value = "587"
+          }
+'''
+
+TF.update({
+    "notifier_crashloop": {
+        "versions.tf": K8S_PROVIDERS,
+        "notifier.tf": k8s_deployment("notifier", '"registry.acme.io/notifier:5.4.2"', env=NOTIFIER_ENV) + '''
+# Moved here from the old chart values in the 5.4 refactor.
+variable "smtp_relay_host" {
+  type    = string
+  default = "smtp-relay.internal.acme.io"
+}
+''',
+    },
+    "cart_bad_deploy": {
+        "versions.tf": K8S_PROVIDERS,
+        "cart.tf": k8s_deployment("cart", '"${var.registry}/cart:${var.cart_version}"', replicas=3) + '''
+variable "registry" {
+  type    = string
+  default = "registry.acme.io"
+}
+
+variable "cart_version" {
+  type        = string
+  description = "Released by the cart team's pipeline"
+  default     = "2.15.0"
+}
+''',
+        "storefront.tf": k8s_deployment("storefront", '"registry.acme.io/storefront:1.40.2"'),
+    },
+    "settlement_network": {
+        "main.tf": ECS_COMMON,
+        "settlement.tf": ecs_service("settlement"),
+        "payouts.tf": ecs_service("payouts"),
+        "ledger_db.tf": '''
+resource "aws_security_group" "ledger_db" {
+  name   = "ledger-db"
+  vpc_id = var.vpc_id
+
+  ingress {
+    description     = "payouts"
+    from_port       = 5432
+    to_port         = 5432
+    protocol        = "tcp"
+    security_groups = [aws_security_group.payouts.id]
+  }
+}
+
+resource "aws_db_instance" "ledger" {
+  identifier              = "ledger-db"
+  engine                  = "postgres"
+  instance_class          = "db.r6g.large"
+  allocated_storage       = 200
+  vpc_security_group_ids  = [aws_security_group.ledger_db.id]
+  deletion_protection     = true
+  backup_retention_period = 14
+  skip_final_snapshot     = false
+  username                = "ledger"
+  manage_master_user_password = true
+}
+''',
+    },
+    "paygate_dependency": {
+        "main.tf": ECS_COMMON,
+        "checkout.tf": ecs_service("checkout-api", desired=4),
+    },
+    "ledger_cert": {
+        "versions.tf": '''
+terraform {
+  required_providers {
+    tls = {
+      source  = "hashicorp/tls"
+      version = "~> 4.0"
+    }
+  }
+}
+''',
+        "pki.tf": '''
+resource "tls_private_key" "internal_ca" {
+  algorithm = "ECDSA"
+}
+
+resource "tls_self_signed_cert" "internal_ca" {
+  private_key_pem       = tls_private_key.internal_ca.private_key_pem
+  is_ca_certificate     = true
+  validity_period_hours = 87600
+  allowed_uses          = ["cert_signing", "crl_signing"]
+
+  subject {
+    common_name = "acme internal CA"
+  }
+}
+
+resource "tls_private_key" "ledger" {
+  algorithm = "ECDSA"
+}
+
+resource "tls_cert_request" "ledger" {
+  private_key_pem = tls_private_key.ledger.private_key_pem
+  dns_names       = ["ledger.internal"]
+
+  subject {
+    common_name = "ledger.internal"
+  }
+}
+
+resource "tls_locally_signed_cert" "ledger" {
+  cert_request_pem      = tls_cert_request.ledger.cert_request_pem
+  ca_private_key_pem    = tls_private_key.internal_ca.private_key_pem
+  ca_cert_pem           = tls_self_signed_cert.internal_ca.cert_pem
+  validity_period_hours = 8760
+  allowed_uses          = ["server_auth", "digital_signature"]
+}
+''',
+    },
+    "catalog_healthcheck": {
+        "main.tf": ECS_COMMON,
+        "catalog.tf": ecs_service("catalog", extra_service='''
+  load_balancer {
+    target_group_arn = aws_lb_target_group.catalog.arn
+    container_name   = "catalog"
+    container_port   = 8080
+  }
+''') + '''
+resource "aws_lb_target_group" "catalog" {
+  name        = "catalog-tg"
+  port        = 8080
+  protocol    = "HTTP"
+  target_type = "ip"
+  vpc_id      = var.vpc_id
+
+  health_check {
+    path                = "/health"
+    matcher             = "200"
+    interval            = 15
+    healthy_threshold   = 2
+    unhealthy_threshold = 3
+  }
+}
+''',
+    },
+    "invoice_queue": {
+        "main.tf": ECS_COMMON,
+        "worker.tf": ecs_service("invoice-worker", desired=2),
+        "queue.tf": '''
+resource "aws_sqs_queue" "invoice_jobs" {
+  name                       = "invoice-jobs"
+  visibility_timeout_seconds = 120
+  message_retention_seconds  = 1209600
+}
+''',
+    },
+    "recommender_image": {
+        "versions.tf": K8S_PROVIDERS,
+        "recommender.tf": k8s_deployment("recommender", '"registry.acme.io/recommender:1.9.3"', memory="1Gi"),
+    },
+    "pdf_scheduling": {
+        "versions.tf": K8S_PROVIDERS,
+        "pdf.tf": k8s_deployment("pdf-renderer", '"registry.acme.io/pdf-renderer:0.18.0"', memory="2Gi", cpu="1",
+                                 extra_spec='''        node_selector = {
+          pool = "batch"
+        }
+
+'''),
+    },
+    "inventory_routing": {
+        "versions.tf": K8S_PROVIDERS,
+        "inventory.tf": k8s_deployment("inventory", '"registry.acme.io/inventory:8.1.0"') + '''
+resource "kubernetes_service_v1" "inventory" {
+  metadata {
+    name      = "inventory"
+    namespace = "shop"
+  }
+
+  spec {
+    selector = {
+      app = "inventory-api" # renamed in 8.0
+    }
+
+    port {
+      port        = 80
+      target_port = 8080
+    }
+  }
+}
+''',
+    },
+    "node_failure": {
+        "main.tf": PROVIDERS,
+        "eks.tf": '''
+resource "aws_eks_node_group" "general_c" {
+  cluster_name    = "eks-prod"
+  node_group_name = "general-c"
+  node_role_arn   = "arn:aws:iam::123456789012:role/eks-node"
+  subnet_ids      = ["subnet-0cc33dd44ee55ff66"]
+  instance_types  = ["m7g.xlarge"]
+
+  scaling_config {
+    desired_size = 2
+    min_size     = 2
+    max_size     = 6
+  }
+}
+''',
+    },
+})

@@ -236,8 +236,294 @@ def payments_throttle() -> Bundle:
     return b
 
 
+
+def notifier_crashloop() -> Bundle:
+    b = Bundle("notifier-crashloop", "2026-11-09", 9)
+    rs = "notifier-6b8d7f9c4"
+    pods = [f"{rs}-{s}" for s in ("kq2wz", "pl9xm")]
+    crash = []
+    for ts in b.spread(b.onset, b.end, 75):
+        crash += [(ts, jlog(ts, "info", "starting notifier", version="5.4.2", service="notifier")),
+                  (ts + 0.4, jlog(ts + 0.4, "fatal", "config: missing required environment variable SMTP_RELAY_HOST",
+                                  service="notifier")),
+                  (ts + 0.5, "panic: config validation failed")]
+    streams = [({"namespace": NS, "app": "notifier", "pod": p}, noise(b, "notifier", "json", 6, t_to=b.onset) +
+                crash[i::2]) for i, p in enumerate(pods)]
+    streams.append(({"namespace": NS, "app": "accounts", "pod": "accounts-55d4c8b7f-q1w2e"},
+                    noise(b, "accounts", "logfmt", 2, secrets=True) +
+                    [(ts, logfmt(ts, "warn", "notification enqueue failed, will retry", target="notifier:9000",
+                                 error="connection refused")) for ts in b.spread(b.onset + 30, b.end, 3)]))
+    b.loki("shop", '{namespace="shop"} |= ""', streams, cluster="gke-prod")
+    items = [pod(p, NS, "notifier", "gke-prod-pool-1-a", ready=False, restarts=7 + i,
+                 waiting={"reason": "CrashLoopBackOff",
+                          "message": f"back-off 5m0s restarting failed container=notifier pod={p}"},
+                 last={"reason": "Error", "exitCode": 1}, image="registry.acme.io/notifier:5.4.2",
+                 created=ago(b.start, 6)) for i, p in enumerate(pods)]
+    items.append(event(NS, "Pod", pods[0], "BackOff", "Back-off restarting failed container notifier", b.onset + 300, 12))
+    b.kube("pods", items, cluster="gke-prod")
+    b.incident("notifier down", source="slack", service="accounts")
+    b.terraform(TF["notifier_crashloop"])
+    b.expect("crash_loop", "notifier", True)
+    return b
+
+
+def cart_bad_deploy() -> Bundle:
+    b = Bundle("cart-bad-deploy", "2026-11-16", 10)
+    old, new = "cart-5d8b9c7f4", "cart-7f9c6d5b8"
+    rolled = b.onset - 150
+    old_pods = [f"{old}-{s}" for s in ("aa1bb", "cc2dd", "ee3ff")]
+    new_pods = [f"{new}-{s}" for s in ("gg4hh", "ii5jj", "kk6ll")]
+    streams = [({"namespace": NS, "app": "cart", "pod": p}, noise(b, "cart", "json", 5, t_to=rolled))
+               for p in old_pods]
+    for p in new_pods:
+        lines = noise(b, "cart", "json", 5, t_from=rolled)
+        lines += [(ts, jlog(ts, "error", "unhandled error in POST /cart/items", service="cart",
+                            error="TypeError: Cannot read properties of undefined (reading 'currency')",
+                            stack="at priceLine (/app/dist/pricing.js:88:31)"))
+                  for ts in b.spread(b.onset, b.end, 4)]
+        streams.append(({"namespace": NS, "app": "cart", "pod": p}, lines))
+    streams.append(({"namespace": NS, "app": "storefront", "pod": "storefront-7c9d8e6f5-mn0pq"},
+                    noise(b, "storefront", "access", 1.5) +
+                    [(ts, logfmt(ts, "error", "cart call failed", upstream="cart", status=500, path="/cart/items"))
+                     for ts in b.spread(b.onset + 10, b.end, 1.0)]))
+    b.loki("shop", '{namespace="shop"}', streams, cluster="eks-prod")
+    items = [replicaset(old, NS, "cart", "registry.acme.io/cart:2.14.0", 11, 0, ago(b.start, 9)),
+             replicaset(new, NS, "cart", "registry.acme.io/cart:2.15.0", 12, 3, rolled)]
+    items += [pod(p, NS, "cart", "ip-10-0-1-5.ec2.internal", image="registry.acme.io/cart:2.15.0", created=rolled)
+              for p in new_pods]
+    items.append(event(NS, "Deployment", "cart", "ScalingReplicaSet", f"Scaled up replica set {new} to 3", rolled,
+                       warning=False))
+    b.kube("workloads", items, cluster="eks-prod")
+    alert = b.alertmanager("StorefrontErrors", {"service": "storefront", "severity": "critical"},
+                           "storefront 5xx above 2%")
+    b.incident("storefront errors", service="storefront", alert=alert)
+    b.terraform(TF["cart_bad_deploy"])
+    b.expect("bad_deploy", "cart", True)
+    return b
+
+
+def settlement_network() -> Bundle:
+    b = Bundle("settlement-network", "2026-10-21", 11)
+    err = [(ts, logfmt(ts, "error", "ledger store unavailable",
+                       error="failed to connect to `host=ledger-db.internal user=settle database=ledger`: "
+                             "dial error (dial tcp ledger-db.internal:5432: i/o timeout)"))
+           for ts in b.spread(b.onset, b.end, 6)]
+    flows = [(ts, f"2 123456789012 eni-0f3e2d1c0b9a8 10.40.1.{b.rng.randint(20, 30)} 10.40.3.17 "
+                  f"{b.rng.randint(32768, 60999)} 5432 6 1 60 {int(ts)} {int(ts) + 60} REJECT OK")
+             for ts in b.spread(b.onset, b.end, 20)]
+    flows += [(ts, f"2 123456789012 eni-0a9b8c7d6e5f4 10.40.2.{b.rng.randint(2, 200)} 10.40.5.9 "
+                   f"{b.rng.randint(32768, 60999)} 443 6 12 4200 {int(ts)} {int(ts) + 60} ACCEPT OK")
+              for ts in b.spread(b.start, b.end, 15)]
+    b.cw_logs("settlement", "/ecs/settlement", {"ecs/settlement/4d5e": noise(b, "settlement", "logfmt", 4) + err})
+    b.cw_logs("flow", "/vpc/flow-logs/prod", {"eni-0f3e2d1c0b9a8-all": flows})
+    b.cw_logs("payouts", "/ecs/payouts", {"ecs/payouts/6f7a": noise(b, "payouts", "logback", 3)})
+    b.incident("settlement batch failing", source="cli", service="settlement")
+    b.terraform(TF["settlement_network"])
+    b.expect("network_blocked", "settlement", True)
+    return b
+
+
+def paygate_dependency() -> Bundle:
+    b = Bundle("paygate-dependency", "2026-11-03", 12)
+    err = [(ts, jlog(ts, "error", "charge failed", service="checkout-api",
+                     error="POST https://api.paygate.example.com/v2/charges returned 503 Service Unavailable",
+                     attempt=b.rng.randint(1, 3))) for ts in b.spread(b.onset, b.end, 1.2)]
+    err2 = [(ts, logback(ts, "ERROR", "com.acme.refunds.PaygateClient",
+                         "refund failed: 503 Service Unavailable from https://api.paygate.example.com/v2/refunds"))
+            for ts in b.spread(b.onset + 40, b.end, 15)]
+    b.cw_logs("checkout-api", "/ecs/checkout-api", {"ecs/checkout-api/ab12": noise(b, "checkout-api", "json", 2) + err})
+    b.cw_logs("refunds", "/ecs/refunds", {"ecs/refunds/cd34": noise(b, "refunds", "logback", 6, secrets=True) + err2})
+    b.cw_metrics("ecs", [("AWS/ECS", "CPUUtilization", {"ClusterName": "prod-apps", "ServiceName": "checkout-api"},
+                          "Average", b.series(28, 25))])
+    b.incident("checkout payments failing", source="slack", service="checkout-api")
+    b.terraform(TF["paygate_dependency"])
+    b.expect("dependency_failure", "api.paygate.example.com", False)
+    return b
+
+
+def ledger_cert() -> Bundle:
+    b = Bundle("ledger-cert", "2026-11-20", 13)
+    expiry = b.onset
+    callers = [(ts, logfmt(ts, "error", "ledger call failed",
+                           error="Post \"https://ledger.internal:8443/v1/entries\": tls: failed to verify certificate: "
+                                 f"x509: certificate has expired or is not yet valid: current time {k8s_time(ts)} is "
+                                 f"after {k8s_time(expiry)}")) for ts in b.spread(b.onset, b.end, 2)]
+    server = [(ts, f"{k8s_time(ts)} http: TLS handshake error from 10.0.4.{b.rng.randint(2, 250)}:"
+                   f"{b.rng.randint(30000, 60000)}: remote error: tls: bad certificate")
+              for ts in b.spread(b.onset, b.end, 3)]
+    b.loki("payments", '{namespace="payments"}', [
+        ({"namespace": "payments", "app": "billing", "pod": "billing-6d5c4b3a2-r4t5y"},
+         noise(b, "billing", "logfmt", 3) + callers),
+        ({"namespace": "payments", "app": "ledger", "pod": "ledger-7e6f5d4c3-u6i7o"},
+         noise(b, "ledger", "access", 4) + server),
+    ], cluster="eks-prod")
+    alert = b.alertmanager("BillingErrors", {"service": "billing", "severity": "critical"}, "billing error ratio > 10%")
+    b.incident("billing errors", service="billing", alert=alert)
+    b.terraform(TF["ledger_cert"])
+    b.expect("certificate_expired", "ledger", True)
+    return b
+
+
+def catalog_healthcheck() -> Bundle:
+    b = Bundle("catalog-healthcheck", "2026-11-07", 14)
+    lines = []
+    for ts in b.spread(b.start, b.end, 10):
+        code = 200 if ts < b.onset else 404
+        lines.append((ts, access(ts, "/health", code, 2, ua="ELB-HealthChecker/2.0", ip="10.30.0.14")))
+    for ts in b.spread(b.onset - 60, b.end, 30):
+        lines.append((ts, access(ts, "/healthz", 200, 1, ua="curl/8.5.0", ip="127.0.0.1")))
+    lines.append((b.onset - 60, logfmt(b.onset - 60, "info", "catalog v3.0.0 listening", addr=":8080",
+                                       routes="/api/*,/healthz")))
+    b.cw_logs("catalog", "/ecs/catalog", {"ecs/catalog/aa": noise(b, "catalog", "access", 2) + lines})
+    b.cw_logs("gateway", "/ecs/api-gateway", {"ecs/api-gateway/bb": noise(b, "api-gateway", "json", 2) +
+              [(ts, jlog(ts, "error", "upstream returned 503", service="api-gateway", upstream="catalog"))
+               for ts in b.spread(b.onset + 200, b.end, 4)]})
+    tg = {"TargetGroup": "targetgroup/catalog-tg/6d0ecf831eec9f09", "LoadBalancer": "app/prod-web/50dc6c495c0c9188"}
+    b.cw_metrics("alb", [
+        ("AWS/ApplicationELB", "UnHealthyHostCount", tg, "Maximum", b.series(0, 3, noise=0, ramp=3)),
+        ("AWS/ApplicationELB", "HealthyHostCount", tg, "Minimum", b.series(3, 0, noise=0, ramp=3)),
+    ])
+    b.incident("catalog 503s", source="cli", service="api-gateway")
+    b.terraform(TF["catalog_healthcheck"])
+    b.expect("health_check_failure", "catalog", True)
+    return b
+
+
+def invoice_queue() -> Bundle:
+    b = Bundle("invoice-queue", "2026-11-12", 15)
+    worker = [(ts, jlog(ts, "info", "processed message from invoice-jobs", service="invoice-worker",
+                        took_ms=b.rng.randint(400, 900))) for ts in b.spread(b.start, b.end, 1.5)]
+    producer = [(ts, jlog(ts, "info", "enqueued job to invoice-jobs", service="billing-api"))
+                for ts in b.spread(b.start, b.onset, 3) + b.spread(b.onset, b.end, 0.5)]
+    b.cw_logs("worker", "/ecs/invoice-worker", {"ecs/invoice-worker/ee": worker + noise(b, "invoice-worker", "json", 30)})
+    b.cw_logs("billing", "/ecs/billing-api", {"ecs/billing-api/ff": producer + noise(b, "billing-api", "logback", 3)})
+    q = {"QueueName": "invoice-jobs"}
+    age = [max(4.0, (i * 60 + b.start - b.onset)) if i * 60 + b.start > b.onset else 4.0 + b.rng.random() for i in range(41)]
+    b.cw_metrics("sqs", [
+        ("AWS/SQS", "ApproximateAgeOfOldestMessage", q, "Maximum", age),
+        ("AWS/SQS", "ApproximateNumberOfMessagesVisible", q, "Maximum", b.series(12, 2400, ramp=20, noise=0.05)),
+    ])
+    alarm = b.cloudwatch_alarm("invoice-jobs-age", "ApproximateAgeOfOldestMessage", "AWS/SQS", q,
+                               "Threshold Crossed: oldest message older than 600 s")
+    b.incident("invoice-jobs backlog", source="cloudwatch", alert=alarm)
+    b.terraform(TF["invoice_queue"])
+    b.expect("queue_backlog", "invoice-worker", True)
+    return b
+
+
+def recommender_image() -> Bundle:
+    b = Bundle("recommender-image", "2026-11-19", 16)
+    old, new = "recommender-9c8b7a6d5", "recommender-4f5e6d7c8"
+    rolled = b.onset - 60
+    items = [replicaset(old, NS, "recommender", "registry.acme.io/recommender:1.9.2", 20, 2, ago(b.start, 12)),
+             replicaset(new, NS, "recommender", "registry.acme.io/recommender:1.9.3", 21, 1, rolled)]
+    items += [pod(f"{old}-{s}", NS, "recommender", "ip-10-0-2-9.ec2.internal", image="registry.acme.io/recommender:1.9.2",
+                  created=ago(b.start, 12)) for s in ("q1q1q", "w2w2w")]
+    bad = f"{new}-e3e3e"
+    items.append(pod(bad, NS, "recommender", "ip-10-0-2-9.ec2.internal", ready=False, phase="Pending",
+                     waiting={"reason": "ImagePullBackOff",
+                              "message": 'Back-off pulling image "registry.acme.io/recommender:1.9.3"'},
+                     image="registry.acme.io/recommender:1.9.3", created=rolled))
+    items.append(event(NS, "Pod", bad, "Failed", 'Failed to pull image "registry.acme.io/recommender:1.9.3": '
+                       "rpc error: code = NotFound desc = failed to pull and unpack image: manifest unknown",
+                       rolled + 20, 6))
+    b.kube("workloads", items, cluster="eks-prod")
+    b.loki("shop", '{namespace="shop"}', [
+        ({"namespace": NS, "app": "recommender", "pod": f"{old}-q1q1q"}, noise(b, "recommender", "logback", 4)),
+        ({"namespace": NS, "app": "homepage", "pod": "homepage-5b4c3d2e1-z9z9z"}, noise(b, "homepage", "json", 2)),
+    ], cluster="eks-prod")
+    b.incident("recommender rollout stuck", source="slack", service="recommender")
+    b.terraform(TF["recommender_image"])
+    b.expect("image_pull_failure", "recommender", True)
+    return b
+
+
+def pdf_scheduling() -> Bundle:
+    b = Bundle("pdf-scheduling", "2026-11-06", 17)
+    rs = "pdf-renderer-8d7c6b5a4"
+    msg = ("0/6 nodes are available: 2 node(s) had untolerated taint {dedicated: batch}, 4 node(s) didn't match "
+           "Pod's node affinity/selector. preemption: 0/6 nodes are available: 6 Preemption is not helpful for scheduling.")
+    items = [pod(f"{rs}-{s}", NS, "pdf-renderer", "", ready=False, phase="Pending", created=b.onset,
+                 conditions=[{"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": msg}])
+             for s in ("a9a9a", "b8b8b")]
+    items.append(event(NS, "Pod", f"{rs}-a9a9a", "FailedScheduling", msg, b.onset + 30, 9))
+    items += [node(f"ip-10-0-5-{i}.ec2.internal", "batch", taints=[{"key": "dedicated", "value": "batch",
+                                                                    "effect": "NoSchedule"}], labels={"pool": "batch"})
+              for i in (11, 12)]
+    items += [node(f"ip-10-0-1-{i}.ec2.internal", "general", labels={"pool": "general"}) for i in (21, 22, 23, 24)]
+    b.kube("scheduling", items, cluster="eks-prod")
+    b.loki("shop", '{namespace="shop"}', [
+        ({"namespace": NS, "app": "documents", "pod": "documents-6a5b4c3d2-k1k1k"},
+         noise(b, "documents", "logfmt", 3) + [(ts, logfmt(ts, "warn", "render queue waiting for pdf-renderer",
+                                                           pending=b.rng.randint(10, 90)))
+                                               for ts in b.spread(b.onset + 60, b.end, 20)]),
+    ], cluster="eks-prod")
+    b.incident("PDF exports stuck", source="slack", service="documents")
+    b.terraform(TF["pdf_scheduling"])
+    b.expect("scheduling_failure", "pdf-renderer", True)
+    return b
+
+
+def inventory_routing() -> Bundle:
+    b = Bundle("inventory-routing", "2026-11-13", 18)
+    items = [
+        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "inventory", "namespace": NS},
+         "spec": {"selector": {"app": "inventory-api"}, "ports": [{"port": 80, "targetPort": 8080}]}},
+        {"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "inventory", "namespace": NS}, "subsets": []},
+        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "storefront", "namespace": NS},
+         "spec": {"selector": {"app": "storefront"}, "ports": [{"port": 80, "targetPort": 8080}]}},
+        {"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "storefront", "namespace": NS},
+         "subsets": [{"addresses": [{"ip": "10.0.1.40"}], "ports": [{"port": 8080}]}]},
+    ]
+    items += [pod(f"inventory-7b6c5d4e3-{s}", NS, "inventory", "ip-10-0-1-7.ec2.internal",
+                  image="registry.acme.io/inventory:8.1.0", created=ago(b.start, 2)) for s in ("r1r1r", "s2s2s")]
+    b.kube("services", items, cluster="eks-prod")
+    envoy = [(ts, f"[{k8s_time(ts)}] \"GET /inventory/sku/{b.rng.randint(1000, 9999)} HTTP/1.1\" 503 UH "
+                  "no_healthy_upstream 0 19 0 - \"10.0.1.40\" \"storefront\" upstream=inventory")
+             for ts in b.spread(b.onset, b.end, 0.8)]
+    b.loki("shop", '{namespace="shop"}', [
+        ({"namespace": NS, "app": "storefront", "pod": "storefront-7c9d8e6f5-mn0pq"},
+         noise(b, "storefront", "access", 2) + envoy),
+        ({"namespace": NS, "app": "inventory", "pod": "inventory-7b6c5d4e3-r1r1r"}, noise(b, "inventory", "json", 6)),
+    ], cluster="eks-prod")
+    alert = b.alertmanager("StorefrontErrors", {"service": "storefront", "severity": "critical"},
+                           "storefront 5xx above 2%")
+    b.incident("storefront 503s", service="storefront", alert=alert)
+    b.terraform(TF["inventory_routing"])
+    b.expect("routing_misconfig", "inventory", True)
+    return b
+
+
+def node_failure() -> Bundle:
+    b = Bundle("node-failure", "2026-10-25", 19)
+    lost = "ip-10-0-3-44.ec2.internal"
+    items = [node(lost, "general-c", ready=False, reason="NodeStatusUnknown",
+                  message="Kubelet stopped posting node status."),
+             node("ip-10-0-3-45.ec2.internal", "general-c"), node("ip-10-0-1-12.ec2.internal", "general-a")]
+    for app in ("orders", "search", "cart"):
+        p = f"{app}-6f5e4d3c2-{app[:2]}x1y"
+        items.append(event(NS, "Pod", p, "NodeNotReady", "Node is not ready", b.onset + 40))
+        items.append(event(NS, "Pod", p, "TaintManagerEviction", f"Marking for deletion Pod {NS}/{p}",
+                           b.onset + 340, warning=False))
+    items.append(event("", "Node", lost, "NodeNotReady", f"Node {lost} status is now: NodeNotReady", b.onset + 40))
+    b.kube("nodes", items, cluster="eks-prod")
+    b.loki("shop", '{namespace="shop"}', [
+        ({"namespace": NS, "app": "orders", "pod": "orders-85c7d9f6b4-d3e4f"}, noise(b, "orders", "logfmt", 3) +
+         [(ts, logfmt(ts, "error", "request to search failed", error="upstream connect error: connection refused",
+                      upstream="search")) for ts in b.spread(b.onset + 20, b.onset + 400, 2)]),
+        ({"namespace": NS, "app": "search", "pod": "search-6f5e4d3c2-sex1y"}, noise(b, "search", "json", 4,
+                                                                                    t_to=b.onset)),
+    ], cluster="eks-prod")
+    b.incident("pods evicted in eks-prod", source="slack")
+    b.terraform(TF["node_failure"])
+    b.expect("node_failure", "general-c", False)
+    return b
+
+
 BUILDERS = [checkout_oom, search_cpu, orders_capacity, ledger_db_conns, reports_disk, thumbnailer_timeout,
-            invoices_denied, payments_throttle]
+            invoices_denied, payments_throttle, notifier_crashloop, cart_bad_deploy, settlement_network,
+            paygate_dependency, ledger_cert, catalog_healthcheck, invoice_queue, recommender_image, pdf_scheduling,
+            inventory_routing, node_failure]
 
 
 def main() -> None:

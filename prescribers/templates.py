@@ -51,24 +51,25 @@ class TemplatePrescriber:
     def prescribe(self, diagnosis: Diagnosis, evidence: Evidence) -> Prescription:
         what_to_do = ADVICE.get(diagnosis.category, ("", "investigate by hand"))[1]
         if not evidence.terraform_dir:
-            return Prescription(None, f"No Terraform to patch; {what_to_do}.")
+            return Prescription(None, "No fix offered: the bundle has no terraform/ to patch.")
         writer = WRITERS.get(diagnosis.category)
         if writer is None:
-            return Prescription(None, f"No Terraform change fixes this; {what_to_do}.")
+            return Prescription(None, "No fix offered: this is not something a change to our Terraform fixes.")
         index = TerraformIndex(evidence.terraform_dir)
         names = [diagnosis.resource, *([diagnosis.details["role"]] if diagnosis.details.get("role") else [])]
         _locate_network_path(index, diagnosis, names)
         blocks = implicated(index, names)
         patch = writer(index, diagnosis, blocks)
         if patch is None:
-            return Prescription(None, f"No block in terraform/ matches {diagnosis.resource} for this change; "
-                                      f"{what_to_do}.")
+            return Prescription(None, f"No fix offered: no block in terraform/ matches {diagnosis.resource} "
+                                      f"for this change; {what_to_do}.")
         new_files = apply(index.files, patch.edits)
         allowed = {b.address for b in blocks} | set(patch.blocks if _own(patch.blocks, blocks) else [])
         fix = finish(index, new_files, patch.summary, patch.risk, self.name, allowed)
         if not fix.safe:
             failed = "; ".join(f"{c.name}: {c.detail}" for c in fix.checks if not c.passed)
-            return Prescription(None, f"The template's change failed the safety checks ({failed}); {what_to_do}.",
+            return Prescription(None, f"No fix offered: the change failed the safety checks ({failed}); "
+                                      f"{what_to_do}.",
                                 refused=fix)
         return Prescription(fix, fix.summary)
 
@@ -84,11 +85,16 @@ def _locate_network_path(index: TerraformIndex, diagnosis: Diagnosis, names: lis
     if diagnosis.category != "network_blocked":
         return
     peer = str(diagnosis.details.get("peer") or "").split(".")[0]
-    caller_sgs = [b for r in index.relevant(diagnosis.resource) for b in index.references(r)
-                  if b.type == "aws_security_group"]
-    peer_sgs = [b for r in index.relevant(peer) for b in index.references(r)
-                if b.type == "aws_security_group"] if peer else []
+    caller_sgs = _security_groups(index, diagnosis.resource)
+    peer_sgs = _security_groups(index, peer) if peer else []
     if caller_sgs and peer_sgs:
         diagnosis.details["caller_sg"] = caller_sgs[0].address
         diagnosis.details["peer_block"] = peer_sgs[0].address
         names.append(peer)
+
+
+def _security_groups(index: TerraformIndex, resource: str) -> list[Block]:
+    """The resource's own security group: one named for it, else those its blocks attach."""
+    relevant = index.relevant(resource)
+    own = [b for b in relevant if b.type == "aws_security_group"]
+    return own or [r for b in relevant for r in index.references(b) if r.type == "aws_security_group"]
