@@ -128,7 +128,11 @@ class _Board:
             strength = 1.0 if saturated or f.attrs["pinned"] else 0.6 if abs(f.attrs["z"]) >= 6 else 0.3
         if kind == "hpa_current" and not saturated:
             return
-        resource = self.consumer_of(f.resource) if category == "queue_backlog" else f.resource
+        resource = f.resource
+        if category == "queue_backlog":
+            resource = self.consumer_of(f.resource)
+        elif resource.startswith("targetgroup/"):  # an ALB target group is named after the service behind it
+            resource = self.named(resource.split("/")[1], "") or resource
         self.add(category, resource, weight * strength, f)
 
     def consumer_of(self, queue: str) -> str:
@@ -199,8 +203,8 @@ class _Board:
 
     def verdict(self, digest: Digest, evidence: Evidence, engine: str) -> Diagnosis:
         ranked = sorted(self.candidates.values(), key=lambda c: (-c.score, c.category, c.resource))
-        ranked = [c for c in ranked if c.score >= 1.0]
-        if not ranked:
+        ranked = [c for c in ranked if c.score >= 0.3]
+        if not ranked or ranked[0].score < 1.0:
             return _inconclusive(digest, evidence, engine)
         total = sum(c.score for c in ranked[:6]) + 2.0
         top = ranked[0]
@@ -239,9 +243,16 @@ def _evidence(candidate: Candidate) -> list[EvidenceLine]:
     return out
 
 
+NOT_HOSTS = {"returned", "error", "errors", "connect", "request", "requests", "call", "service", "server",
+             "unavailable", "the", "a", "an", "upstream", "downstream", "backend", "disconnect", "reset"}
+
+
 def _host(text: str) -> str | None:
-    match = HOST.search(text)
-    return match.group(1).lower() if match else None
+    for match in HOST.finditer(text):
+        host = match.group(1).lower()
+        if host not in NOT_HOSTS:
+            return host
+    return None
 
 
 def _inconclusive(digest: Digest, evidence: Evidence, engine: str) -> Diagnosis:

@@ -39,7 +39,7 @@ LOG_SIGNATURES: tuple[LogSignature, ...] = (
          r"failed to load config|invalid configuration|required (setting|configuration) \S+ (is )?(missing|not set)", 4),
     _sig("certificate_expired", r"certificate has expired|certificate (is )?expired|CERT_HAS_EXPIRED|"
          r"certificate is not yet valid", 5, "named"),
-    _sig("health_check_failure", r"ELB-HealthChecker\S* .*\" (4|5)\d\d |Health checks failed|"
+    _sig("health_check_failure", r"\" [45]\d\d .*ELB-HealthChecker|ELB-HealthChecker.*\" [45]\d\d |Health checks failed|"
          r"Target\.ResponseCodeMismatch|Readiness probe failed|Liveness probe failed", 4),
     _sig("queue_backlog", r"consumer lag|backlog (is )?growing|messages waiting", 1.5),
     _sig("image_pull_failure", r"CannotPullContainerError|ErrImagePull|ImagePullBackOff|manifest unknown|"

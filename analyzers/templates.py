@@ -17,15 +17,10 @@ from collectors import LogRecord
 MAX_CHARS = 400
 BASELINE_MARGIN = 120.0  # seconds before onset that still count as "before" only when older than this
 _LEVEL_RANK = {"debug": 0, "info": 1, "warn": 2, "error": 3}
-_MASK = re.compile(
-    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
-    r"|\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b"
-    r"|\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
-    r"|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b"
-    r"|\b0x[0-9a-fA-F]+\b"
-    r"|\b(?=[0-9a-f]*\d)[0-9a-f]{7,}\b"
-    r"|(?<![\w.])-?\d+(?:\.\d+)?(?:ms|us|ns|s|m|h|Mi|Gi|Ki|MB|GB|KB|MiB|GiB|B|%)?\b"
-)
+# Variables: tokens that start with a digit (numbers, times, IPs, sizes, durations) and hex ids or UUIDs.
+# Anchoring every alternative on a digit or a hex run keeps this one pass ~5x faster than a list of
+# per-kind patterns (bench/bench_digest.py).
+_MASK = re.compile(r"\b\d[\w.:%+/-]*|\b[a-fA-F]{1,8}\d[0-9a-fA-F]{5,}(?:-[0-9a-fA-F]+)*\b")
 # Masking drain3 applies when it runs alone over raw lines (the baseline the benchmark compares with).
 DRAIN_MASKING = (
     ("UUID", r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),

@@ -56,15 +56,13 @@ _LEVEL_WORDS = {
     "trace": "debug",
     "d": "debug",
 }
-_LEVEL_RE = re.compile(
-    r"(?:\blevel[=:]\s*\"?|\[|\b)(FATAL|CRITICAL|PANIC|ERROR|ERR|SEVERE|WARNING|WARN|INFO|NOTICE|DEBUG|TRACE)\b",
-    re.IGNORECASE,
-)
+_LEVEL_RE = re.compile(r"\b(fatal|critical|panic|error|err|severe|warning|warn|info|notice|debug|trace)\b")
 _ERROR_HINT = re.compile(
     r"Traceback|Exception|\bpanic:|OOMKilled|Killed|timed out|No space left|denied|refused", re.IGNORECASE
 )
 _MESSAGE_KEYS = ("msg", "message", "event", "log", "text")
-_DETAIL_KEYS = ("error", "err", "exception", "error_message", "reason", "stack")
+_DETAIL_KEYS = ("error", "err", "exception", "error_message", "reason", "upstream", "target", "peer", "host",
+                "url", "status", "stack")
 _LEVEL_KEYS = ("level", "severity", "lvl", "log_level", "levelname")
 _RESOURCE_KEYS = ("service", "service_name", "app", "logger_service")
 
@@ -102,7 +100,7 @@ def resource_from_log_group(group: str, stream: str = "") -> str:
 
 
 def level_of(text: str) -> Level:
-    match = _LEVEL_RE.search(text[:160])
+    match = _LEVEL_RE.search(text[:160].lower())
     if match:
         return _LEVEL_WORDS.get(match.group(1).lower(), "info")  # type: ignore[return-value]
     return "error" if _ERROR_HINT.search(text) else "info"
