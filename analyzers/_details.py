@@ -48,7 +48,7 @@ def pods_from(f: Finding, pod_hash: str) -> float:
 
 
 def _texts(support: list[tuple[float, Finding]]) -> list[str]:
-    out = []
+    out: list[str] = []
     for _w, f in support:
         out += f.attrs.get("examples") or []
         out.append(str(f.attrs.get("message", "")))
@@ -94,7 +94,8 @@ def extract(
     for _w, f in support:
         if f.kind == "metric":
             details.setdefault("metrics", []).append(
-                {k: f.attrs.get(k) for k in ("kind", "metric", "baseline", "peak", "limit", "saturation")})
+                {k: f.attrs.get(k) for k in ("kind", "metric", "baseline", "peak", "limit", "saturation")}
+            )
     return details
 
 
@@ -133,8 +134,17 @@ def _blocked_path(texts: list[str], findings: list[Finding]) -> dict[str, Any]:
 
 
 def _images(findings: list[Finding], owner: str) -> dict[str, Any]:
-    sets = sorted((f for f in findings if f.kind == "kubernetes" and f.attrs.get("reason") == "ReplicaSet"
-                   and f.resource == owner and f.attrs.get("created")), key=lambda f: float(f.attrs["created"]))
+    sets = sorted(
+        (
+            f
+            for f in findings
+            if f.kind == "kubernetes"
+            and f.attrs.get("reason") == "ReplicaSet"
+            and f.resource == owner
+            and f.attrs.get("created")
+        ),
+        key=lambda f: float(f.attrs["created"]),
+    )
     out: dict[str, Any] = {}
     if sets:
         out["bad_image"] = (sets[-1].attrs.get("images") or [None])[0]
@@ -154,7 +164,9 @@ def _pod_labels(support: list[tuple[float, Finding]], evidence: Evidence) -> dic
         labels = obj.body.get("metadata", {}).get("labels") or {}
         if obj.kind != "Pod" or not set(selector) & set(labels) or all(labels.get(k) == v for k, v in selector.items()):
             continue
-        if any(str(labels.get(k, "")).startswith(v) or v.startswith(str(labels.get(k, ""))) for k, v in selector.items()):
+        if any(
+            str(labels.get(k, "")).startswith(v) or v.startswith(str(labels.get(k, ""))) for k, v in selector.items()
+        ):
             out["pod_labels"] = {k: labels[k] for k in selector if k in labels}
             break
     return out

@@ -92,10 +92,18 @@ def _log_findings(templates: list[LogTemplate], evidence: Evidence, onset: float
             text += f"\n    e.g. {t.examples[-1]}"
         top = t.resources.most_common(1)[0][0] if t.resources else "unknown"
         source, ref = next(iter(sorted(t.refs)), ("logs", ""))
-        attrs: dict[str, Any] = {"template": t.template, "level": t.level, "during": t.during,
-                                 "baseline": t.baseline, "change": change, "new": change == float("inf"),
-                                 "examples": list(t.examples), "resources": dict(t.resources),
-                                 "first_seen": t.first_seen, "pods": dict(t.pods.most_common(20))}
+        attrs: dict[str, Any] = {
+            "template": t.template,
+            "level": t.level,
+            "during": t.during,
+            "baseline": t.baseline,
+            "change": change,
+            "new": change == float("inf"),
+            "examples": list(t.examples),
+            "resources": dict(t.resources),
+            "first_seen": t.first_seen,
+            "pods": dict(t.pods.most_common(20)),
+        }
         findings.append(Finding("log_template", source, ref, top, text, round(score, 3), attrs))
     return findings
 
@@ -113,7 +121,9 @@ def _alert_findings(alert: dict[str, Any]) -> list[Finding]:
         trigger = alert.get("Trigger") or {}
         dims = {d.get("name") or d.get("Name"): d.get("value") or d.get("Value") for d in trigger.get("Dimensions", [])}
         resource = next((str(v) for v in dims.values() if v), "")
-        text = f"CloudWatch alarm {alert['AlarmName']} {alert.get('NewStateValue', '')}: {alert.get('NewStateReason', '')}"
+        text = (
+            f"CloudWatch alarm {alert['AlarmName']} {alert.get('NewStateValue', '')}: {alert.get('NewStateReason', '')}"
+        )
         findings.append(Finding("alert", "alert", str(alert["AlarmName"]), resource, text, 0.5, {"dimensions": dims}))
     return findings
 
@@ -133,8 +143,12 @@ def _header(evidence: Evidence, onset: float, missing: list[str]) -> str:
     return "\n".join(lines)
 
 
-SECTIONS = (("alert", "ALERT"), ("kubernetes", "KUBERNETES"), ("metric", "METRICS"),
-            ("log_template", "LOG TEMPLATES (level, trend, lines since onset / before)"))
+SECTIONS = (
+    ("alert", "ALERT"),
+    ("kubernetes", "KUBERNETES"),
+    ("metric", "METRICS"),
+    ("log_template", "LOG TEMPLATES (level, trend, lines since onset / before)"),
+)
 
 
 def _fit(header: str, findings: list[Finding], budget: int) -> tuple[str, int]:

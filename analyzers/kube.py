@@ -9,10 +9,22 @@ from analyzers.base import Finding
 from collectors import KubeObject
 from collectors._normalize import pod_owner
 
-NODE_GROUP_LABELS = ("eks.amazonaws.com/nodegroup", "cloud.google.com/gke-nodepool", "karpenter.sh/nodepool",
-                     "alpha.eksctl.io/nodegroup-name", "node-group")
-BAD_WAITING = {"CrashLoopBackOff": 5.0, "ImagePullBackOff": 5.0, "ErrImagePull": 5.0, "InvalidImageName": 5.0,
-               "CreateContainerConfigError": 5.0, "CreateContainerError": 4.0, "RunContainerError": 4.0}
+NODE_GROUP_LABELS = (
+    "eks.amazonaws.com/nodegroup",
+    "cloud.google.com/gke-nodepool",
+    "karpenter.sh/nodepool",
+    "alpha.eksctl.io/nodegroup-name",
+    "node-group",
+)
+BAD_WAITING = {
+    "CrashLoopBackOff": 5.0,
+    "ImagePullBackOff": 5.0,
+    "ErrImagePull": 5.0,
+    "InvalidImageName": 5.0,
+    "CreateContainerConfigError": 5.0,
+    "CreateContainerError": 4.0,
+    "RunContainerError": 4.0,
+}
 
 
 def owner_of(obj: dict[str, Any]) -> str:
@@ -80,24 +92,53 @@ def _pod(obj: KubeObject) -> list[Finding]:
         reason = waiting.get("reason")
         if reason in BAD_WAITING:
             text = f"pod {obj.name} container {cs.get('name')} waiting: {reason}: {waiting.get('message', '')}"
-            out.append(_finding(obj, owner, text.strip(": "), BAD_WAITING[reason], reason=reason,
-                                message=waiting.get("message", ""), restarts=cs.get("restartCount", 0),
-                                image=cs.get("image", "")))
+            out.append(
+                _finding(
+                    obj,
+                    owner,
+                    text.strip(": "),
+                    BAD_WAITING[reason],
+                    reason=reason,
+                    message=waiting.get("message", ""),
+                    restarts=cs.get("restartCount", 0),
+                    image=cs.get("image", ""),
+                )
+            )
         last = (cs.get("lastState") or {}).get("terminated") or (cs.get("state") or {}).get("terminated")
         if last and last.get("reason") != "Completed":
             reason = str(last.get("reason", "Error"))
             code = last.get("exitCode")
-            text = f"pod {obj.name} container {cs.get('name')} terminated: {reason} (exit code {code}), " \
-                   f"{cs.get('restartCount', 0)} restarts"
+            text = (
+                f"pod {obj.name} container {cs.get('name')} terminated: {reason} (exit code {code}), "
+                f"{cs.get('restartCount', 0)} restarts"
+            )
             score = 5.0 if reason == "OOMKilled" or code == 137 else 2.5
-            out.append(_finding(obj, owner, text, score, reason=reason, exit_code=code,
-                                restarts=cs.get("restartCount", 0), message=last.get("message", "")))
+            out.append(
+                _finding(
+                    obj,
+                    owner,
+                    text,
+                    score,
+                    reason=reason,
+                    exit_code=code,
+                    restarts=cs.get("restartCount", 0),
+                    message=last.get("message", ""),
+                )
+            )
     if status.get("phase") == "Pending":
         for cond in status.get("conditions") or []:
             if cond.get("type") == "PodScheduled" and cond.get("status") == "False":
                 text = f"pod {obj.name} Pending: {cond.get('reason')}: {cond.get('message', '')}"
-                out.append(_finding(obj, owner, text, 4.0, reason=cond.get("reason", "Unschedulable"),
-                                    message=cond.get("message", "")))
+                out.append(
+                    _finding(
+                        obj,
+                        owner,
+                        text,
+                        4.0,
+                        reason=cond.get("reason", "Unschedulable"),
+                        message=cond.get("message", ""),
+                    )
+                )
     return out
 
 
@@ -112,9 +153,20 @@ def _event(obj: KubeObject, groups: dict[str, str]) -> list[Finding]:
     count = int(body.get("count") or body.get("series", {}).get("count") or 1)
     text = f"event {reason} on {kind} {name} (x{count}): {message}"
     score = 4.0 if reason in ("FailedScheduling", "NodeNotReady", "Evicted", "OOMKilling", "FailedCreate") else 2.5
-    return [_finding(obj, resource, text, score, reason=reason, message=message, count=count,
-                     involved_kind=kind, involved_name=name,
-                     at=kube_time(body.get("lastTimestamp") or body.get("eventTime")))]
+    return [
+        _finding(
+            obj,
+            resource,
+            text,
+            score,
+            reason=reason,
+            message=message,
+            count=count,
+            involved_kind=kind,
+            involved_name=name,
+            at=kube_time(body.get("lastTimestamp") or body.get("eventTime")),
+        )
+    ]
 
 
 def _node(obj: KubeObject) -> list[Finding]:
@@ -126,11 +178,23 @@ def _node(obj: KubeObject) -> list[Finding]:
         if bad:
             label = "NotReady" if ctype == "Ready" else ctype
             text = f"node {obj.name} ({group}) {label}: {cond.get('reason', '')}: {cond.get('message', '')}"
-            out.append(_finding(obj, group, text, 5.0 if ctype == "Ready" else 3.0, reason=label,
-                                node=obj.name, message=cond.get("message", "")))
+            out.append(
+                _finding(
+                    obj,
+                    group,
+                    text,
+                    5.0 if ctype == "Ready" else 3.0,
+                    reason=label,
+                    node=obj.name,
+                    message=cond.get("message", ""),
+                )
+            )
     if body.get("spec", {}).get("unschedulable"):
-        out.append(_finding(obj, group, f"node {obj.name} ({group}) cordoned (unschedulable)", 1.5,
-                            reason="Cordoned", node=obj.name))
+        out.append(
+            _finding(
+                obj, group, f"node {obj.name} ({group}) cordoned (unschedulable)", 1.5, reason="Cordoned", node=obj.name
+            )
+        )
     return out
 
 
@@ -160,15 +224,29 @@ def _rollouts(replicasets: list[KubeObject]) -> list[Finding]:
     for obj in replicasets:
         body = obj.body
         created = kube_time(body.get("metadata", {}).get("creationTimestamp"))
-        images = [c.get("image", "") for c in body.get("spec", {}).get("template", {}).get("spec", {})
-                  .get("containers", [])]
+        images = [
+            c.get("image", "") for c in body.get("spec", {}).get("template", {}).get("spec", {}).get("containers", [])
+        ]
         revision = body.get("metadata", {}).get("annotations", {}).get("deployment.kubernetes.io/revision", "")
         owner = owner_of(body)
-        text = f"ReplicaSet {obj.name} (revision {revision}, image {', '.join(images)}) " \
-               f"replicas {body.get('status', {}).get('replicas', 0)}"
-        out.append(_finding(obj, owner, text, 1.0, reason="ReplicaSet", created=created, images=images,
-                            revision=revision, replicas=body.get("spec", {}).get("replicas", 0),
-                            pod_hash=body.get("metadata", {}).get("labels", {}).get("pod-template-hash", "")))
+        text = (
+            f"ReplicaSet {obj.name} (revision {revision}, image {', '.join(images)}) "
+            f"replicas {body.get('status', {}).get('replicas', 0)}"
+        )
+        out.append(
+            _finding(
+                obj,
+                owner,
+                text,
+                1.0,
+                reason="ReplicaSet",
+                created=created,
+                images=images,
+                revision=revision,
+                replicas=body.get("spec", {}).get("replicas", 0),
+                pod_hash=body.get("metadata", {}).get("labels", {}).get("pod-template-hash", ""),
+            )
+        )
     return out
 
 

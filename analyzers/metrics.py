@@ -35,11 +35,20 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("restarts", r"restarts_total"),
 )
 _COMPILED = [(kind, re.compile(p)) for kind, p in KINDS]
-LIMIT_OF = {"memory_bytes": "memory_limit", "cpu_cores": "cpu_limit", "connections": "max_connections",
-            "hpa_current": "hpa_max"}
+LIMIT_OF = {
+    "memory_bytes": "memory_limit",
+    "cpu_cores": "cpu_limit",
+    "connections": "max_connections",
+    "hpa_current": "hpa_max",
+}
 BYTE_KINDS = {"memory_bytes", "memory_limit", "free_storage"}
-HIGH_IS_BAD_THRESHOLD = {"memory_ratio": 0.9, "cpu_ratio": 0.9, "memory_percent": 90.0, "cpu_percent": 90.0,
-                         "cpu_throttling": 0.25}
+HIGH_IS_BAD_THRESHOLD = {
+    "memory_ratio": 0.9,
+    "cpu_ratio": 0.9,
+    "memory_percent": 90.0,
+    "cpu_percent": 90.0,
+    "cpu_throttling": 0.25,
+}
 
 
 def kind_of(series: MetricSeries) -> str:
@@ -92,8 +101,17 @@ def _score(s: MetricSeries, kind: str, onset: float, limit: float | None) -> Fin
         text += f", {saturation:.0%} of its limit" + (f" {_fmt(limit, size)}" if limit else "")
     if pinned:
         text += ", flat at its ceiling"
-    attrs = {"kind": kind, "metric": s.metric, "baseline": base, "peak": peak, "z": round(z, 2),
-             "saturation": saturation, "pinned": pinned, "limit": limit, "labels": s.labels}
+    attrs = {
+        "kind": kind,
+        "metric": s.metric,
+        "baseline": base,
+        "peak": peak,
+        "z": round(z, 2),
+        "saturation": saturation,
+        "pinned": pinned,
+        "limit": limit,
+        "labels": s.labels,
+    }
     return Finding("metric", s.source, s.ref, s.resource, text, round(score, 3), attrs)
 
 

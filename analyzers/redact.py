@@ -8,7 +8,11 @@ from collections.abc import Iterable
 
 # (kind, pattern, replacement). Order matters: whole-structure patterns (keys, JWTs, DSNs) before key=value.
 BUILTIN: tuple[tuple[str, str, str], ...] = (
-    ("private_key", r"-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----|.*)", "<PRIVATE_KEY>"),
+    (
+        "private_key",
+        r"-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----|.*)",
+        "<PRIVATE_KEY>",
+    ),
     ("jwt", r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}", "<JWT>"),
     ("bearer_token", r"(?i)(\bbearer\s+)[A-Za-z0-9\-._~+/]{8,}=*", r"\1<TOKEN>"),
     ("aws_access_key", r"\b(?:AKIA|ASIA|AROA|AIDA)[0-9A-Z]{16}\b", "<AWS_ACCESS_KEY>"),
@@ -31,7 +35,9 @@ BUILTIN: tuple[tuple[str, str, str], ...] = (
 )
 IP = ("ip_address", r"\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b", "<IP>")
 # A cheap first look: a line with none of these substrings cannot match any built-in pattern.
-_TRIGGER = re.compile(r"(?i)PRIVATE KEY|eyJ|bearer|AKIA|ASIA|AROA|AIDA|secret|xox|gh[pousr]_|AIza|://|@|pass|pwd|key|token")
+_TRIGGER = re.compile(
+    r"(?i)PRIVATE KEY|eyJ|bearer|AKIA|ASIA|AROA|AIDA|secret|xox|gh[pousr]_|AIza|://|@|pass|pwd|key|token"
+)
 
 
 class Redactor:

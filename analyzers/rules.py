@@ -14,20 +14,35 @@ from collectors import Evidence
 
 METRIC_SIGNALS: dict[str, tuple[str, float]] = {
     # kind -> (category, weight) when the series is saturated, pinned or far off its baseline
-    "memory_ratio": ("memory_exhaustion", 3), "memory_bytes": ("memory_exhaustion", 3),
-    "memory_percent": ("memory_exhaustion", 3), "cpu_ratio": ("cpu_saturation", 5),
-    "cpu_percent": ("cpu_saturation", 5), "cpu_throttling": ("cpu_saturation", 5),
-    "connections": ("db_connection_exhaustion", 4), "free_storage": ("disk_full", 5),
-    "queue_age": ("queue_backlog", 5), "queue_depth": ("queue_backlog", 3), "throttles": ("rate_limited", 4),
-    "duration": ("timeout", 3), "unhealthy_hosts": ("health_check_failure", 3), "hpa_current": ("capacity_limit", 4),
+    "memory_ratio": ("memory_exhaustion", 3),
+    "memory_bytes": ("memory_exhaustion", 3),
+    "memory_percent": ("memory_exhaustion", 3),
+    "cpu_ratio": ("cpu_saturation", 5),
+    "cpu_percent": ("cpu_saturation", 5),
+    "cpu_throttling": ("cpu_saturation", 5),
+    "connections": ("db_connection_exhaustion", 4),
+    "free_storage": ("disk_full", 5),
+    "queue_age": ("queue_backlog", 5),
+    "queue_depth": ("queue_backlog", 3),
+    "throttles": ("rate_limited", 4),
+    "duration": ("timeout", 3),
+    "unhealthy_hosts": ("health_check_failure", 3),
+    "hpa_current": ("capacity_limit", 4),
 }
 KUBE_REASONS: dict[str, tuple[str, float]] = {
-    "OOMKilled": ("memory_exhaustion", 6), "OOMKilling": ("memory_exhaustion", 6),
-    "CrashLoopBackOff": ("crash_loop", 3), "CreateContainerConfigError": ("crash_loop", 5),
-    "ImagePullBackOff": ("image_pull_failure", 6), "ErrImagePull": ("image_pull_failure", 6),
-    "InvalidImageName": ("image_pull_failure", 6), "NotReady": ("node_failure", 6),
-    "NodeNotReady": ("node_failure", 4), "HPAAtMax": ("capacity_limit", 4), "QuotaExhausted": ("capacity_limit", 2),
-    "NoEndpoints": ("routing_misconfig", 5), "Unhealthy": ("health_check_failure", 2),
+    "OOMKilled": ("memory_exhaustion", 6),
+    "OOMKilling": ("memory_exhaustion", 6),
+    "CrashLoopBackOff": ("crash_loop", 3),
+    "CreateContainerConfigError": ("crash_loop", 5),
+    "ImagePullBackOff": ("image_pull_failure", 6),
+    "ErrImagePull": ("image_pull_failure", 6),
+    "InvalidImageName": ("image_pull_failure", 6),
+    "NotReady": ("node_failure", 6),
+    "NodeNotReady": ("node_failure", 4),
+    "HPAAtMax": ("capacity_limit", 4),
+    "QuotaExhausted": ("capacity_limit", 2),
+    "NoEndpoints": ("routing_misconfig", 5),
+    "Unhealthy": ("health_check_failure", 2),
     "DiskPressure": ("node_failure", 2),
 }
 CONSUMER_WORDS = re.compile(r"(?i)receiv|poll|consum|process|handl|dequeue")
@@ -62,7 +77,8 @@ class RulesDiagnoser:
                 board.kube(f)
         board.bad_deploy(digest.findings, digest.onset)
         board.victims()
-        board.prior(_alert_resources(digest.findings) | ({evidence.scope.service} - {None}))
+        hinted = {evidence.scope.service} if evidence.scope.service else set()
+        board.prior(_alert_resources(digest.findings) | hinted)
         return board.verdict(digest, evidence, self.name)
 
 
@@ -172,13 +188,21 @@ class _Board:
         """A new ReplicaSet shortly before the onset, and new errors coming from its pods alone."""
         rollout = _details.recent_rollouts(findings, onset)
         for owner, (new_rs, _old_rs) in rollout.items():
-            fresh = [f for f in findings if f.kind == "log_template" and f.attrs["new"]
-                     and f.attrs["level"] == "error" and owner in f.attrs["resources"]]
+            fresh = [
+                f
+                for f in findings
+                if f.kind == "log_template"
+                and f.attrs["new"]
+                and f.attrs["level"] == "error"
+                and owner in f.attrs["resources"]
+            ]
             from_new = [f for f in fresh if _details.pods_from(f, str(new_rs.attrs["pod_hash"])) >= 0.8]
             if not from_new:
                 continue
-            crashing = any(c.category in ("crash_loop", "image_pull_failure") and c.resource == owner
-                           for c in self.candidates.values())
+            crashing = any(
+                c.category in ("crash_loop", "image_pull_failure") and c.resource == owner
+                for c in self.candidates.values()
+            )
             weight = 7.0 * (0.4 if crashing else 1.0)
             self.add("bad_deploy", owner, weight, new_rs)
             for f in from_new[:3]:
@@ -208,9 +232,7 @@ class _Board:
             return _inconclusive(digest, evidence, engine)
         total = sum(c.score for c in ranked[:6]) + 2.0
         top = ranked[0]
-        details: dict[str, Any] = _details.extract(
-            top.category, top.resource, top.support, digest.findings, evidence
-        )
+        details: dict[str, Any] = _details.extract(top.category, top.resource, top.support, digest.findings, evidence)
         what, todo = ADVICE[top.category]
         lines = _evidence(top)
         summary = f"{top.resource} {what}: {lines[0].text[:220].rstrip('. ')}. Next step: {todo}."
@@ -243,8 +265,26 @@ def _evidence(candidate: Candidate) -> list[EvidenceLine]:
     return out
 
 
-NOT_HOSTS = {"returned", "error", "errors", "connect", "request", "requests", "call", "service", "server",
-             "unavailable", "the", "a", "an", "upstream", "downstream", "backend", "disconnect", "reset"}
+NOT_HOSTS = {
+    "returned",
+    "error",
+    "errors",
+    "connect",
+    "request",
+    "requests",
+    "call",
+    "service",
+    "server",
+    "unavailable",
+    "the",
+    "a",
+    "an",
+    "upstream",
+    "downstream",
+    "backend",
+    "disconnect",
+    "reset",
+}
 
 
 def _host(text: str) -> str | None:

@@ -25,12 +25,23 @@ def line(rng: random.Random, service: str, fmt: int, ts: float, template: int) -
     n, ms = rng.randint(1, 5000), rng.randint(1, 900)
     ident = f"{rng.getrandbits(48):012x}"
     if fmt == 0:
-        return json.dumps({"ts": ts, "level": level, "msg": f"{verb} {noun}", "service": service, "id": ident,
-                           "count": n, "took_ms": ms})
+        return json.dumps(
+            {
+                "ts": ts,
+                "level": level,
+                "msg": f"{verb} {noun}",
+                "service": service,
+                "id": ident,
+                "count": n,
+                "took_ms": ms,
+            }
+        )
     if fmt == 1:
         return f'level={level} msg="{verb} {noun} {ident}" items={n} duration={ms}ms worker={template % 8}'
     if fmt == 2:
-        return f"{level.upper():<5} [pool-{template % 4}] {service}.{noun.replace(' ', '_')} - {verb} {n} rows in {ms} ms"
+        return (
+            f"{level.upper():<5} [pool-{template % 4}] {service}.{noun.replace(' ', '_')} - {verb} {n} rows in {ms} ms"
+        )
     return f'10.{n % 255}.{ms % 255}.{template} - - "GET /api/{noun.replace(" ", "-")}/{n} HTTP/1.1" 200 {ms} "-"'
 
 
@@ -57,11 +68,18 @@ def make(out: Path, total: int, seed: int = 7) -> Path:
                 ts = start + (end - start) * k / count + rng.random()
                 values.append([str(int(ts * 1e9)), line(rng, service, fmt, ts, rng.randint(0, 24))])
             values.reverse()
-            streams.append({"stream": {"namespace": "shop", "app": service, "pod": f"{service}-5c6d7e8f9-ab{part}cd"},
-                            "values": values})
+            streams.append(
+                {
+                    "stream": {"namespace": "shop", "app": service, "pod": f"{service}-5c6d7e8f9-ab{part}cd"},
+                    "values": values,
+                }
+            )
             written += count
-        doc = {"query": '{namespace="shop"}', "cluster": "eks-prod",
-               "response": {"status": "success", "data": {"resultType": "streams", "result": streams}}}
+        doc = {
+            "query": '{namespace="shop"}',
+            "cluster": "eks-prod",
+            "response": {"status": "success", "data": {"resultType": "streams", "result": streams}},
+        }
         (out / "loki" / f"bulk-{part}.json").write_text(json.dumps(doc))
     return out
 

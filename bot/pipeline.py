@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analyzers import REGISTRY as DIAGNOSERS
 from analyzers import DEFAULT_TOKEN_BUDGET, Diagnosis, Digest, Redactor, build_digest
+from analyzers import REGISTRY as DIAGNOSERS
 from collectors import BundleCollector, CloudDoctorError, Evidence
 from prescribers import REGISTRY as PRESCRIBERS
 from prescribers import Prescription
@@ -32,8 +32,10 @@ class Report:
         if self.prescription.fix is None:
             diagnosis["summary"] = f"{diagnosis['summary']} {self.prescription.advice}".strip()
         return {
-            "incident": {"title": scope.title,
-                         "window": {"start": scope.window.start.isoformat(), "end": scope.window.end.isoformat()}},
+            "incident": {
+                "title": scope.title,
+                "window": {"start": scope.window.start.isoformat(), "end": scope.window.end.isoformat()},
+            },
             "diagnosis": diagnosis,
             "fix": self.prescription.fix.to_json() if self.prescription.fix else None,
         }

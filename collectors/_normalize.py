@@ -61,8 +61,20 @@ _ERROR_HINT = re.compile(
     r"Traceback|Exception|\bpanic:|OOMKilled|Killed|timed out|No space left|denied|refused", re.IGNORECASE
 )
 _MESSAGE_KEYS = ("msg", "message", "event", "log", "text")
-_DETAIL_KEYS = ("error", "err", "exception", "error_message", "reason", "upstream", "target", "peer", "host",
-                "url", "status", "stack")
+_DETAIL_KEYS = (
+    "error",
+    "err",
+    "exception",
+    "error_message",
+    "reason",
+    "upstream",
+    "target",
+    "peer",
+    "host",
+    "url",
+    "status",
+    "stack",
+)
 _LEVEL_KEYS = ("level", "severity", "lvl", "log_level", "levelname")
 _RESOURCE_KEYS = ("service", "service_name", "app", "logger_service")
 

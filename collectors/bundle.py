@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from collectors.base import (
     Problem,
     Scope,
     SourceStatus,
+    SourceStatusKind,
     Window,
 )
 
@@ -83,9 +84,9 @@ class BundleCollector:
             problems.append(Problem(str(self.path), "", "is not a directory; pass the bundle's folder"))
             return None
         scope, alert = self._incident(problems)
-        if scope is None:
-            return None
-        evidence = Evidence(scope=scope, alert=alert)
+        # Without a valid incident.json the sources are still read, so every problem is listed at once.
+        placeholder = Scope("", Window(datetime.fromtimestamp(0, UTC), datetime.fromtimestamp(1, UTC)))
+        evidence = Evidence(scope=scope or placeholder, alert=alert)
         readers: list[tuple[str, Callable[[str, dict[str, Any], Evidence, list[Problem]], None]]] = [
             ("prometheus", _prometheus),
             ("loki", _loki),
@@ -101,13 +102,13 @@ class BundleCollector:
                     continue
                 before = len(problems)
                 reader(rel, doc, evidence, problems)
-                status = "ok" if len(problems) == before else "error"
+                status: SourceStatusKind = "ok" if len(problems) == before else "error"
                 evidence.sources.append(SourceStatus(folder.replace("/", "_"), status, ref=rel))
         tf = self.path / "terraform"
         if tf.is_dir():
             evidence.terraform_dir = str(tf)
         evidence.logs.sort(key=lambda r: r.ts)
-        return evidence
+        return evidence if scope is not None else None
 
     def _incident(self, problems: list[Problem]) -> tuple[Scope | None, dict[str, Any]]:
         file = self.path / "incident.json"
@@ -210,7 +211,7 @@ def _prometheus(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[Prob
         try:
             points = [(float(t), float(v)) for t, v in values]
         except (TypeError, ValueError):
-            problems.append(Problem(rel, f"response.data.result[{i}].values", "each must be [unix_seconds, \"value\"]"))
+            problems.append(Problem(rel, f"response.data.result[{i}].values", 'each must be [unix_seconds, "value"]'))
             continue
         if cluster:
             labels.setdefault("cluster", cluster)
@@ -220,9 +221,10 @@ def _prometheus(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[Prob
 
 def _metric_name(query: str) -> str:
     """The first metric name in a PromQL query (functions and keywords are skipped)."""
-    for token in re.findall(r"[a-zA-Z_:][a-zA-Z0-9_:]*(?=\s*[{\[)]|\s*$)", query):
+    bare = re.sub(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", "", query)
+    for token in re.findall(r"[a-zA-Z_:][a-zA-Z0-9_:]*(?=\s*[{\[)]|\s*$)", bare):
         if token not in {"by", "without", "sum", "rate", "max", "min", "avg", "on", "ignoring"}:
-            return token
+            return str(token)
     return query
 
 
@@ -239,7 +241,7 @@ def _loki(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[Problem]) 
         stream_resource = resource_from_labels(labels)
         for j, entry in enumerate(stream["values"]):
             if not isinstance(entry, list) or len(entry) < 2 or not isinstance(entry[1], str):
-                problems.append(Problem(rel, f"response.data.result[{i}].values[{j}]", "must be [\"ns\", \"line\"]"))
+                problems.append(Problem(rel, f"response.data.result[{i}].values[{j}]", 'must be ["ns", "line"]'))
                 break
             try:
                 ts = int(entry[0]) / 1e9

@@ -26,7 +26,9 @@ class Bundle:
     def __init__(self, name: str, day: str, seed: int) -> None:
         self.name = name
         self.rng = random.Random(seed)
-        self.t0 = datetime.fromisoformat(f"{day}T{self.rng.randint(1, 20):02d}:{self.rng.choice([0, 10, 20]):02d}:00+00:00")
+        self.t0 = datetime.fromisoformat(
+            f"{day}T{self.rng.randint(1, 20):02d}:{self.rng.choice([0, 10, 20]):02d}:00+00:00"
+        )
         self.start = self.t0.timestamp()
         self.onset = self.start + 20 * 60 + self.rng.randint(0, 90)
         self.end = self.start + 40 * 60
@@ -42,10 +44,20 @@ class Bundle:
         return out
 
     # --- sources ------------------------------------------------------------------
-    def incident(self, title: str, source: str = "alertmanager", service: str | None = None,
-                 alert: dict[str, Any] | None = None, environment: str = "prod") -> None:
-        doc: dict[str, Any] = {"title": title, "source": source, "environment": environment,
-                               "window": {"start": iso(self.start), "end": iso(self.end)}}
+    def incident(
+        self,
+        title: str,
+        source: str = "alertmanager",
+        service: str | None = None,
+        alert: dict[str, Any] | None = None,
+        environment: str = "prod",
+    ) -> None:
+        doc: dict[str, Any] = {
+            "title": title,
+            "source": source,
+            "environment": environment,
+            "window": {"start": iso(self.start), "end": iso(self.end)},
+        }
         if service:
             doc["service"] = service
         if alert is not None:
@@ -54,22 +66,52 @@ class Bundle:
 
     def alertmanager(self, alertname: str, labels: dict[str, str], summary: str, delay: float = 180) -> dict[str, Any]:
         starts = iso_ms(self.onset + delay)
-        alert = {"status": "firing", "labels": {"alertname": alertname, **labels},
-                 "annotations": {"summary": summary}, "startsAt": starts, "endsAt": "0001-01-01T00:00:00Z",
-                 "generatorURL": "http://prometheus.monitoring:9090/graph", "fingerprint": f"{self.rng.getrandbits(64):016x}"}
-        return {"version": "4", "groupKey": f"{{}}:{{alertname=\"{alertname}\"}}", "truncatedAlerts": 0,
-                "status": "firing", "receiver": "cloud-doctor", "groupLabels": {"alertname": alertname},
-                "commonLabels": alert["labels"], "commonAnnotations": alert["annotations"],
-                "externalURL": "http://alertmanager.monitoring:9093", "alerts": [alert]}
+        alert = {
+            "status": "firing",
+            "labels": {"alertname": alertname, **labels},
+            "annotations": {"summary": summary},
+            "startsAt": starts,
+            "endsAt": "0001-01-01T00:00:00Z",
+            "generatorURL": "http://prometheus.monitoring:9090/graph",
+            "fingerprint": f"{self.rng.getrandbits(64):016x}",
+        }
+        return {
+            "version": "4",
+            "groupKey": f'{{}}:{{alertname="{alertname}"}}',
+            "truncatedAlerts": 0,
+            "status": "firing",
+            "receiver": "cloud-doctor",
+            "groupLabels": {"alertname": alertname},
+            "commonLabels": alert["labels"],
+            "commonAnnotations": alert["annotations"],
+            "externalURL": "http://alertmanager.monitoring:9093",
+            "alerts": [alert],
+        }
 
-    def cloudwatch_alarm(self, name: str, metric: str, namespace: str, dims: dict[str, str], reason: str) -> dict[str, Any]:
-        return {"AlarmName": name, "AlarmDescription": f"{metric} alarm", "AWSAccountId": "123456789012",
-                "NewStateValue": "ALARM", "NewStateReason": reason, "StateChangeTime": iso_ms(self.onset + 120)[:-1] + "+0000",
-                "Region": "Asia Pacific (Seoul)", "OldStateValue": "OK",
-                "Trigger": {"MetricName": metric, "Namespace": namespace, "StatisticType": "Statistic",
-                            "Statistic": "MAXIMUM", "Period": 60, "EvaluationPeriods": 3,
-                            "ComparisonOperator": "GreaterThanThreshold", "Threshold": 0.0,
-                            "Dimensions": [{"name": k, "value": v} for k, v in dims.items()]}}
+    def cloudwatch_alarm(
+        self, name: str, metric: str, namespace: str, dims: dict[str, str], reason: str
+    ) -> dict[str, Any]:
+        return {
+            "AlarmName": name,
+            "AlarmDescription": f"{metric} alarm",
+            "AWSAccountId": "123456789012",
+            "NewStateValue": "ALARM",
+            "NewStateReason": reason,
+            "StateChangeTime": iso_ms(self.onset + 120)[:-1] + "+0000",
+            "Region": "Asia Pacific (Seoul)",
+            "OldStateValue": "OK",
+            "Trigger": {
+                "MetricName": metric,
+                "Namespace": namespace,
+                "StatisticType": "Statistic",
+                "Statistic": "MAXIMUM",
+                "Period": 60,
+                "EvaluationPeriods": 3,
+                "ComparisonOperator": "GreaterThanThreshold",
+                "Threshold": 0.0,
+                "Dimensions": [{"name": k, "value": v} for k, v in dims.items()],
+            },
+        }
 
     def loki(self, file: str, query: str, streams: list[tuple[dict[str, str], Lines]], cluster: str = "") -> None:
         result = []
@@ -77,8 +119,14 @@ class Bundle:
             values = [[str(int(ts * 1e9)), line] for ts, line in sorted(lines, reverse=True)]  # Loki: newest first
             result.append({"stream": labels, "values": values})
         entries = sum(len(r["values"]) for r in result)
-        body = {"status": "success", "data": {"resultType": "streams", "result": result,
-                                              "stats": {"summary": {"totalEntriesReturned": entries}}}}
+        body = {
+            "status": "success",
+            "data": {
+                "resultType": "streams",
+                "result": result,
+                "stats": {"summary": {"totalEntriesReturned": entries}},
+            },
+        }
         doc: dict[str, Any] = {"query": query, "response": body}
         if cluster:
             doc["cluster"] = cluster
@@ -89,42 +137,72 @@ class Bundle:
         for stream, lines in streams.items():
             for ts, line in lines:
                 ms = int(ts * 1000)
-                events.append({"logStreamName": stream, "timestamp": ms, "message": line,
-                               "ingestionTime": ms + self.rng.randint(200, 2000),
-                               "eventId": f"{self.rng.getrandbits(120):036d}"[:56]})
+                events.append(
+                    {
+                        "logStreamName": stream,
+                        "timestamp": ms,
+                        "message": line,
+                        "ingestionTime": ms + self.rng.randint(200, 2000),
+                        "eventId": f"{self.rng.getrandbits(120):036d}"[:56],
+                    }
+                )
         events.sort(key=lambda e: e["timestamp"])
-        self.files[f"cloudwatch/logs/{file}.json"] = {"logGroupName": group, "region": region,
-                                                     "response": {"events": events, "searchedLogStreams": []}}
+        self.files[f"cloudwatch/logs/{file}.json"] = {
+            "logGroupName": group,
+            "region": region,
+            "response": {"events": events, "searchedLogStreams": []},
+        }
 
-    def prom(self, file: str, query: str, series: list[tuple[dict[str, str], list[float]]], step: int = 60,
-             cluster: str = "") -> None:
+    def prom(
+        self, file: str, query: str, series: list[tuple[dict[str, str], list[float]]], step: int = 60, cluster: str = ""
+    ) -> None:
         result = []
         for labels, values in series:
             points = [[self.start + i * step, _num(v)] for i, v in enumerate(values)]
             result.append({"metric": labels, "values": points})
-        doc: dict[str, Any] = {"query": query, "response": {"status": "success",
-                                                            "data": {"resultType": "matrix", "result": result}}}
+        doc: dict[str, Any] = {
+            "query": query,
+            "response": {"status": "success", "data": {"resultType": "matrix", "result": result}},
+        }
         if cluster:
             doc["cluster"] = cluster
         self.files[f"prometheus/{file}.json"] = doc
 
-    def cw_metrics(self, file: str, metrics: list[tuple[str, str, dict[str, str], str, list[float]]],
-                   period: int = 60) -> None:
+    def cw_metrics(
+        self, file: str, metrics: list[tuple[str, str, dict[str, str], str, list[float]]], period: int = 60
+    ) -> None:
         queries, results = [], []
         for i, (namespace, name, dims, stat, values) in enumerate(metrics):
             qid = f"m{i}"
-            queries.append({"Id": qid, "MetricStat": {"Metric": {"Namespace": namespace, "MetricName": name,
-                            "Dimensions": [{"Name": k, "Value": v} for k, v in dims.items()]},
-                            "Period": period, "Stat": stat}, "ReturnData": True})
+            queries.append(
+                {
+                    "Id": qid,
+                    "MetricStat": {
+                        "Metric": {
+                            "Namespace": namespace,
+                            "MetricName": name,
+                            "Dimensions": [{"Name": k, "Value": v} for k, v in dims.items()],
+                        },
+                        "Period": period,
+                        "Stat": stat,
+                    },
+                    "ReturnData": True,
+                }
+            )
             stamps = [iso(self.start + j * period) for j in range(len(values))]
-            results.append({"Id": qid, "Label": name, "Timestamps": stamps[::-1], "Values": values[::-1],
-                            "StatusCode": "Complete"})  # GetMetricData returns newest first by default
-        self.files[f"cloudwatch/metrics/{file}.json"] = {"region": "ap-northeast-2", "queries": queries,
-                                                        "response": {"MetricDataResults": results, "Messages": []}}
+            results.append(
+                {"Id": qid, "Label": name, "Timestamps": stamps[::-1], "Values": values[::-1], "StatusCode": "Complete"}
+            )  # GetMetricData returns newest first by default
+        self.files[f"cloudwatch/metrics/{file}.json"] = {
+            "region": "ap-northeast-2",
+            "queries": queries,
+            "response": {"MetricDataResults": results, "Messages": []},
+        }
 
     def kube(self, file: str, items: list[dict[str, Any]], cluster: str = "") -> None:
-        doc: dict[str, Any] = {"response": {"apiVersion": "v1", "kind": "List", "items": items,
-                                            "metadata": {"resourceVersion": ""}}}
+        doc: dict[str, Any] = {
+            "response": {"apiVersion": "v1", "kind": "List", "items": items, "metadata": {"resourceVersion": ""}}
+        }
         if cluster:
             doc["cluster"] = cluster
         self.files[f"kubernetes/{file}.json"] = doc
@@ -136,8 +214,15 @@ class Bundle:
         self.files["expected.json"] = {"category": category, "resource": resource, "fix": fix, **extra}
 
     # --- metric shapes --------------------------------------------------------------
-    def series(self, base: float, after: float, noise: float = 0.03, ramp: float = 4, step: int = 60,
-               floor: float | None = None) -> list[float]:
+    def series(
+        self,
+        base: float,
+        after: float,
+        noise: float = 0.03,
+        ramp: float = 4,
+        step: int = 60,
+        floor: float | None = None,
+    ) -> list[float]:
         """A value steady at `base`, moving to `after` over `ramp` minutes from the onset."""
         n = int((self.end - self.start) // step) + 1
         out = []

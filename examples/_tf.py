@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-PROVIDERS = '''
+PROVIDERS = """
 terraform {
   required_version = ">= 1.6"
   required_providers {
@@ -21,9 +21,9 @@ variable "region" {
   type    = string
   default = "ap-northeast-2"
 }
-'''
+"""
 
-K8S_PROVIDERS = '''
+K8S_PROVIDERS = """
 terraform {
   required_providers {
     kubernetes = {
@@ -43,11 +43,20 @@ variable "kube_context" {
   type    = string
   default = "eks-prod"
 }
-'''
+"""
 
 
-def k8s_deployment(name: str, image: str, memory: str = "256Mi", cpu: str = "250m", replicas: int = 2,
-                   extra_spec: str = "", env: str = "", port: int = 8080, app_label: str | None = None) -> str:
+def k8s_deployment(
+    name: str,
+    image: str,
+    memory: str = "256Mi",
+    cpu: str = "250m",
+    replicas: int = 2,
+    extra_spec: str = "",
+    env: str = "",
+    port: int = 8080,
+    app_label: str | None = None,
+) -> str:
     label = app_label or name
     return f'''
 resource "kubernetes_deployment_v1" "{name.replace("-", "_")}" {{
@@ -102,8 +111,15 @@ resource "kubernetes_deployment_v1" "{name.replace("-", "_")}" {{
 '''
 
 
-def ecs_service(name: str, cpu: int = 512, memory: int = 1024, desired: int = 2, extra_service: str = "",
-                env: str = "", health: str = "") -> str:
+def ecs_service(
+    name: str,
+    cpu: int = 512,
+    memory: int = 1024,
+    desired: int = 2,
+    extra_service: str = "",
+    env: str = "",
+    health: str = "",
+) -> str:
     ident = name.replace("-", "_")
     return f'''
 resource "aws_ecs_task_definition" "{ident}" {{
@@ -165,7 +181,9 @@ resource "aws_ecs_service" "{ident}" {{
 '''
 
 
-ECS_COMMON = PROVIDERS + '''
+ECS_COMMON = (
+    PROVIDERS
+    + """
 variable "vpc_id" {
   type    = string
   default = "vpc-0a1b2c3d4e5f60718"
@@ -194,13 +212,14 @@ data "aws_iam_policy_document" "ecs_assume" {
     }
   }
 }
-'''
+"""
+)
 
 TF: dict[str, dict[str, str]] = {
     "checkout_oom": {
         "versions.tf": K8S_PROVIDERS,
-        "apps/checkout.tf": "# Checkout: prices carts and takes payment.\n" + k8s_deployment(
-            "checkout", '"registry.acme.io/checkout:4.12.0"', memory="512Mi", cpu="500m", replicas=3),
+        "apps/checkout.tf": "# Checkout: prices carts and takes payment.\n"
+        + k8s_deployment("checkout", '"registry.acme.io/checkout:4.12.0"', memory="512Mi", cpu="500m", replicas=3),
         "apps/frontend.tf": k8s_deployment("frontend", '"registry.acme.io/frontend:9.3.1"', memory="384Mi"),
     },
     "search_cpu": {
@@ -210,7 +229,8 @@ TF: dict[str, dict[str, str]] = {
     },
     "orders_capacity": {
         "versions.tf": K8S_PROVIDERS,
-        "orders.tf": k8s_deployment("orders", '"registry.acme.io/orders:3.0.7"', replicas=3) + '''
+        "orders.tf": k8s_deployment("orders", '"registry.acme.io/orders:3.0.7"', replicas=3)
+        + """
 resource "kubernetes_horizontal_pod_autoscaler_v2" "orders" {
   metadata {
     name      = "orders"
@@ -239,12 +259,12 @@ resource "kubernetes_horizontal_pod_autoscaler_v2" "orders" {
     }
   }
 }
-''',
+""",
     },
     "ledger_db_conns": {
         "main.tf": ECS_COMMON,
         "ledger.tf": ecs_service("ledger-api", desired=4),
-        "database.tf": '''
+        "database.tf": """
 resource "aws_db_parameter_group" "ledger" {
   name   = "ledger-pg16"
   family = "postgres16"
@@ -274,11 +294,11 @@ resource "aws_db_instance" "ledger" {
   username                = "ledger"
   manage_master_user_password = true
 }
-''',
+""",
     },
     "reports_disk": {
         "main.tf": PROVIDERS,
-        "rds.tf": '''
+        "rds.tf": """
 # Reporting database: nightly exports write large temp tables here.
 resource "aws_db_instance" "reports" {
   identifier              = "reports-db"
@@ -298,11 +318,11 @@ variable "reports_storage_gb" {
   type    = number
   default = 100
 }
-''',
+""",
     },
     "thumbnailer_timeout": {
         "main.tf": PROVIDERS,
-        "lambda.tf": '''
+        "lambda.tf": """
 resource "aws_lambda_function" "thumbnailer" {
   function_name = "thumbnailer"
   role          = aws_iam_role.thumbnailer.arn
@@ -327,11 +347,12 @@ resource "aws_iam_role" "thumbnailer" {
     Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }]
   })
 }
-''',
+""",
     },
     "invoices_denied": {
         "main.tf": ECS_COMMON,
-        "invoice.tf": ecs_service("invoice-service") + '''
+        "invoice.tf": ecs_service("invoice-service")
+        + """
 resource "aws_iam_role_policy" "invoice_service_task" {
   name = "invoice-service-task"
   role = aws_iam_role.invoice_service_task.id
@@ -346,11 +367,11 @@ resource "aws_iam_role_policy" "invoice_service_task" {
     ]
   })
 }
-''',
+""",
     },
     "payments_throttle": {
         "main.tf": PROVIDERS,
-        "dynamodb.tf": '''
+        "dynamodb.tf": """
 resource "aws_dynamodb_table" "payments_ledger" {
   name           = "payments-ledger"
   billing_mode   = "PROVISIONED"
@@ -367,31 +388,34 @@ resource "aws_dynamodb_table" "payments_ledger" {
     enabled = true
   }
 }
-''',
+""",
     },
 }
 
-NOTIFIER_ENV = '''
+NOTIFIER_ENV = """
           env {
             name  = "SMTP_PORT"
             value = "587"
           }
-'''
+"""
 
-TF.update({
-    "notifier_crashloop": {
-        "versions.tf": K8S_PROVIDERS,
-        "notifier.tf": k8s_deployment("notifier", '"registry.acme.io/notifier:5.4.2"', env=NOTIFIER_ENV) + '''
+TF.update(
+    {
+        "notifier_crashloop": {
+            "versions.tf": K8S_PROVIDERS,
+            "notifier.tf": k8s_deployment("notifier", '"registry.acme.io/notifier:5.4.2"', env=NOTIFIER_ENV)
+            + """
 # Moved here from the old chart values in the 5.4 refactor.
 variable "smtp_relay_host" {
   type    = string
   default = "smtp-relay.internal.acme.io"
 }
-''',
-    },
-    "cart_bad_deploy": {
-        "versions.tf": K8S_PROVIDERS,
-        "cart.tf": k8s_deployment("cart", '"${var.registry}/cart:${var.cart_version}"', replicas=3) + '''
+""",
+        },
+        "cart_bad_deploy": {
+            "versions.tf": K8S_PROVIDERS,
+            "cart.tf": k8s_deployment("cart", '"${var.registry}/cart:${var.cart_version}"', replicas=3)
+            + """
 variable "registry" {
   type    = string
   default = "registry.acme.io"
@@ -402,14 +426,14 @@ variable "cart_version" {
   description = "Released by the cart team's pipeline"
   default     = "2.15.0"
 }
-''',
-        "storefront.tf": k8s_deployment("storefront", '"registry.acme.io/storefront:1.40.2"'),
-    },
-    "settlement_network": {
-        "main.tf": ECS_COMMON,
-        "settlement.tf": ecs_service("settlement"),
-        "payouts.tf": ecs_service("payouts"),
-        "ledger_db.tf": '''
+""",
+            "storefront.tf": k8s_deployment("storefront", '"registry.acme.io/storefront:1.40.2"'),
+        },
+        "settlement_network": {
+            "main.tf": ECS_COMMON,
+            "settlement.tf": ecs_service("settlement"),
+            "payouts.tf": ecs_service("payouts"),
+            "ledger_db.tf": """
 resource "aws_security_group" "ledger_db" {
   name   = "ledger-db"
   vpc_id = var.vpc_id
@@ -435,14 +459,14 @@ resource "aws_db_instance" "ledger" {
   username                = "ledger"
   manage_master_user_password = true
 }
-''',
-    },
-    "paygate_dependency": {
-        "main.tf": ECS_COMMON,
-        "checkout.tf": ecs_service("checkout-api", desired=4),
-    },
-    "ledger_cert": {
-        "versions.tf": '''
+""",
+        },
+        "paygate_dependency": {
+            "main.tf": ECS_COMMON,
+            "checkout.tf": ecs_service("checkout-api", desired=4),
+        },
+        "ledger_cert": {
+            "versions.tf": """
 terraform {
   required_providers {
     tls = {
@@ -451,8 +475,8 @@ terraform {
     }
   }
 }
-''',
-        "pki.tf": '''
+""",
+            "pki.tf": """
 resource "tls_private_key" "internal_ca" {
   algorithm = "ECDSA"
 }
@@ -488,17 +512,21 @@ resource "tls_locally_signed_cert" "ledger" {
   validity_period_hours = 8760
   allowed_uses          = ["server_auth", "digital_signature"]
 }
-''',
-    },
-    "catalog_healthcheck": {
-        "main.tf": ECS_COMMON,
-        "catalog.tf": ecs_service("catalog", extra_service='''
+""",
+        },
+        "catalog_healthcheck": {
+            "main.tf": ECS_COMMON,
+            "catalog.tf": ecs_service(
+                "catalog",
+                extra_service="""
   load_balancer {
     target_group_arn = aws_lb_target_group.catalog.arn
     container_name   = "catalog"
     container_port   = 8080
   }
-''') + '''
+""",
+            )
+            + """
 resource "aws_lb_target_group" "catalog" {
   name        = "catalog-tg"
   port        = 8080
@@ -514,35 +542,41 @@ resource "aws_lb_target_group" "catalog" {
     unhealthy_threshold = 3
   }
 }
-''',
-    },
-    "invoice_queue": {
-        "main.tf": ECS_COMMON,
-        "worker.tf": ecs_service("invoice-worker", desired=2),
-        "queue.tf": '''
+""",
+        },
+        "invoice_queue": {
+            "main.tf": ECS_COMMON,
+            "worker.tf": ecs_service("invoice-worker", desired=2),
+            "queue.tf": """
 resource "aws_sqs_queue" "invoice_jobs" {
   name                       = "invoice-jobs"
   visibility_timeout_seconds = 120
   message_retention_seconds  = 1209600
 }
-''',
-    },
-    "recommender_image": {
-        "versions.tf": K8S_PROVIDERS,
-        "recommender.tf": k8s_deployment("recommender", '"registry.acme.io/recommender:1.9.3"', memory="1Gi"),
-    },
-    "pdf_scheduling": {
-        "versions.tf": K8S_PROVIDERS,
-        "pdf.tf": k8s_deployment("pdf-renderer", '"registry.acme.io/pdf-renderer:0.18.0"', memory="2Gi", cpu="1",
-                                 extra_spec='''        node_selector = {
+""",
+        },
+        "recommender_image": {
+            "versions.tf": K8S_PROVIDERS,
+            "recommender.tf": k8s_deployment("recommender", '"registry.acme.io/recommender:1.9.3"', memory="1Gi"),
+        },
+        "pdf_scheduling": {
+            "versions.tf": K8S_PROVIDERS,
+            "pdf.tf": k8s_deployment(
+                "pdf-renderer",
+                '"registry.acme.io/pdf-renderer:0.18.0"',
+                memory="2Gi",
+                cpu="1",
+                extra_spec="""        node_selector = {
           pool = "batch"
         }
 
-'''),
-    },
-    "inventory_routing": {
-        "versions.tf": K8S_PROVIDERS,
-        "inventory.tf": k8s_deployment("inventory", '"registry.acme.io/inventory:8.1.0"') + '''
+""",
+            ),
+        },
+        "inventory_routing": {
+            "versions.tf": K8S_PROVIDERS,
+            "inventory.tf": k8s_deployment("inventory", '"registry.acme.io/inventory:8.1.0"')
+            + """
 resource "kubernetes_service_v1" "inventory" {
   metadata {
     name      = "inventory"
@@ -560,11 +594,11 @@ resource "kubernetes_service_v1" "inventory" {
     }
   }
 }
-''',
-    },
-    "node_failure": {
-        "main.tf": PROVIDERS,
-        "eks.tf": '''
+""",
+        },
+        "node_failure": {
+            "main.tf": PROVIDERS,
+            "eks.tf": """
 resource "aws_eks_node_group" "general_c" {
   cluster_name    = "eks-prod"
   node_group_name = "general-c"
@@ -578,6 +612,7 @@ resource "aws_eks_node_group" "general_c" {
     max_size     = 6
   }
 }
-''',
-    },
-})
+""",
+        },
+    }
+)

@@ -9,5 +9,13 @@ from prescribers.tfindex import TerraformIndex
 
 REGISTRY: dict[str, type[TemplatePrescriber]] = {"templates": TemplatePrescriber}
 
-__all__ = ["REGISTRY", "Check", "Fix", "Prescriber", "Prescription", "TemplatePrescriber", "TerraformIndex",
-           "check_fix"]
+__all__ = [
+    "REGISTRY",
+    "Check",
+    "Fix",
+    "Prescriber",
+    "Prescription",
+    "TemplatePrescriber",
+    "TerraformIndex",
+    "check_fix",
+]

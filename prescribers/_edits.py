@@ -36,7 +36,7 @@ def apply(files: dict[str, str], edits: list[Edit]) -> dict[str, str]:
 
 
 def unified_diff(old: dict[str, str], new: dict[str, str]) -> str:
-    chunks = []
+    chunks: list[str] = []
     for path in sorted(new):
         chunks += difflib.unified_diff(
             old.get(path, "").splitlines(keepends=True),
@@ -76,8 +76,12 @@ def walk(node: Node) -> list[Node]:
 
 
 def scale_keys(
-    index: TerraformIndex, block: Block, keys: tuple[str, ...], factor: float,
-    skip: tuple[str, ...] = ("requests",), cap: float | None = None,
+    index: TerraformIndex,
+    block: Block,
+    keys: tuple[str, ...],
+    factor: float,
+    skip: tuple[str, ...] = ("requests",),
+    cap: float | None = None,
 ) -> tuple[list[Edit], list[str]]:
     """Scale every `key = quantity` in the block (following var/local references to their literal)."""
     edits, notes, seen = [], [], set()

@@ -58,8 +58,9 @@ def _parses(changed: dict[str, str]) -> Check:
 
 
 def _paths(changed: dict[str, str]) -> Check:
-    bad = [p for p in changed if p.startswith(("/", "\\")) or ".." in p.split("/") or
-           not p.endswith((".tf", ".tfvars"))]
+    bad = [
+        p for p in changed if p.startswith(("/", "\\")) or ".." in p.split("/") or not p.endswith((".tf", ".tfvars"))
+    ]
     return Check("only_terraform_files", not bad, f"outside terraform/: {bad}" if bad else "")
 
 
@@ -167,10 +168,10 @@ def _iam(before: dict[str, str], after: dict[str, str], touched: set[str]) -> Ch
             continue
         resources = _list(direct, ("Resource", "resources")) or []
         if "*" in actions or any(a.endswith(":*") and a.count(":") == 1 and a.split(":")[0] == "*" for a in actions):
-            bad.append(f"{address}: Action \"*\"")
+            bad.append(f'{address}: Action "*"')
         writes = [a for a in actions if not READ_ONLY.match(a)]
         if "*" in resources and writes:
-            bad.append(f"{address}: write actions {writes[:3]} on Resource \"*\"")
+            bad.append(f'{address}: write actions {writes[:3]} on Resource "*"')
     return Check("iam_least_privilege", not bad, "; ".join(sorted(set(bad))))
 
 

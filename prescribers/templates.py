@@ -35,8 +35,9 @@ def _reads(index: TerraformIndex, block: Block) -> list[tuple[str, str]]:
     return re.findall(r"\b(var|local)\.([A-Za-z_][\w-]*)", index.text(block))
 
 
-def finish(index: TerraformIndex, new_files: dict[str, str], summary: str, risk: str, engine: str,
-           allowed: set[str]) -> Fix:
+def finish(
+    index: TerraformIndex, new_files: dict[str, str], summary: str, risk: str, engine: str, allowed: set[str]
+) -> Fix:
     """Turn new file contents into a Fix: the diff, whole files and every safety check."""
     old = {path: index.files.get(path, "") for path in new_files}
     checks = check_fix(old, new_files, allowed)
@@ -61,16 +62,18 @@ class TemplatePrescriber:
         blocks = implicated(index, names)
         patch = writer(index, diagnosis, blocks)
         if patch is None:
-            return Prescription(None, f"No fix offered: no block in terraform/ matches {diagnosis.resource} "
-                                      f"for this change; {what_to_do}.")
+            return Prescription(
+                None,
+                f"No fix offered: no block in terraform/ matches {diagnosis.resource} for this change; {what_to_do}.",
+            )
         new_files = apply(index.files, patch.edits)
         allowed = {b.address for b in blocks} | set(patch.blocks if _own(patch.blocks, blocks) else [])
         fix = finish(index, new_files, patch.summary, patch.risk, self.name, allowed)
         if not fix.safe:
             failed = "; ".join(f"{c.name}: {c.detail}" for c in fix.checks if not c.passed)
-            return Prescription(None, f"No fix offered: the change failed the safety checks ({failed}); "
-                                      f"{what_to_do}.",
-                                refused=fix)
+            return Prescription(
+                None, f"No fix offered: the change failed the safety checks ({failed}); {what_to_do}.", refused=fix
+            )
         return Prescription(fix, fix.summary)
 
 

@@ -11,8 +11,18 @@ from collectors import InputError, Problem
 from prescribers._hcltext import Node, Span, attribute, parse_nodes, unquote
 
 # Attributes through which a block names the thing telemetry calls it by.
-IDENTITY_KEYS = ("name", "function_name", "identifier", "family", "cluster_identifier", "node_group_name",
-                 "bucket", "name_prefix", "common_name", "db_name")
+IDENTITY_KEYS = (
+    "name",
+    "function_name",
+    "identifier",
+    "family",
+    "cluster_identifier",
+    "node_group_name",
+    "bucket",
+    "name_prefix",
+    "common_name",
+    "db_name",
+)
 _REF = re.compile(r"\b(var|local)\.([A-Za-z_][\w-]*)")
 _RESOURCE_REF = re.compile(r"\b((?:data\.)?[a-z][a-z0-9_]+)\.([A-Za-z_][\w-]*)\.(?:id|arn|name|json)\b")
 
@@ -176,5 +186,4 @@ def parsed(text: str) -> dict[str, Any]:
     import hcl2
     from hcl2 import SerializationOptions
 
-    return hcl2.loads(text, serialization_options=SerializationOptions(with_comments=False,
-                                                                       strip_string_quotes=True))
+    return hcl2.loads(text, serialization_options=SerializationOptions(with_comments=False, strip_string_quotes=True))

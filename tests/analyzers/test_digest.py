@@ -1,0 +1,53 @@
+"""The digest: within its token budget, ranked so the culprit's own lines survive a flood of noise."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from analyzers import estimate_tokens
+from analyzers.templates import mask, mine
+from bot.pipeline import collect_bundle, digest_bundle
+from tests.conftest import BUNDLES, ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+@pytest.mark.parametrize("budget", [1500, 8000])
+def test_digest_stays_within_budget(budget: int) -> None:
+    for bundle in BUNDLES:
+        digest = digest_bundle(bundle, budget)
+        assert digest.tokens == estimate_tokens(digest.text) <= budget, bundle.name
+
+
+def test_large_bundle_keeps_the_culprit_lines(tmp_path: Path) -> None:
+    from make_large_bundle import make
+
+    bundle = make(tmp_path / "large", 60_000)
+    digest = digest_bundle(bundle)
+    assert digest.log_lines > 60_000
+    assert digest.tokens <= 8000
+    assert "OutOfMemoryError" in digest.text
+    ranked_kinds = [f.text for f in digest.findings[: digest.included]]
+    assert any("OutOfMemoryError" in t for t in ranked_kinds)
+
+
+def test_masking_keeps_words_and_hides_variables() -> None:
+    assert (
+        mask("took 312ms for user 8f3a9c2e1d at 10.0.0.12:5432 on 2026-11-20T10:00:01Z")
+        == "took <*> for user <*> at <*> on <*>"
+    )
+    assert mask("x509: certificate has expired") == "x509: certificate has expired"
+    assert mask("s3:PutObject denied") == "s3:PutObject denied"
+
+
+def test_templates_report_rate_change_at_onset() -> None:
+    evidence = collect_bundle(ROOT / "examples" / "incidents" / "checkout-oom")
+    onset = evidence.scope.window.start_ts + 20 * 60
+    templates = {t.template: t for t in mine(evidence.logs, onset)}
+    oom = next(t for k, t in templates.items() if "OutOfMemoryError" in k)
+    assert oom.baseline == 0 and oom.during > 0 and oom.change(1200, 1200) == float("inf")
+    noisy = next(t for k, t in templates.items() if "deprecated config key" in k)
+    assert noisy.baseline > 0 and 0.5 < noisy.change(1200, 1200) < 2

@@ -1,0 +1,22 @@
+"""Shared fixtures: the example bundles and a scratch copy helper."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+INCIDENTS = ROOT / "examples" / "incidents"
+BUNDLES = sorted(p for p in INCIDENTS.iterdir() if (p / "incident.json").is_file())
+
+
+@pytest.fixture
+def copy_bundle(tmp_path: Path):
+    def copy(name: str) -> Path:
+        dest = tmp_path / name
+        shutil.copytree(INCIDENTS / name, dest)
+        return dest
+
+    return copy

@@ -1,0 +1,125 @@
+"""The fix safety rules: each unsafe change is refused, whoever wrote it."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzers import Diagnosis
+from bot.pipeline import collect_bundle, diagnose
+from prescribers import TemplatePrescriber, check_fix
+from prescribers import _writers as writers
+from prescribers._edits import Edit, Patch
+
+BASE = """
+resource "aws_security_group" "db" {
+  name = "db"
+
+  ingress {
+    from_port       = 5432
+    to_port         = 5432
+    protocol        = "tcp"
+    security_groups = [aws_security_group.app.id]
+  }
+}
+
+resource "aws_db_instance" "main" {
+  identifier              = "main-db"
+  deletion_protection     = true
+  skip_final_snapshot     = false
+  backup_retention_period = 7
+}
+
+resource "aws_iam_role_policy" "app" {
+  name = "app"
+  policy = jsonencode({
+    Statement = [
+      { Effect = "Allow", Action = ["s3:GetObject"], Resource = ["arn:aws:s3:::b/*"] },
+    ]
+  })
+}
+
+resource "aws_s3_bucket" "other" {
+  bucket = "unrelated"
+}
+"""
+ALL = {"aws_security_group.db", "aws_db_instance.main", "aws_iam_role_policy.app"}
+
+
+def _failed(new: str, implicated: set[str] = ALL) -> set[str]:
+    return {c.name for c in check_fix({"main.tf": BASE}, {"main.tf": new}, implicated) if not c.passed}
+
+
+def test_a_narrow_change_passes_every_check() -> None:
+    assert _failed(BASE.replace("backup_retention_period = 7", "backup_retention_period = 14")) == set()
+
+
+@pytest.mark.parametrize(
+    ("change", "rule"),
+    [
+        (
+            lambda t: t.replace("security_groups = [aws_security_group.app.id]", 'cidr_blocks = ["0.0.0.0/0"]').replace(
+                "5432", "22"
+            ),
+            "no_public_ingress",
+        ),
+        (
+            lambda t: t.replace("security_groups = [aws_security_group.app.id]", 'ipv6_cidr_blocks = ["::/0"]'),
+            "no_public_ingress",
+        ),
+        (lambda t: t.replace('Action = ["s3:GetObject"]', 'Action = ["*"]'), "iam_least_privilege"),
+        (
+            lambda t: t.replace('Resource = ["arn:aws:s3:::b/*"]', 'Resource = ["*"]').replace(
+                "GetObject", "PutObject"
+            ),
+            "iam_least_privilege",
+        ),
+        (lambda t: t.replace("deletion_protection     = true", "deletion_protection     = false"), "protections_kept"),
+        (lambda t: t.replace("skip_final_snapshot     = false", "skip_final_snapshot     = true"), "protections_kept"),
+        (lambda t: t.replace("backup_retention_period = 7", "backup_retention_period = 0"), "protections_kept"),
+        (lambda t: t[: t.index('resource "aws_s3_bucket"')], "no_resource_removed"),
+        (lambda t: t.replace('bucket = "unrelated"', 'bucket = "renamed"'), "only_implicated_resources"),
+        (lambda t: t.replace('name = "db"', "name = "), "hcl_parses"),
+    ],
+    ids=[
+        "ssh-to-world",
+        "ipv6-world",
+        "action-star",
+        "write-on-star",
+        "deletion-protection",
+        "final-snapshot",
+        "backups",
+        "removed-block",
+        "not-implicated",
+        "unparseable",
+    ],
+)
+def test_unsafe_change_fails_its_rule(change, rule: str) -> None:
+    assert rule in _failed(change(BASE))
+
+
+def test_public_https_is_allowed() -> None:
+    new = BASE.replace("security_groups = [aws_security_group.app.id]", 'cidr_blocks = ["0.0.0.0/0"]')
+    assert _failed(new.replace("5432", "443")) == set()
+
+
+def test_paths_outside_terraform_are_refused() -> None:
+    checks = check_fix({}, {"../etc/passwd.tf": 'a = "b"\n'}, set())
+    assert not next(c for c in checks if c.name == "only_terraform_files").passed
+
+
+def test_an_unsafe_template_is_refused_and_never_offered(monkeypatch) -> None:
+    evidence = collect_bundle("examples/incidents/settlement-network")
+    report = diagnose(evidence)
+    assert report.prescription.fix is not None  # the real template is safe
+
+    def open_to_world(index, diagnosis: Diagnosis, blocks):
+        block = index.get("aws_security_group.ledger_db")
+        text = index.files[block.file]
+        at = text.index("security_groups = [aws_security_group.payouts.id]")
+        end = at + len("security_groups = [aws_security_group.payouts.id]")
+        return Patch("open it", "high", [Edit(block.file, at, end, 'cidr_blocks = ["0.0.0.0/0"]')], [block.address])
+
+    monkeypatch.setitem(writers.WRITERS, "network_blocked", open_to_world)
+    result = TemplatePrescriber().prescribe(report.diagnosis, evidence)
+    assert result.fix is None
+    assert result.refused is not None and "no_public_ingress" in result.advice
