@@ -57,7 +57,7 @@ def diagnose(bundle: Path, fmt: str, diagnoser: str, prescriber: str, token_budg
     started = time.perf_counter()
     _stderr(f"reading {bundle}")
     evidence = collect_bundle(bundle)
-    report = run(evidence, token_budget, diagnoser, prescriber, progress=lambda m: _stderr(m))
+    report = run(evidence, token_budget, diagnoser, prescriber, progress=lambda _stage, detail: _stderr(detail))
     _stderr(f"done in {time.perf_counter() - started:.2f}s")
     if fmt == "json":
         click.echo(json.dumps(report.to_json(), indent=2))
@@ -94,6 +94,58 @@ def validate(bundle: Path) -> None:
         _stderr(f"cloud-doctor: {InputError(problems, what=f'bundle {bundle}')}")
         sys.exit(2)
     click.echo(f"{bundle}: valid")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535), envvar="PORT")
+@friendly
+def serve(host: str, port: int) -> None:
+    """Serve the Slack app, health and metrics routes, and run the job workers."""
+    import uvicorn
+
+    from bot.app import create_app
+    from bot.settings import load_settings
+
+    settings = load_settings(require_slack=True)
+    _stderr(f"cloud-doctor serving on http://{host}:{port} (store {settings.store_url.split('@')[-1]})")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+
+
+@main.group()
+def jobs() -> None:
+    """Jobs, diagnoses, fixes and the approval audit trail from the store."""
+
+
+@jobs.command("list")
+@click.option("--limit", default=20, show_default=True)
+@friendly
+def jobs_list(limit: int) -> None:
+    """The latest jobs."""
+    from bot.render import print_jobs
+
+    print_jobs(_store().recent(limit))
+
+
+@jobs.command("show")
+@click.argument("job_id")
+@friendly
+def jobs_show(job_id: str) -> None:
+    """One job: its diagnosis, its fix and who approved or rejected it."""
+    from bot.render import print_job
+
+    store = _store()
+    job = store.find(job_id)
+    if job is None:
+        raise CloudDoctorError(f"no job matches {job_id!r}; `cloud-doctor jobs list` shows the ids")
+    print_job(job, store.audit_trail(job.id))
+
+
+def _store() -> Any:
+    from bot.settings import load_settings
+    from bot.store import Store
+
+    return Store(load_settings().store_url)
 
 
 def _terraform_problems(bundle: Path) -> list[Problem]:

@@ -14,7 +14,7 @@ from collectors import BundleCollector, CloudDoctorError, Evidence
 from prescribers import REGISTRY as PRESCRIBERS
 from prescribers import Prescription
 
-Progress = Callable[[str], None]
+Progress = Callable[[str, str], None]  # (stage, detail): digesting | diagnosing | writing fix
 
 
 @dataclass(slots=True)
@@ -41,7 +41,7 @@ class Report:
         }
 
 
-def _quiet(_: str) -> None:
+def _quiet(_stage: str, _detail: str) -> None:
     return None
 
 
@@ -69,14 +69,14 @@ def diagnose(
 ) -> Report:
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    progress(f"digesting {len(evidence.logs)} log lines, {len(evidence.metrics)} series")
+    progress("digesting", f"digesting {len(evidence.logs)} log lines, {len(evidence.metrics)} series")
     digest, _templates = build_digest(evidence, token_budget, redactor)
     timings["digest"] = time.perf_counter() - start
-    progress(f"diagnosing with {diagnoser}")
+    progress("diagnosing", f"diagnosing with {diagnoser}")
     mark = time.perf_counter()
     diagnosis = engine(DIAGNOSERS, diagnoser, "diagnoser").diagnose(digest, evidence)
     timings["diagnose"] = time.perf_counter() - mark
-    progress(f"writing the fix with {prescriber}")
+    progress("writing fix", f"writing the fix with {prescriber}")
     mark = time.perf_counter()
     prescription = engine(PRESCRIBERS, prescriber, "prescriber").prescribe(diagnosis, evidence)
     timings["prescribe"] = time.perf_counter() - mark

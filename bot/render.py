@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from rich.console import Console
 from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.table import Table
 
 from bot.pipeline import Report
+from bot.store import Job
 
 
 def print_report(report: Report, console: Console | None = None) -> None:
@@ -54,3 +58,49 @@ def print_report(report: Report, console: Console | None = None) -> None:
         + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in report.timings.items())
         + "[/dim]"
     )
+
+
+def print_jobs(jobs: list[Job], console: Console | None = None) -> None:
+    out = console or Console()
+    table = Table(title="Jobs (newest first)")
+    for col in ("id", "created", "kind", "service", "state", "stage", "result"):
+        table.add_column(col)
+    for job in jobs:
+        d = (job.result or {}).get("diagnosis") or {}
+        result = f"{d.get('category')} in {d.get('resource')}" if d else (job.error or "")
+        table.add_row(job.id[:8], _when(job.created_at), job.kind, job.service, job.state, job.stage, result)
+    out.print(table)
+
+
+def print_job(job: Job, trail: list[dict[str, Any]], console: Console | None = None) -> None:
+    out = console or Console()
+    out.print(
+        f"[bold]job {job.id}[/bold]  {job.kind} {job.service}  state {job.state} ({job.stage}), "
+        f"{job.attempts} attempt(s), created {_when(job.created_at)} by {job.user_id} in {job.channel}"
+    )
+    if job.error:
+        out.print(f"[red]error:[/red] {job.error}")
+    if job.result:
+        d, fix = job.result["diagnosis"], job.result.get("fix")
+        out.print(
+            Panel(
+                f"{d['category']} in {d['resource']} ({d['confidence']:.0%}, {d['engine']})\n{d['summary']}",
+                title="Diagnosis",
+            )
+        )
+        if fix:
+            out.print(Panel(f"{fix['summary']} (risk {fix['risk']})", title="Fix"))
+            out.print(Syntax(fix["diff"], "diff", theme="ansi_dark"))
+    if trail:
+        table = Table(title="Audit trail")
+        for col in ("when", "action", "who", "diff sha256"):
+            table.add_column(col)
+        for entry in trail:
+            table.add_row(_when(entry["at"]), entry["action"], entry["user_id"], entry["diff_sha256"])
+        out.print(table)
+    else:
+        out.print("[dim]No approval or rejection recorded.[/dim]")
+
+
+def _when(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

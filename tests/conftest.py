@@ -20,3 +20,23 @@ def copy_bundle(tmp_path: Path):
         return dest
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    from tests.postgres import Postgres
+
+    try:
+        server = Postgres()
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path: Path) -> str:
+    """Every store test runs against SQLite and a real PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return request.getfixturevalue("postgres").database()

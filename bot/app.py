@@ -1,0 +1,87 @@
+"""The web process: Bolt (Slack) on FastAPI, health and metrics routes, and the job workers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from fastapi import FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from bot.access import Access
+from bot.jobs import Workers
+from bot.metrics import Metrics
+from bot.settings import Settings
+from bot.store import Store
+
+
+@dataclass
+class Bot:
+    settings: Settings
+    store: Store
+    access: Access
+    workers: Workers
+    metrics: Metrics
+
+
+def create_app(settings: Settings) -> FastAPI:
+    from slack_bolt import App
+    from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+    from slack_sdk import WebClient
+
+    from bot.listeners import actions, commands
+
+    assert settings.slack_bot_token and settings.slack_signing_secret  # load_settings(require_slack=True)
+    store = Store(settings.store_url)
+    client = WebClient(token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url, timeout=10)
+    metrics = Metrics(store.counts_by_state)
+    bolt = App(
+        token=settings.slack_bot_token.get_secret_value(),
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        client=client,
+        token_verification_enabled=False,
+    )  # no network call at start-up: cold start stays short
+    bot = Bot(settings, store, Access(settings.slack, client), Workers(store, settings, client, metrics), metrics)
+    commands.register(bolt, bot)
+    actions.register(bolt, bot)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        bot.workers.start()
+        yield
+        bot.workers.stop()
+
+    api = FastAPI(title="Cloud Doctor", lifespan=lifespan, docs_url=None, redoc_url=None)
+    api.state.bot = bot
+
+    @api.post("/slack/events")
+    async def slack_events(request: Request) -> Response:
+        started = time.perf_counter()
+        body = await request.body()
+        # Bolt is synchronous: dispatch on the thread pool so one request never blocks the event loop.
+        response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
+        metrics.ack_seconds.observe(time.perf_counter() - started)
+        return to_starlette_response(response)
+
+    @api.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @api.get("/readyz")
+    async def readyz() -> Response:
+        ready = await run_in_threadpool(store.ping)
+        return Response(
+            '{"status":"ready"}' if ready else '{"status":"store unreachable"}',
+            status_code=200 if ready else 503,
+            media_type="application/json",
+        )
+
+    @api.get("/metrics")
+    async def prometheus_metrics() -> Response:
+        payload = await run_in_threadpool(generate_latest, metrics.registry)
+        return Response(payload, media_type=CONTENT_TYPE_LATEST)
+
+    return api

@@ -1,0 +1,107 @@
+"""Slack Block Kit for a job's one message: progress, the diagnosis, the fix and its buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.store import Job
+
+STAGES = ("collecting", "digesting", "diagnosing", "writing fix")
+Blocks = list[dict[str, Any]]
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:2900]}]}
+
+
+def title(job: Job) -> str:
+    verb = "Terraform fix for" if job.kind == "terraform" else "Analyzing"
+    return f"{verb} `{job.service}` (job `{job.id[:8]}`, asked by <@{job.user_id}>)"
+
+
+def progress(job: Job, stage: str, elapsed: float) -> tuple[str, Blocks]:
+    steps = " → ".join(f"*{s}*" if s == stage else s for s in STAGES)
+    text = f"Cloud Doctor: {stage} ({job.service})"
+    return text, [_section(f":stethoscope: {title(job)}"), _context(f"{steps}  ·  {elapsed:.1f} s")]
+
+
+def failed(job: Job, error: str, elapsed: float) -> tuple[str, Blocks]:
+    return f"Cloud Doctor failed: {error}", [
+        _section(f":x: {title(job)}\n*Failed:* {error}"),
+        _context(f"after {elapsed:.1f} s · run `/analyze-logs {job.service}` to try again"),
+    ]
+
+
+def _button(text: str, action: str, value: str, style: str | None = None) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text},
+        "action_id": action,
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def diagnosis(job: Job, result: dict[str, Any], elapsed: float) -> tuple[str, Blocks]:
+    d, fix = result["diagnosis"], result.get("fix")
+    text = f"Cloud Doctor: {d['category']} in {d['resource']} ({d['confidence']:.0%})"
+    blocks: Blocks = [
+        _section(f":stethoscope: {title(job)}"),
+        {"type": "section", "fields": [
+            {"type": "mrkdwn", "text": f"*Category*\n{d['category']}"},
+            {"type": "mrkdwn", "text": f"*Resource*\n`{d['resource']}`"},
+            {"type": "mrkdwn", "text": f"*Confidence*\n{d['confidence']:.0%}"},
+            {"type": "mrkdwn", "text": f"*Engine*\n{d['engine']}"},
+        ]},
+        _section(d["summary"]),
+    ]  # fmt: skip
+    lines = [f"[{e['source']}] {e['text']}" for e in d["evidence"][:3]]
+    if lines:
+        blocks.append(_section("*Top evidence*\n```" + "\n".join(line[:300] for line in lines) + "```"))
+    missing = result.get("missing_sources") or []
+    blocks.append(
+        _context(("Missing sources: " + "; ".join(missing) + " · ") * bool(missing) + f"done in {elapsed:.1f} s")
+    )
+    if job.kind == "terraform" and fix:
+        checks = "  ".join(
+            f":white_check_mark: {c['name']}" if c["passed"] else f":x: {c['name']}" for c in fix["checks"]
+        )
+        blocks.append(_section(f"*Terraform fix* (risk: {fix['risk']}): {fix['summary']}\n{checks}"))
+    elif job.kind == "terraform":
+        blocks.append(_section("*No Terraform fix offered.* See the summary for what to do instead."))
+    buttons = [_button("Show evidence", "show_evidence", job.id)]
+    if job.kind == "analyze":
+        buttons.insert(0, _button("Write Terraform fix", "write_fix", job.id, "primary"))
+    elif fix:
+        buttons += [
+            _button("Approve", "approve_fix", job.id, "primary"),
+            _button("Reject", "reject_fix", job.id, "danger"),
+        ]
+    blocks.append({"type": "actions", "block_id": f"job:{job.id}", "elements": buttons})
+    return text, blocks
+
+
+def evidence(result: dict[str, Any]) -> str:
+    d = result["diagnosis"]
+    lines = [f"• [{e['source']}] `{e['ref'][:80]}`\n```{e['text'][:500]}```" for e in d["evidence"]]
+    alternatives = ", ".join(f"{h['category']} in {h['resource']} ({h['confidence']:.0%})" for h in d["hypotheses"])
+    return "\n".join(["*Evidence*", *lines, f"*Also considered:* {alternatives or 'nothing else'}"])
+
+
+def decided(blocks: Blocks, action: str, user: str, diff_sha: str) -> Blocks:
+    """The message's blocks with the buttons replaced by who decided, so nobody decides twice by accident."""
+    kept = [b for b in blocks if b.get("type") != "actions"]
+    verb = "approved" if action == "approve" else "rejected"
+    return [
+        *kept,
+        _context(
+            f":{'white_check_mark' if action == 'approve' else 'no_entry'}: Fix {verb} by "
+            f"<@{user}> · diff sha256 `{diff_sha[:12]}`"
+        ),
+    ]

@@ -1,0 +1,50 @@
+"""Parsing slash-command text: `/analyze-logs [service] [since=30m] [env=prod] [cluster=name]`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+FLAGS = ("since", "env", "cluster")
+USAGE = {
+    "/analyze-logs": "`/analyze-logs SERVICE [since=30m] [env=prod] [cluster=NAME]` diagnoses a service.",
+    "/terraform": "`/terraform SERVICE` (or a job id from an earlier diagnosis) writes the Terraform fix.",
+}
+
+
+class CommandError(ValueError):
+    """What the person typed cannot be run; the message says what to type instead."""
+
+
+@dataclass(slots=True)
+class Command:
+    target: str
+    flags: dict[str, str] = field(default_factory=dict)
+
+
+def parse(command: str, text: str) -> Command | None:
+    """None for `help` (or nothing); raises CommandError with a short correction otherwise."""
+    words = text.split()
+    if not words or words[0].lower() in ("help", "-h", "--help"):
+        return None
+    target, flags = "", {}
+    for word in words:
+        if "=" in word:
+            key, _, value = word.partition("=")
+            if key not in FLAGS:
+                raise CommandError(f"Unknown option `{key}`. {USAGE[command]}")
+            if key == "since" and not re.fullmatch(r"\d+[mhd]", value):
+                raise CommandError("`since` takes a duration such as `30m`, `2h` or `1d`.")
+            flags[key] = value
+        elif target:
+            raise CommandError(f"One service at a time, please. {USAGE[command]}")
+        else:
+            target = word
+    if not target:
+        raise CommandError(f"Which service? {USAGE[command]}")
+    return Command(target, flags)
+
+
+def help_text(services: list[str]) -> str:
+    known = ", ".join(f"`{s}`" for s in services[:25]) or "none yet"
+    return "\n".join([*USAGE.values(), f"Services I know: {known}."])

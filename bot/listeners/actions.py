@@ -1,0 +1,80 @@
+"""Buttons on a diagnosis: write the fix, show the evidence, approve or reject (reviewers only)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from bot import blocks
+
+if TYPE_CHECKING:
+    from slack_bolt import Ack, App, Respond
+
+    from bot.app import Bot
+
+log = logging.getLogger("cloud_doctor.actions")
+
+
+def register(app: App, bot: Bot) -> None:
+    @app.action("write_fix")
+    def write_fix(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        job = bot.store.get(body["actions"][0]["value"])
+        user, channel = body["user"]["id"], body["channel"]["id"]
+        refusal = bot.access.refusal(user, channel)
+        if job is None or refusal:
+            respond(text=refusal or "That job no longer exists.", response_type="ephemeral", replace_original=False)
+            return
+        fix_job, new = bot.store.create_job(
+            idempotency_key=f"slack-action:{body.get('trigger_id', '')}:{job.id}", kind="terraform",
+            service=job.service, args={"from_job": job.id}, channel=channel, user_id=user, text=f"fix {job.id}",
+        )  # fmt: skip
+        if new:
+            bot.workers.wake()
+        respond(
+            text=f"Writing the Terraform fix for `{job.service}` (job `{fix_job.id[:8]}`).",
+            response_type="ephemeral",
+            replace_original=False,
+        )
+
+    @app.action("show_evidence")
+    def show_evidence(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        job = bot.store.get(body["actions"][0]["value"])
+        text = blocks.evidence(job.result) if job and job.result else "No diagnosis stored for that job yet."
+        respond(text=text, response_type="ephemeral", replace_original=False)
+
+    @app.action("approve_fix")
+    def approve(ack: Ack, body: dict[str, Any], respond: Respond, client: Any) -> None:
+        ack()
+        _decide(bot, "approve", body, respond, client)
+
+    @app.action("reject_fix")
+    def reject(ack: Ack, body: dict[str, Any], respond: Respond, client: Any) -> None:
+        ack()
+        _decide(bot, "reject", body, respond, client)
+
+
+def _decide(bot: Bot, action: str, body: dict[str, Any], respond: Respond, client: Any) -> None:
+    user = body["user"]["id"]
+    if not bot.access.may_review(user):
+        respond(
+            text="Only Cloud Doctor's configured reviewers may approve or reject a fix.",
+            response_type="ephemeral",
+            replace_original=False,
+        )
+        return
+    job = bot.store.get(body["actions"][0]["value"])
+    fix = (job.result or {}).get("fix") if job else None
+    if job is None or not fix:
+        respond(text="There is no fix on that job to decide on.", response_type="ephemeral", replace_original=False)
+        return
+    entry = bot.store.record_decision(job.id, action, user, fix["diff"])
+    log.info("fix %s for job %s by %s (diff %s)", action, job.id, user, entry["diff_sha256"])
+    message = body.get("message") or {}
+    client.chat_update(
+        channel=body["channel"]["id"],
+        ts=message.get("ts", job.message_ts),
+        text=f"Fix {action}d by <@{user}>",
+        blocks=blocks.decided(message.get("blocks", []), action, user, entry["diff_sha256"]),
+    )

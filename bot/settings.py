@@ -1,0 +1,197 @@
+"""The one settings object: environment variables plus an optional YAML file (CLOUD_DOCTOR_CONFIG)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from collectors import CloudDoctorError
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "incidents"
+SECRET_FIELDS = ("slack_bot_token", "slack_signing_secret", "cloud_doctor_webhook_token")
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SlackAccess(Section):
+    channels: list[str] = []  # where commands are accepted; empty = anywhere the app is
+    command_users: list[str] = []  # who may run commands; empty (with no groups) = anyone in those channels
+    command_groups: list[str] = []
+    reviewers: list[str] = []  # who may approve or reject a fix
+    reviewer_groups: list[str] = []
+    default_channel: str | None = None
+
+
+class Route(Section):
+    match: dict[str, str]
+    channel: str
+
+
+class GeminiSettings(Section):
+    project: str | None = None
+    location: str = "us-central1"
+    model: str = "gemini-2.5-flash"
+
+
+class BedrockSettings(Section):
+    region: str = "us-east-1"
+    model_id: str | None = None
+
+
+class Engines(Section):
+    diagnoser: Literal["rules", "gemini"] = "rules"
+    prescriber: Literal["templates", "bedrock"] = "templates"
+    gemini: GeminiSettings = GeminiSettings()
+    bedrock: BedrockSettings = BedrockSettings()
+
+
+class TerraformSettings(Section):
+    path: Path | None = None
+
+
+class DigestSettings(Section):
+    token_budget: int = Field(default=8000, ge=500, le=1_000_000)
+
+
+class WebhookSettings(Section):
+    cooldown: str = Field(default="30m", pattern=r"^\d+[smh]$")
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+
+
+class JobSettings(Section):
+    workers: int = Field(default=2, ge=1, le=32)  # worker threads per process
+    lease_seconds: int = Field(default=60, ge=5)  # a job whose worker died is reclaimed after this
+    poll_seconds: float = Field(default=1.0, gt=0)
+
+
+class Cluster(Section):
+    model_config = ConfigDict(extra="allow")  # sources are specified by the live-collectors work
+    name: str
+    cloud: Literal["aws", "gcp"]
+
+
+class Settings(BaseSettings):
+    """Everything a deployment configures; secrets only from the environment."""
+
+    model_config = SettingsConfigDict(extra="forbid", case_sensitive=False)
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    cloud_doctor_store: str | None = None
+    cloud_doctor_webhook_token: SecretStr | None = None
+    cloud_doctor_config: Path | None = None
+
+    slack: SlackAccess = SlackAccess()
+    routes: list[Route] = []
+    incidents: dict[str, Path] = {}
+    clusters: list[Cluster] = []
+    engines: Engines = Engines()
+    terraform: TerraformSettings = TerraformSettings()
+    digest: DigestSettings = DigestSettings()
+    webhooks: WebhookSettings = WebhookSettings()
+    jobs: JobSettings = JobSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (env_settings, init_settings)  # environment over the YAML, which comes in through init
+
+    @property
+    def store_url(self) -> str:
+        if self.cloud_doctor_store:
+            return self.cloud_doctor_store
+        beside = self.cloud_doctor_config.parent if self.cloud_doctor_config else Path.cwd()
+        return f"sqlite:///{(beside / 'cloud-doctor.db').resolve()}"
+
+    def incident_bundles(self) -> dict[str, Path]:
+        """Service name -> bundle; with none configured, the bundled examples (`checkout-oom`, `checkout`)."""
+        if self.incidents:
+            return dict(self.incidents)
+        found: dict[str, Path] = {}
+        for bundle in sorted(EXAMPLES.glob("*/incident.json")):
+            found[bundle.parent.name] = bundle.parent
+        short: dict[str, list[Path]] = {}
+        for name, path in found.items():
+            short.setdefault(name.rsplit("-", 1)[0], []).append(path)
+        found.update({k: v[0] for k, v in short.items() if len(v) == 1 and k not in found})
+        return found
+
+
+def load_settings(require_slack: bool = False) -> Settings:
+    """Read and validate everything at once; one error lists every problem with what to do."""
+    problems: list[str] = []
+    raw: dict[str, Any] = {}
+    config = os.environ.get("CLOUD_DOCTOR_CONFIG")
+    if config:
+        raw = _read_yaml(Path(config), problems)
+    for key in SECRET_FIELDS:
+        if key in raw or key.upper() in raw:
+            problems.append(f"{config}: {key}: secrets come only from the environment; set {key.upper()} instead")
+            raw.pop(key, None)
+            raw.pop(key.upper(), None)
+    settings = None
+    try:
+        settings = Settings(**raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"])
+            problems.append(f"{config or 'environment'}: {where}: {err['msg']}")
+    if settings is not None:
+        problems += _check(settings, require_slack)
+    if problems:
+        raise CloudDoctorError("settings have problems:\n" + "\n".join(f"  - {p}" for p in problems))
+    assert settings is not None
+    return settings
+
+
+def _read_yaml(path: Path, problems: list[str]) -> dict[str, Any]:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        problems.append(f"CLOUD_DOCTOR_CONFIG={path}: cannot read it ({exc.strerror})")
+        return {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problems.append(f"{path}:{where} is not valid YAML: {getattr(exc, 'problem', exc)}")
+        return {}
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        problems.append(f"{path}: the top level must be a mapping of sections (slack, incidents, ...)")
+        return {}
+    base = path.parent
+    incidents = doc.get("incidents")
+    if isinstance(incidents, dict):  # bundle paths are relative to the config file
+        doc["incidents"] = {k: str((base / str(v)).resolve()) for k, v in incidents.items()}
+    return doc
+
+
+def _check(settings: Settings, require_slack: bool) -> list[str]:
+    problems = []
+    if require_slack:
+        for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"):
+            if getattr(settings, name.lower()) is None:
+                problems.append(f"environment: {name} is required to serve Slack")
+    if not settings.store_url.startswith(("sqlite:///", "postgresql://", "postgresql+psycopg://")):
+        problems.append("environment: CLOUD_DOCTOR_STORE must be sqlite:///path.db or postgresql://...")
+    for service, path in settings.incidents.items():
+        if not (path / "incident.json").is_file():
+            problems.append(f"incidents.{service}: {path} is not an incident bundle (no incident.json)")
+    if not settings.slack_api_url.startswith(("http://", "https://")):
+        problems.append("environment: SLACK_API_URL must be an http(s) URL")
+    return problems

@@ -1,0 +1,260 @@
+"""The job and approval store: SQLite by default, PostgreSQL when several instances share one queue."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+OPEN_STATES = ("queued", "running")
+DUPLICATE_WINDOW = 60.0  # a second identical command within a minute is the same request
+
+metadata = sa.MetaData()
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("idempotency_key", sa.String(128), nullable=False, unique=True),
+    sa.Column("dedupe_key", sa.String(64), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # analyze | terraform
+    sa.Column("service", sa.String(200), nullable=False),
+    sa.Column("args", sa.Text, nullable=False, default="{}"),
+    sa.Column("channel", sa.String(64), nullable=False),
+    sa.Column("user_id", sa.String(64), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False, index=True),  # queued | running | done | failed
+    sa.Column("stage", sa.String(32), nullable=False, default="queued"),
+    sa.Column("error", sa.Text, nullable=True),
+    sa.Column("message_ts", sa.String(64), nullable=True),
+    sa.Column("result", sa.Text, nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("lease_owner", sa.String(64), nullable=True),
+    sa.Column("lease_until", sa.Float, nullable=True),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+    sa.Column("finished_at", sa.Float, nullable=True),
+)
+audit = sa.Table(
+    "audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("job_id", sa.String(36), sa.ForeignKey("jobs.id"), nullable=False, index=True),
+    sa.Column("action", sa.String(16), nullable=False),  # approve | reject
+    sa.Column("user_id", sa.String(64), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("diff_sha256", sa.String(64), nullable=False),
+)
+
+
+@dataclass(slots=True)
+class Job:
+    id: str
+    kind: str
+    service: str
+    args: dict[str, Any]
+    channel: str
+    user_id: str
+    state: str
+    stage: str
+    error: str | None
+    message_ts: str | None
+    result: dict[str, Any] | None
+    attempts: int
+    created_at: float
+    updated_at: float
+    finished_at: float | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Job:
+        m = row._mapping
+        return cls(
+            m["id"], m["kind"], m["service"], json.loads(m["args"] or "{}"), m["channel"], m["user_id"], m["state"],
+            m["stage"], m["error"], m["message_ts"], json.loads(m["result"]) if m["result"] else None,
+            m["attempts"], m["created_at"], m["updated_at"], m["finished_at"],
+        )  # fmt: skip
+
+
+def sqlalchemy_url(url: str) -> str:
+    """postgresql://… uses psycopg 3 (the driver we ship), whatever SQLAlchemy's default would be."""
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def dedupe_key(channel: str, user: str, kind: str, text: str) -> str:
+    return hashlib.sha256(f"{channel}\0{user}\0{kind}\0{' '.join(text.split())}".encode()).hexdigest()
+
+
+class Store:
+    """Jobs (written before the acknowledgement, claimed under a lease) and the approval audit log."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.postgres = url.startswith("postgresql")
+        kwargs: dict[str, Any] = {"pool_pre_ping": True}
+        if not self.postgres:
+            kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        self.engine = sa.create_engine(sqlalchemy_url(url), **kwargs)
+        if not self.postgres:
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        metadata.create_all(self.engine)
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+            return True
+        except sa.exc.SQLAlchemyError:
+            return False
+
+    def create_job(
+        self,
+        *,
+        idempotency_key: str,
+        kind: str,
+        service: str,
+        args: dict[str, Any],
+        channel: str,
+        user_id: str,
+        text: str = "",
+    ) -> tuple[Job, bool]:
+        """The job for this request, and whether it is new: retries and double clicks get the first one."""
+        key = dedupe_key(channel, user_id, kind, text or service)
+        now = time.time()
+        with self.engine.begin() as conn:
+            existing = conn.execute(
+                sa.select(jobs).where(sa.or_(
+                    jobs.c.idempotency_key == idempotency_key,
+                    sa.and_(jobs.c.dedupe_key == key, jobs.c.created_at > now - DUPLICATE_WINDOW),
+                )).order_by(jobs.c.created_at).limit(1)
+            ).first()  # fmt: skip
+            if existing is not None:
+                return Job.from_row(existing), False
+        job_id = str(uuid.uuid4())
+        row = {
+            "id": job_id, "idempotency_key": idempotency_key, "dedupe_key": key, "kind": kind, "service": service,
+            "args": json.dumps(args), "channel": channel, "user_id": user_id, "state": "queued", "stage": "queued",
+            "attempts": 0, "created_at": now, "updated_at": now,
+        }  # fmt: skip
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(jobs.insert().values(**row))
+        except IntegrityError:  # the same request raced us in: theirs stands
+            with self.engine.connect() as conn:
+                other = conn.execute(sa.select(jobs).where(jobs.c.idempotency_key == idempotency_key)).one()
+            return Job.from_row(other), False
+        job = self.get(job_id)
+        assert job is not None
+        return job, True
+
+    def claim(self, worker: str, lease_seconds: float) -> Job | None:
+        """Take the oldest open job nobody holds (or whose holder's lease ran out), for `lease_seconds`."""
+        now = time.time()
+        claimable = sa.and_(
+            jobs.c.state.in_(OPEN_STATES), sa.or_(jobs.c.lease_until.is_(None), jobs.c.lease_until < now)
+        )
+        with self.engine.begin() as conn:
+            query = sa.select(jobs.c.id).where(claimable).order_by(jobs.c.created_at).limit(1)
+            if self.postgres:  # several instances: each row goes to exactly one of them
+                query = query.with_for_update(skip_locked=True)
+            found = conn.execute(query).first()
+            if found is None:
+                return None
+            updated = conn.execute(
+                jobs.update().where(jobs.c.id == found.id, claimable).values(
+                    state="running", lease_owner=worker, lease_until=now + lease_seconds,
+                    attempts=jobs.c.attempts + 1, updated_at=now)
+            )  # fmt: skip
+            if updated.rowcount != 1:  # SQLite: another worker's write got there first
+                return None
+        return self.get(found.id)
+
+    def renew(self, job_id: str, worker: str, lease_seconds: float) -> bool:
+        return self._update(job_id, worker, lease_until=time.time() + lease_seconds)
+
+    def set_stage(self, job_id: str, worker: str, stage: str, **extra: Any) -> bool:
+        return self._update(job_id, worker, stage=stage, **extra)
+
+    def finish(self, job_id: str, worker: str, result: dict[str, Any]) -> bool:
+        """Done exactly once: only the worker that still holds the lease can finish the job."""
+        return self._update(
+            job_id,
+            worker,
+            state="done",
+            stage="done",
+            result=json.dumps(result),
+            finished_at=time.time(),
+            lease_until=None,
+        )
+
+    def fail(self, job_id: str, worker: str, error: str) -> bool:
+        return self._update(
+            job_id, worker, state="failed", stage="failed", error=error, finished_at=time.time(), lease_until=None
+        )
+
+    def _update(self, job_id: str, worker: str, **values: Any) -> bool:
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                jobs.update().where(jobs.c.id == job_id, jobs.c.lease_owner == worker, jobs.c.state == "running")
+                .values(updated_at=time.time(), **values)
+            )  # fmt: skip
+        return done.rowcount == 1
+
+    def get(self, job_id: str) -> Job | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).first()
+        return Job.from_row(row) if row else None
+
+    def find(self, prefix: str) -> Job | None:
+        """A job by its id or an unambiguous prefix of it (people type the first few characters)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(jobs).where(jobs.c.id.startswith(prefix)).limit(2)).all()
+        return Job.from_row(rows[0]) if len(rows) == 1 else None
+
+    def latest_for(self, service: str) -> Job | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(jobs).where(jobs.c.service == service, jobs.c.state == "done")
+                               .order_by(jobs.c.created_at.desc()).limit(1)).first()  # fmt: skip
+        return Job.from_row(row) if row else None
+
+    def recent(self, limit: int = 50) -> list[Job]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(jobs).order_by(jobs.c.created_at.desc()).limit(limit)).all()
+        return [Job.from_row(r) for r in rows]
+
+    def counts_by_state(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(jobs.c.state, sa.func.count()).group_by(jobs.c.state)).all()
+        return {str(state): int(n) for state, n in rows}
+
+    def record_decision(self, job_id: str, action: str, user_id: str, diff: str) -> dict[str, Any]:
+        entry = {
+            "job_id": job_id,
+            "action": action,
+            "user_id": user_id,
+            "at": time.time(),
+            "diff_sha256": hashlib.sha256(diff.encode()).hexdigest(),
+        }
+        with self.engine.begin() as conn:
+            conn.execute(audit.insert().values(**entry))
+        return entry
+
+    def audit_trail(self, job_id: str | None = None) -> list[dict[str, Any]]:
+        query = sa.select(audit).order_by(audit.c.id)
+        if job_id:
+            query = query.where(audit.c.job_id == job_id)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query).all()]
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()

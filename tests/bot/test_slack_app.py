@@ -1,0 +1,139 @@
+"""The Slack app over real HTTP: signatures, acknowledgements, jobs, messages, buttons and restarts."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+from bot.store import Store
+from tests.bot.conftest import Server
+from tests.standins.slack_api import SlackStandIn
+
+
+def _final(slack: SlackStandIn) -> list:
+    return [
+        c
+        for c in slack.of("chat.update")
+        if str(c.args.get("text", "")).startswith("Cloud Doctor: ") and " in " in c.args["text"]
+    ]
+
+
+def test_signed_command_is_acknowledged_and_the_diagnosis_posted(
+    make_server, slack: SlackStandIn, store_url: str
+) -> None:
+    server: Server = make_server()
+    response = server.command("checkout since=30m")
+    assert response.status_code == 200
+    assert "On it" in response.json()["text"]
+    assert len(Store(store_url).recent()) == 1  # stored before the acknowledgement went out
+    slack.wait_for(lambda: len(_final(slack)) == 1)
+    posted = slack.of("chat.postMessage")
+    assert len(posted) == 1 and posted[0].args["channel"] == "C0INCIDENT"
+    stages = [c.args["text"] for c in slack.of("chat.update")]
+    assert any("digesting" in s for s in stages) and any("diagnosing" in s for s in stages)
+    final = _final(slack)[0].args
+    assert final["text"].startswith("Cloud Doctor: memory_exhaustion in checkout")
+    job = Store(store_url).recent()[0]
+    assert final["ts"] == job.message_ts and all(c.args["ts"] == job.message_ts for c in slack.of("chat.update"))
+    blocks = final["blocks"]
+    actions = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert actions == ["write_fix", "show_evidence"]
+    assert job.state == "done" and job.result["diagnosis"]["resource"] == "checkout"
+
+
+def test_terraform_command_uploads_the_diff(make_server, slack: SlackStandIn) -> None:
+    server: Server = make_server()
+    assert server.command("checkout", command="/terraform").status_code == 200
+    slack.wait_for(lambda: bool(slack.of("files.completeUploadExternal")))
+    upload = slack.of("upload")[0]
+    assert upload.args["bytes"] > 0
+    content = slack.uploads[upload.args["file_id"]].decode()
+    assert content.startswith("--- a/apps/checkout.tf") and '+              memory = "1024Mi"' in content
+    final = _final(slack)[-1].args
+    actions = [e["action_id"] for b in final["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert actions == ["show_evidence", "approve_fix", "reject_fix"]
+
+
+def test_bad_signatures_are_refused_and_store_nothing(make_server, store_url: str) -> None:
+    server: Server = make_server()
+    assert server.command("checkout", secret="wrong").status_code == 401
+    assert server.command("checkout", timestamp=int(time.time()) - 6 * 60).status_code == 401
+    bare = httpx.post(
+        f"{server.url}/slack/events",
+        content=b"command=/analyze-logs&text=checkout",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert bare.status_code == 401
+    assert Store(store_url).recent() == []
+
+
+def test_retries_make_one_job_and_one_message(make_server, slack: SlackStandIn, store_url: str) -> None:
+    server: Server = make_server()
+    answers = [server.command("search-cpu", retry=n).json()["text"] for n in (None, 1, 2)]
+    assert "On it" in answers[0] and all("Already on it" in a for a in answers[1:])
+    slack.wait_for(lambda: len(_final(slack)) == 1)
+    time.sleep(0.5)
+    assert len(Store(store_url).recent()) == 1
+    assert len(slack.of("chat.postMessage")) == 1 and len(_final(slack)) == 1
+
+
+def test_killed_mid_job_the_job_finishes_once_after_restart(make_server, slack: SlackStandIn, store_url: str) -> None:
+    slack.hang = lambda method, args: (
+        30.0 if "diagnosing" in str(args.get("text", "")) and not hung.append(1) and len(hung) == 1 else 0.0
+    )
+    hung: list[int] = []
+    server: Server = make_server(lease_seconds=5)
+    assert server.command("reports-disk").status_code == 200
+    slack.wait_for(lambda: bool(hung))  # the worker is now blocked mid-job, inside a Slack call
+    server.kill()
+    assert Store(store_url).recent()[0].state == "running"
+    make_server(lease_seconds=5)
+    slack.wait_for(lambda: len(_final(slack)) == 1, timeout=40)
+    job = Store(store_url).recent()[0]
+    assert job.state == "done" and job.attempts == 2
+    assert len(slack.of("chat.postMessage")) == 1  # the restarted worker edited the same message
+    assert _final(slack)[0].args["text"].startswith("Cloud Doctor: disk_full in reports-db")
+
+
+def test_only_reviewers_may_approve(make_server, slack: SlackStandIn, store_url: str) -> None:
+    server: Server = make_server()
+    server.command("checkout", command="/terraform")
+    slack.wait_for(lambda: len(_final(slack)) == 1)
+    job = Store(store_url).recent()[0]
+    message = {"ts": job.message_ts, "blocks": _final(slack)[0].args["blocks"]}
+    assert server.action("approve_fix", job.id, "U0STRANGER", message).status_code == 200
+    slack.wait_for(lambda: bool(slack.of("response_url")))
+    assert "Only Cloud Doctor's configured reviewers" in slack.of("response_url")[0].args["text"]
+    assert Store(store_url).audit_trail(job.id) == []
+    assert server.action("approve_fix", job.id, "U0REVIEWER", message).status_code == 200
+    server.action("reject_fix", job.id, "U0GROUPREVIEWER", message)
+    slack.wait_for(lambda: len(Store(store_url).audit_trail(job.id)) == 2)
+    trail = Store(store_url).audit_trail(job.id)
+    assert [(t["action"], t["user_id"]) for t in trail] == [("approve", "U0REVIEWER"), ("reject", "U0GROUPREVIEWER")]
+    slack.wait_for(lambda: any("approved by <@U0REVIEWER>" in str(c.args) for c in slack.of("chat.update")))
+
+
+def test_help_unknown_flags_and_unknown_services_get_a_short_answer(make_server) -> None:
+    server: Server = make_server()
+    assert "Services I know" in server.command("help").json()["text"]
+    assert "Unknown option `colour`" in server.command("checkout colour=red", trigger="t2").json()["text"]
+    assert "no incident source for `billing-x`" in server.command("billing-x", trigger="t3").json()["text"]
+
+
+def test_commands_outside_the_allowed_channels_are_refused(make_server, store_url: str) -> None:
+    server: Server = make_server(channels=["C0ONLYHERE"])
+    assert "takes commands in <#C0ONLYHERE> only" in server.command("checkout").json()["text"]
+    assert Store(store_url).recent() == []
+
+
+def test_health_readiness_and_metrics(make_server, slack: SlackStandIn) -> None:
+    server: Server = make_server()
+    assert httpx.get(f"{server.url}/readyz").json() == {"status": "ready"}
+    server.command("checkout")
+    slack.wait_for(lambda: len(_final(slack)) == 1)
+    metrics = httpx.get(f"{server.url}/metrics").text
+    assert 'cloud_doctor_jobs{state="done"} 1.0' in metrics
+    assert 'cloud_doctor_diagnoses_total{category="memory_exhaustion"} 1.0' in metrics
+    assert "cloud_doctor_slack_ack_seconds_count" in metrics
+    assert 'cloud_doctor_stage_seconds_count{stage="diagnosing"}' in metrics

@@ -1,0 +1,65 @@
+"""The job store on SQLite and PostgreSQL: one job per request, one claimant per job, leases that expire."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from bot.store import Store
+
+
+def _job(store: Store, key: str = "k1", text: str = "checkout", user: str = "U1"):
+    return store.create_job(
+        idempotency_key=key, kind="analyze", service="checkout", args={}, channel="C1", user_id=user, text=text
+    )
+
+
+def test_retries_and_double_clicks_map_to_one_job(store_url: str) -> None:
+    store = Store(store_url)
+    first, new = _job(store, "trigger-1")
+    again, new_again = _job(store, "trigger-1")
+    click, new_click = _job(store, "trigger-2")  # same person, same command, seconds later
+    other, new_other = _job(store, "trigger-3", user="U2")
+    assert new and not new_again and not new_click and new_other
+    assert first.id == again.id == click.id != other.id
+
+
+def test_each_job_is_claimed_by_exactly_one_worker(store_url: str) -> None:
+    store = Store(store_url)
+    ids = {_job(store, f"k{i}", text=f"svc{i}")[0].id for i in range(12)}
+    claimed: list[str] = []
+    lock = threading.Lock()
+
+    def work(name: str) -> None:
+        while (job := store.claim(name, 60)) is not None:
+            with lock:
+                claimed.append(job.id)
+
+    threads = [threading.Thread(target=work, args=(f"w{i}",)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(claimed) == sorted(ids)
+
+
+def test_an_expired_lease_is_reclaimed_and_the_old_worker_cannot_finish(store_url: str) -> None:
+    store = Store(store_url)
+    job, _ = _job(store)
+    assert store.claim("dead", 0.5).id == job.id
+    assert store.claim("alive", 30) is None  # still leased
+    time.sleep(0.7)
+    taken = store.claim("alive", 30)
+    assert taken is not None and taken.id == job.id and taken.attempts == 2
+    assert not store.finish(job.id, "dead", {"late": True})
+    assert store.finish(job.id, "alive", {"diagnosis": {"category": "x"}})
+    assert store.get(job.id).state == "done" and store.claim("alive", 30) is None
+
+
+def test_audit_log_records_who_when_and_the_diff_hash(store_url: str) -> None:
+    store = Store(store_url)
+    job, _ = _job(store)
+    entry = store.record_decision(job.id, "approve", "UREVIEWER", "--- a/x\n+++ b/x\n")
+    trail = store.audit_trail(job.id)
+    assert trail[0]["user_id"] == "UREVIEWER" and trail[0]["action"] == "approve"
+    assert trail[0]["diff_sha256"] == entry["diff_sha256"] and len(entry["diff_sha256"]) == 64

@@ -1,0 +1,146 @@
+"""A local stand-in for the Slack Web API: records every call and refuses what Slack would refuse.
+
+It checks the bearer token, the method's required arguments and the body encoding; it serves the
+external file upload flow (files.getUploadURLExternal → POST to the upload URL → files.completeUploadExternal)
+and `response_url` posts. A test may make a method hang to catch the bot mid-job.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+REQUIRED = {
+    "chat.postMessage": ("channel",),
+    "chat.update": ("channel", "ts"),
+    "chat.postEphemeral": ("channel", "user"),
+    "usergroups.users.list": ("usergroup",),
+    "files.getUploadURLExternal": ("filename", "length"),
+    "files.completeUploadExternal": ("files",),
+    "auth.test": (),
+}
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    at: float = field(default_factory=time.time)
+
+
+class SlackStandIn:
+    def __init__(self, token: str, groups: dict[str, list[str]] | None = None) -> None:
+        self.token = token
+        self.groups = groups or {}
+        self.calls: list[Call] = []
+        self.uploads: dict[str, bytes] = {}
+        self.hang: Callable[[str, dict[str, Any]], float] = lambda method, args: 0.0
+        self._ts = 1_700_000_000.000100
+        self._lock = threading.Lock()
+        self._messages: dict[tuple[str, str], dict[str, Any]] = {}
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+    def of(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float = 20.0) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if predicate():
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"timed out; calls so far: {[c.method for c in self.calls]}")
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        missing = [k for k in REQUIRED[method] if not args.get(k)]
+        if missing:
+            return {"ok": False, "error": f"missing_argument:{missing[0]}"}
+        if method in ("chat.postMessage", "chat.update") and not (args.get("text") or args.get("blocks")):
+            return {"ok": False, "error": "no_text"}
+        if "channel" in args and str(args["channel"])[:1] not in "CGD":
+            return {"ok": False, "error": "channel_not_found"}
+        with self._lock:
+            if method == "chat.postMessage":
+                self._ts += 1
+                ts = f"{self._ts:.6f}"
+                self._messages[(args["channel"], ts)] = args
+                return {"ok": True, "channel": args["channel"], "ts": ts, "message": {"text": args.get("text")}}
+            if method == "chat.update":
+                if (args["channel"], args["ts"]) not in self._messages:
+                    return {"ok": False, "error": "message_not_found"}
+                self._messages[(args["channel"], args["ts"])] = args
+                return {"ok": True, "channel": args["channel"], "ts": args["ts"]}
+            if method == "usergroups.users.list":
+                return {"ok": True, "users": self.groups.get(args["usergroup"], [])}
+            if method == "files.getUploadURLExternal":
+                file_id = f"F{len(self.uploads) + 1:08d}"
+                self.uploads[file_id] = b""
+                return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+            if method == "files.completeUploadExternal":
+                files = json.loads(args["files"]) if isinstance(args["files"], str) else args["files"]
+                if any(f.get("id") not in self.uploads or not self.uploads[f["id"]] for f in files):
+                    return {"ok": False, "error": "file_not_found"}
+                return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
+        return {"ok": True, "message_ts": f"{self._ts:.6f}"}
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                return
+
+            def _reply(self, status: int, doc: dict[str, Any]) -> None:
+                payload = json.dumps(doc).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.path.startswith("/upload/"):
+                    file_id = self.path.rsplit("/", 1)[1]
+                    if file_id not in standin.uploads:
+                        return self._reply(404, {"ok": False})
+                    standin.uploads[file_id] = body
+                    standin.calls.append(Call("upload", {"file_id": file_id, "bytes": len(body)}))
+                    return self._reply(200, {"ok": True})
+                if self.path.startswith("/response/"):
+                    standin.calls.append(Call("response_url", json.loads(body or b"{}")))
+                    return self._reply(200, {"ok": True})
+                method = self.path.removeprefix("/api/")
+                if method not in REQUIRED:
+                    return self._reply(404, {"ok": False, "error": "unknown_method"})
+                if self.headers.get("Authorization") != f"Bearer {standin.token}":
+                    return self._reply(200, {"ok": False, "error": "invalid_auth"})
+                kind = self.headers.get("Content-Type", "")
+                if kind.startswith("application/json"):
+                    args = json.loads(body)
+                elif kind.startswith("application/x-www-form-urlencoded"):
+                    args = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+                    if isinstance(args.get("blocks"), str):
+                        args["blocks"] = json.loads(args["blocks"])
+                else:
+                    return self._reply(200, {"ok": False, "error": "invalid_form_data"})
+                delay = standin.hang(method, args)
+                if delay:
+                    time.sleep(delay)
+                standin.calls.append(Call(method, args))
+                return self._reply(200, standin._answer(method, args))
+
+        return Handler
