@@ -1,39 +1,46 @@
-"""Prometheus metrics of the bot: jobs by state, stage durations, acknowledgement latency, diagnoses."""
+"""Prometheus metrics: acknowledgement latency of this process, and the shared store's jobs, stages, diagnoses."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client import CollectorRegistry, Histogram
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric, SummaryMetricFamily
 from prometheus_client.registry import Collector
 
+from bot.store import Store
 
-class _JobStates(Collector):
-    """Read at scrape time from the store, so every instance reports the shared queue."""
 
-    def __init__(self, counts: Callable[[], dict[str, int]]) -> None:
-        self.counts = counts
+class _StoreCollector(Collector):
+    """Read at scrape time from the store, so every instance reports the work of all workers."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
     def collect(self) -> Iterator[Metric]:
-        family = GaugeMetricFamily("cloud_doctor_jobs", "Jobs in the store by state", labels=["state"])
-        counts = {"queued": 0, "running": 0, "done": 0, "failed": 0, **self.counts()}
-        for state, n in sorted(counts.items()):
-            family.add_metric([state], n)
-        yield family
+        jobs = GaugeMetricFamily("cloud_doctor_jobs", "Jobs in the store by state", labels=["state"])
+        for state, n in sorted(
+            {"queued": 0, "running": 0, "done": 0, "failed": 0, **self.store.counts_by_state()}.items()
+        ):
+            jobs.add_metric([state], n)
+        yield jobs
+        diagnoses = CounterMetricFamily("cloud_doctor_diagnoses", "Diagnoses made, by category", labels=["category"])
+        for category, n in sorted(self.store.diagnoses_by_category().items()):
+            diagnoses.add_metric([category], n)
+        yield diagnoses
+        stages = SummaryMetricFamily(
+            "cloud_doctor_stage_seconds", "Time spent in each pipeline stage", labels=["stage"]
+        )
+        for stage, (count, total) in sorted(self.store.stage_totals().items()):
+            stages.add_metric([stage], count, total)
+        yield stages
 
 
 class Metrics:
-    def __init__(self, job_counts: Callable[[], dict[str, int]]) -> None:
+    def __init__(self, store: Store) -> None:
         self.registry = CollectorRegistry()
         self.ack_seconds = Histogram(
             "cloud_doctor_slack_ack_seconds", "Time to acknowledge a Slack request", registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
         )  # fmt: skip
-        self.stage_seconds = Histogram(
-            "cloud_doctor_stage_seconds", "Time spent in each pipeline stage", ["stage"], registry=self.registry
-        )
-        self.diagnoses = Counter(
-            "cloud_doctor_diagnoses", "Diagnoses made, by category", ["category"], registry=self.registry
-        )
-        self.registry.register(_JobStates(job_counts))
+        self.registry.register(_StoreCollector(store))

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from collectors import CloudDoctorError
@@ -98,6 +98,7 @@ class Settings(BaseSettings):
     digest: DigestSettings = DigestSettings()
     webhooks: WebhookSettings = WebhookSettings()
     jobs: JobSettings = JobSettings()
+    _bundles: dict[str, Path] | None = PrivateAttr(default=None)
 
     @classmethod
     def settings_customise_sources(
@@ -119,6 +120,11 @@ class Settings(BaseSettings):
 
     def incident_bundles(self) -> dict[str, Path]:
         """Service name -> bundle; with none configured, the bundled examples (`checkout-oom`, `checkout`)."""
+        if self._bundles is None:
+            self._bundles = self._find_bundles()
+        return self._bundles
+
+    def _find_bundles(self) -> dict[str, Path]:
         if self.incidents:
             return dict(self.incidents)
         found: dict[str, Path] = {}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -38,6 +40,15 @@ jobs = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("updated_at", sa.Float, nullable=False),
     sa.Column("finished_at", sa.Float, nullable=True),
+    sa.Column("category", sa.String(64), nullable=True),  # of the diagnosis, for metrics
+)
+stage_timings = sa.Table(
+    "stage_timings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("job_id", sa.String(36), sa.ForeignKey("jobs.id"), nullable=False),
+    sa.Column("stage", sa.String(32), nullable=False),
+    sa.Column("seconds", sa.Float, nullable=False),
 )
 audit = sa.Table(
     "audit",
@@ -49,6 +60,17 @@ audit = sa.Table(
     sa.Column("at", sa.Float, nullable=False),
     sa.Column("diff_sha256", sa.String(64), nullable=False),
 )
+
+
+# Built once: constructing SQLAlchemy statements per request costs more than running them (profiled).
+_EXISTING = (
+    sa.select(jobs)
+    .where(sa.or_(jobs.c.idempotency_key == sa.bindparam("ikey"),
+                  sa.and_(jobs.c.dedupe_key == sa.bindparam("dkey"), jobs.c.created_at > sa.bindparam("since"))))
+    .order_by(jobs.c.created_at)
+    .limit(1)
+)  # fmt: skip
+_INSERT = jobs.insert()
 
 
 @dataclass(slots=True)
@@ -71,7 +93,10 @@ class Job:
 
     @classmethod
     def from_row(cls, row: Any) -> Job:
-        m = row._mapping
+        return cls.from_mapping(row._mapping)
+
+    @classmethod
+    def from_mapping(cls, m: Any) -> Job:
         return cls(
             m["id"], m["kind"], m["service"], json.loads(m["args"] or "{}"), m["channel"], m["user_id"], m["state"],
             m["stage"], m["error"], m["message_ts"], json.loads(m["result"]) if m["result"] else None,
@@ -96,9 +121,16 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self.postgres = url.startswith("postgresql")
-        kwargs: dict[str, Any] = {"pool_pre_ping": True}
-        if not self.postgres:
+        # A burst of commands needs more connections than SQLAlchemy's default 5 (profiled: half the
+        # acknowledgement time was spent waiting for one).
+        kwargs: dict[str, Any] = {"pool_size": 20, "max_overflow": 20}
+        if self.postgres:
+            kwargs["pool_pre_ping"] = True
+        else:
             kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        # SQLite has one writer at a time and its busy handler sleeps in growing steps; queueing this
+        # process's writers on a lock instead keeps the tail short. PostgreSQL needs no such thing.
+        self._writer = threading.Lock() if not self.postgres else contextlib.nullcontext()
         self.engine = sa.create_engine(sqlalchemy_url(url), **kwargs)
         if not self.postgres:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -126,31 +158,25 @@ class Store:
         """The job for this request, and whether it is new: retries and double clicks get the first one."""
         key = dedupe_key(channel, user_id, kind, text or service)
         now = time.time()
-        with self.engine.begin() as conn:
-            existing = conn.execute(
-                sa.select(jobs).where(sa.or_(
-                    jobs.c.idempotency_key == idempotency_key,
-                    sa.and_(jobs.c.dedupe_key == key, jobs.c.created_at > now - DUPLICATE_WINDOW),
-                )).order_by(jobs.c.created_at).limit(1)
-            ).first()  # fmt: skip
-            if existing is not None:
-                return Job.from_row(existing), False
-        job_id = str(uuid.uuid4())
+        with self.engine.connect() as conn:
+            existing = conn.execute(_EXISTING, {"ikey": idempotency_key, "dkey": key,
+                                                "since": now - DUPLICATE_WINDOW}).first()  # fmt: skip
+        if existing is not None:
+            return Job.from_row(existing), False
         row = {
-            "id": job_id, "idempotency_key": idempotency_key, "dedupe_key": key, "kind": kind, "service": service,
-            "args": json.dumps(args), "channel": channel, "user_id": user_id, "state": "queued", "stage": "queued",
-            "attempts": 0, "created_at": now, "updated_at": now,
+            "id": str(uuid.uuid4()), "idempotency_key": idempotency_key, "dedupe_key": key, "kind": kind,
+            "service": service, "args": json.dumps(args), "channel": channel, "user_id": user_id, "state": "queued",
+            "stage": "queued", "error": None, "message_ts": None, "result": None, "attempts": 0, "created_at": now,
+            "updated_at": now, "finished_at": None,
         }  # fmt: skip
         try:
-            with self.engine.begin() as conn:
-                conn.execute(jobs.insert().values(**row))
+            with self._writer, self.engine.begin() as conn:
+                conn.execute(_INSERT, row)
         except IntegrityError:  # the same request raced us in: theirs stands
             with self.engine.connect() as conn:
                 other = conn.execute(sa.select(jobs).where(jobs.c.idempotency_key == idempotency_key)).one()
             return Job.from_row(other), False
-        job = self.get(job_id)
-        assert job is not None
-        return job, True
+        return Job.from_mapping(row), True
 
     def claim(self, worker: str, lease_seconds: float) -> Job | None:
         """Take the oldest open job nobody holds (or whose holder's lease ran out), for `lease_seconds`."""
@@ -158,7 +184,7 @@ class Store:
         claimable = sa.and_(
             jobs.c.state.in_(OPEN_STATES), sa.or_(jobs.c.lease_until.is_(None), jobs.c.lease_until < now)
         )
-        with self.engine.begin() as conn:
+        with self._writer, self.engine.begin() as conn:
             query = sa.select(jobs.c.id).where(claimable).order_by(jobs.c.created_at).limit(1)
             if self.postgres:  # several instances: each row goes to exactly one of them
                 query = query.with_for_update(skip_locked=True)
@@ -180,17 +206,20 @@ class Store:
     def set_stage(self, job_id: str, worker: str, stage: str, **extra: Any) -> bool:
         return self._update(job_id, worker, stage=stage, **extra)
 
-    def finish(self, job_id: str, worker: str, result: dict[str, Any]) -> bool:
+    def finish(self, job_id: str, worker: str, result: dict[str, Any], timings: dict[str, float]) -> bool:
         """Done exactly once: only the worker that still holds the lease can finish the job."""
-        return self._update(
-            job_id,
-            worker,
-            state="done",
-            stage="done",
-            result=json.dumps(result),
-            finished_at=time.time(),
-            lease_until=None,
-        )
+        category = (result.get("diagnosis") or {}).get("category")
+        with self._writer, self.engine.begin() as conn:
+            done = conn.execute(
+                jobs.update().where(jobs.c.id == job_id, jobs.c.lease_owner == worker, jobs.c.state == "running")
+                .values(state="done", stage="done", result=json.dumps(result), category=category,
+                        finished_at=time.time(), updated_at=time.time(), lease_until=None)
+            )  # fmt: skip
+            if done.rowcount == 1 and timings:
+                conn.execute(
+                    stage_timings.insert(), [{"job_id": job_id, "stage": k, "seconds": v} for k, v in timings.items()]
+                )
+        return done.rowcount == 1
 
     def fail(self, job_id: str, worker: str, error: str) -> bool:
         return self._update(
@@ -198,7 +227,7 @@ class Store:
         )
 
     def _update(self, job_id: str, worker: str, **values: Any) -> bool:
-        with self.engine.begin() as conn:
+        with self._writer, self.engine.begin() as conn:
             done = conn.execute(
                 jobs.update().where(jobs.c.id == job_id, jobs.c.lease_owner == worker, jobs.c.state == "running")
                 .values(updated_at=time.time(), **values)
@@ -232,6 +261,19 @@ class Store:
             rows = conn.execute(sa.select(jobs.c.state, sa.func.count()).group_by(jobs.c.state)).all()
         return {str(state): int(n) for state, n in rows}
 
+    def diagnoses_by_category(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(jobs.c.category, sa.func.count()).where(jobs.c.category.is_not(None))
+                                .group_by(jobs.c.category)).all()  # fmt: skip
+        return {str(category): int(n) for category, n in rows}
+
+    def stage_totals(self) -> dict[str, tuple[int, float]]:
+        """stage -> (how many times it ran, seconds in all), over every finished job."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(stage_timings.c.stage, sa.func.count(), sa.func.sum(stage_timings.c.seconds))
+                                .group_by(stage_timings.c.stage)).all()  # fmt: skip
+        return {str(stage): (int(n), float(total or 0.0)) for stage, n, total in rows}
+
     def record_decision(self, job_id: str, action: str, user_id: str, diff: str) -> dict[str, Any]:
         entry = {
             "job_id": job_id,
@@ -240,7 +282,7 @@ class Store:
             "at": time.time(),
             "diff_sha256": hashlib.sha256(diff.encode()).hexdigest(),
         }
-        with self.engine.begin() as conn:
+        with self._writer, self.engine.begin() as conn:
             conn.execute(audit.insert().values(**entry))
         return entry
 

@@ -51,8 +51,8 @@ def test_an_expired_lease_is_reclaimed_and_the_old_worker_cannot_finish(store_ur
     time.sleep(0.7)
     taken = store.claim("alive", 30)
     assert taken is not None and taken.id == job.id and taken.attempts == 2
-    assert not store.finish(job.id, "dead", {"late": True})
-    assert store.finish(job.id, "alive", {"diagnosis": {"category": "x"}})
+    assert not store.finish(job.id, "dead", {"late": True}, {})
+    assert store.finish(job.id, "alive", {"diagnosis": {"category": "x"}}, {"digesting": 0.5})
     assert store.get(job.id).state == "done" and store.claim("alive", 30) is None
 
 
