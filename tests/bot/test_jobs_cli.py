@@ -1,0 +1,35 @@
+"""`cloud-doctor jobs list` and `jobs show` read jobs, diagnoses, fixes and the audit trail from the store."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from bot.cli import main
+from bot.pipeline import collect_bundle, diagnose
+from bot.store import Store
+from tests.conftest import INCIDENTS
+
+
+def test_jobs_list_and_show(monkeypatch, store_url: str) -> None:
+    monkeypatch.setenv("CLOUD_DOCTOR_STORE", store_url)
+    monkeypatch.delenv("CLOUD_DOCTOR_CONFIG", raising=False)
+    store = Store(store_url)
+    job, _ = store.create_job(
+        idempotency_key="k", kind="terraform", service="checkout", args={}, channel="C1", user_id="U1", text="checkout"
+    )
+    claimed = store.claim("w", 30)
+    assert claimed is not None
+    result = diagnose(collect_bundle(INCIDENTS / "checkout-oom")).to_json()
+    assert store.finish(job.id, "w", result, {"digesting": 0.1})
+    store.record_decision(job.id, "approve", "UREVIEWER", result["fix"]["diff"])
+
+    runner = CliRunner()
+    listing = runner.invoke(main, ["jobs", "list"], env={"COLUMNS": "200"})
+    assert listing.exit_code == 0, listing.output
+    assert job.id[:8] in listing.output and "memory_exhaustion in checkout" in listing.output
+    shown = runner.invoke(main, ["jobs", "show", job.id[:8]], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert "Audit trail" in shown.output and "UREVIEWER" in shown.output and "approve" in shown.output
+    assert "1024Mi" in shown.output
+    missing = runner.invoke(main, ["jobs", "show", "zzzzzz"])
+    assert missing.exit_code == 2 and "no job matches" in missing.output

@@ -1,0 +1,92 @@
+"""Settings: environment plus YAML, validated at start-up with one message that lists every problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from bot.settings import load_settings
+from collectors import CloudDoctorError
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch):
+    for name in (
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_API_URL",
+        "CLOUD_DOCTOR_STORE",
+        "CLOUD_DOCTOR_CONFIG",
+        "CLOUD_DOCTOR_WEBHOOK_TOKEN",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_with_no_yaml_the_examples_are_the_incidents(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings()
+    bundles = settings.incident_bundles()
+    assert bundles["checkout"].name == "checkout-oom" and bundles["checkout-oom"] == bundles["checkout"]
+    assert settings.engines.diagnoser == "rules" and settings.engines.prescriber == "templates"
+    assert settings.store_url == f"sqlite:///{tmp_path / 'cloud-doctor.db'}"
+
+
+def test_yaml_and_environment_combine(monkeypatch, tmp_path: Path) -> None:
+    config = tmp_path / "cd.yaml"
+    config.write_text("slack:\n  reviewers: [U1]\nincidents:\n  pay: bundles/pay\ndigest:\n  token_budget: 4000\n")
+    (tmp_path / "bundles" / "pay").mkdir(parents=True)
+    (tmp_path / "bundles" / "pay" / "incident.json").write_text("{}")
+    monkeypatch.setenv("CLOUD_DOCTOR_CONFIG", str(config))
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s3cret")
+    settings = load_settings()
+    assert settings.slack.reviewers == ["U1"] and settings.digest.token_budget == 4000
+    assert settings.incident_bundles() == {"pay": tmp_path / "bundles" / "pay"}
+    assert settings.slack_signing_secret is not None and "s3cret" not in repr(settings)
+    assert settings.store_url == f"sqlite:///{tmp_path / 'cloud-doctor.db'}"
+
+
+def test_every_problem_is_listed_at_once(monkeypatch, tmp_path: Path) -> None:
+    config = tmp_path / "cd.yaml"
+    config.write_text(
+        "slack_bot_token: xoxb-in-yaml\nslack:\n  reviewers: U1\n  favourite: pizza\n"
+        "engines:\n  diagnoser: magic\ndigest:\n  token_budget: 10\nincidents:\n  pay: nowhere\n"
+    )
+    monkeypatch.setenv("CLOUD_DOCTOR_CONFIG", str(config))
+    monkeypatch.setenv("CLOUD_DOCTOR_STORE", "mysql://x")
+    with pytest.raises(CloudDoctorError) as err:
+        load_settings(require_slack=True)
+    message = str(err.value)
+    for needle in (
+        "slack_bot_token: secrets come only from the environment",
+        "slack.reviewers",
+        "slack.favourite",
+        "engines.diagnoser",
+        "digest.token_budget",
+    ):
+        assert needle in message, needle
+
+
+def test_environment_problems_are_listed(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CLOUD_DOCTOR_STORE", "mysql://x")
+    with pytest.raises(CloudDoctorError) as err:
+        load_settings(require_slack=True)
+    message = str(err.value)
+    assert "SLACK_BOT_TOKEN is required" in message and "SLACK_SIGNING_SECRET is required" in message
+    assert "CLOUD_DOCTOR_STORE must be" in message
+
+
+def test_broken_yaml_names_the_line(monkeypatch, tmp_path: Path) -> None:
+    config = tmp_path / "cd.yaml"
+    config.write_text("slack:\n  reviewers: [U1\n")
+    monkeypatch.setenv("CLOUD_DOCTOR_CONFIG", str(config))
+    with pytest.raises(CloudDoctorError, match=r"cd.yaml: line \d+ column \d+ is not valid YAML"):
+        load_settings()
+
+
+def test_serve_without_secrets_exits_2_with_the_list(monkeypatch) -> None:
+    result = CliRunner().invoke(main, ["serve", "--port", "9"])
+    assert result.exit_code == 2
+    assert "SLACK_BOT_TOKEN is required" in result.output and "Traceback" not in result.output
