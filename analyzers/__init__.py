@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from analyzers.base import CATEGORIES, Diagnoser, Diagnosis, Digest, EvidenceLine, Finding, Hypothesis
 from analyzers.digest import DEFAULT_TOKEN_BUDGET, build_digest, estimate_tokens
+from analyzers.gemini import GeminiDiagnoser
 from analyzers.redact import Redactor
 from analyzers.rules import RulesDiagnoser
 
-REGISTRY: dict[str, type[RulesDiagnoser]] = {"rules": RulesDiagnoser}
+REGISTRY: dict[str, type[RulesDiagnoser] | type[GeminiDiagnoser]] = {
+    "rules": RulesDiagnoser,
+    "gemini": GeminiDiagnoser,
+}
 
 __all__ = [
     "CATEGORIES",
@@ -18,6 +22,7 @@ __all__ = [
     "Digest",
     "EvidenceLine",
     "Finding",
+    "GeminiDiagnoser",
     "Hypothesis",
     "Redactor",
     "RulesDiagnoser",

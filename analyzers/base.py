@@ -100,6 +100,7 @@ class Diagnosis:
     evidence: list[EvidenceLine]
     hypotheses: list[Hypothesis]
     details: dict[str, Any] = field(default_factory=dict)  # what a prescriber needs (peer, port, action, ...)
+    usage: dict[str, Any] | None = None  # model, tokens, latency, fallback: set by model engines
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -113,7 +114,7 @@ class Diagnosis:
                 {"category": h.category, "resource": h.resource, "confidence": round(h.confidence, 2)}
                 for h in self.hypotheses
             ],
-        }
+        } | ({"usage": self.usage} if self.usage is not None else {})
 
 
 class Diagnoser(Protocol):

@@ -67,6 +67,17 @@ class RulesDiagnoser:
     name = "rules"
 
     def diagnose(self, digest: Digest, evidence: Evidence) -> Diagnosis:
+        return self.assess(digest, evidence).verdict(digest, evidence, self.name)
+
+    def details_for(self, category: str, resource: str, digest: Digest, evidence: Evidence) -> dict[str, Any]:
+        """What a fix needs for a verdict reached elsewhere (a model's choice), from the same findings."""
+        board = self.assess(digest, evidence)
+        candidate = board.candidates.get((category, resource))
+        support = candidate.support if candidate else []
+        return _details.extract(category, resource, support, digest.findings, evidence)
+
+    def assess(self, digest: Digest, evidence: Evidence) -> _Board:
+        """Score every (category, resource) candidate the findings support."""
         board = _Board(known_resources(digest.findings), digest.findings)
         for f in digest.findings:
             if f.kind == "log_template":
@@ -79,7 +90,7 @@ class RulesDiagnoser:
         board.victims()
         hinted = {evidence.scope.service} if evidence.scope.service else set()
         board.prior(_alert_resources(digest.findings) | hinted)
-        return board.verdict(digest, evidence, self.name)
+        return board
 
 
 def known_resources(findings: list[Finding]) -> set[str]:

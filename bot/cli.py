@@ -45,19 +45,23 @@ def main() -> None:
 @main.command()
 @click.argument("bundle", type=BUNDLE)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--diagnoser", default="rules", show_default=True, help="rules (offline)")
-@click.option("--prescriber", default="templates", show_default=True, help="templates (offline)")
+@click.option("--diagnoser", default="rules", show_default=True, help="rules (offline) | gemini")
+@click.option("--prescriber", default="templates", show_default=True, help="templates (offline) | bedrock")
 @click.option("--token-budget", default=8000, show_default=True, type=click.IntRange(500, 1_000_000))
 @friendly
 def diagnose(bundle: Path, fmt: str, diagnoser: str, prescriber: str, token_budget: int) -> None:
     """Diagnose an incident bundle and propose a Terraform fix."""
     from bot.pipeline import collect_bundle
     from bot.pipeline import diagnose as run
+    from bot.settings import load_settings
 
     started = time.perf_counter()
+    options = load_settings().engine_options() if {diagnoser, prescriber} - {"rules", "templates"} else None
     _stderr(f"reading {bundle}")
     evidence = collect_bundle(bundle)
-    report = run(evidence, token_budget, diagnoser, prescriber, progress=lambda _stage, detail: _stderr(detail))
+    report = run(
+        evidence, token_budget, diagnoser, prescriber, progress=lambda _stage, detail: _stderr(detail), options=options
+    )
     _stderr(f"done in {time.perf_counter() - started:.2f}s")
     if fmt == "json":
         click.echo(json.dumps(report.to_json(), indent=2))

@@ -176,6 +176,7 @@ class Run:
             settings.engines.diagnoser,
             settings.engines.prescriber,
             progress=progress,
+            options=settings.engine_options(),
         )
         self.timings[current] = time.monotonic() - since
         result = report.to_json()

@@ -45,10 +45,10 @@ def _quiet(_stage: str, _detail: str) -> None:
     return None
 
 
-def engine(registry: dict[str, Any], name: str, kind: str) -> Any:
+def engine(registry: dict[str, Any], name: str, kind: str, options: dict[str, dict[str, Any]] | None) -> Any:
     if name not in registry:
         raise CloudDoctorError(f"unknown {kind} {name!r}; choose one of {sorted(registry)}")
-    return registry[name]()
+    return registry[name](**(options or {}).get(name, {}))
 
 
 def collect_bundle(path: str | Path) -> Evidence:
@@ -66,7 +66,9 @@ def diagnose(
     prescriber: str = "templates",
     progress: Progress = _quiet,
     redactor: Redactor | None = None,
+    options: dict[str, dict[str, Any]] | None = None,
 ) -> Report:
+    """Run the stages; `options` holds each engine's constructor arguments by name (Settings.engine_options)."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
     progress("digesting", f"digesting {len(evidence.logs)} log lines, {len(evidence.metrics)} series")
@@ -74,10 +76,10 @@ def diagnose(
     timings["digest"] = time.perf_counter() - start
     progress("diagnosing", f"diagnosing with {diagnoser}")
     mark = time.perf_counter()
-    diagnosis = engine(DIAGNOSERS, diagnoser, "diagnoser").diagnose(digest, evidence)
+    diagnosis = engine(DIAGNOSERS, diagnoser, "diagnoser", options).diagnose(digest, evidence)
     timings["diagnose"] = time.perf_counter() - mark
     progress("writing fix", f"writing the fix with {prescriber}")
     mark = time.perf_counter()
-    prescription = engine(PRESCRIBERS, prescriber, "prescriber").prescribe(diagnosis, evidence)
+    prescription = engine(PRESCRIBERS, prescriber, "prescriber", options).prescribe(diagnosis, evidence)
     timings["prescribe"] = time.perf_counter() - mark
     return Report(evidence, digest, diagnosis, prescription, timings)

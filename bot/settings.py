@@ -13,7 +13,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from collectors import CloudDoctorError
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "incidents"
-SECRET_FIELDS = ("slack_bot_token", "slack_signing_secret", "cloud_doctor_webhook_token")
+SECRET_FIELDS = ("slack_bot_token", "slack_signing_secret", "cloud_doctor_webhook_token", "gemini_access_token")
 
 
 class Section(BaseModel):
@@ -38,11 +38,15 @@ class GeminiSettings(Section):
     project: str | None = None
     location: str = "us-central1"
     model: str = "gemini-2.5-flash"
+    base_url: str | None = None  # a private endpoint (or the tests' stand-in); default Vertex AI's own
+    timeout_seconds: float = Field(default=60.0, gt=0)
 
 
 class BedrockSettings(Section):
     region: str = "us-east-1"
-    model_id: str | None = None
+    model_id: str | None = None  # a model ID or an inference-profile ARN
+    endpoint_url: str | None = None  # a VPC endpoint (or the tests' stand-in); default the regional one
+    timeout_seconds: float = Field(default=120.0, gt=0)
 
 
 class Engines(Section):
@@ -88,6 +92,7 @@ class Settings(BaseSettings):
     cloud_doctor_store: str | None = None
     cloud_doctor_webhook_token: SecretStr | None = None
     cloud_doctor_config: Path | None = None
+    gemini_access_token: SecretStr | None = None  # a pre-minted OAuth token; default: Application Default Credentials
 
     slack: SlackAccess = SlackAccess()
     routes: list[Route] = []
@@ -117,6 +122,29 @@ class Settings(BaseSettings):
             return self.cloud_doctor_store
         beside = self.cloud_doctor_config.parent if self.cloud_doctor_config else Path.cwd()
         return f"sqlite:///{(beside / 'cloud-doctor.db').resolve()}"
+
+    def engine_options(self) -> dict[str, dict[str, Any]]:
+        """Constructor arguments of each engine, by registry name."""
+        gemini, bedrock = self.engines.gemini, self.engines.bedrock
+        token = self.gemini_access_token.get_secret_value() if self.gemini_access_token else None
+        return {
+            "rules": {},
+            "templates": {},
+            "gemini": {
+                "project": gemini.project,
+                "location": gemini.location,
+                "model": gemini.model,
+                "base_url": gemini.base_url,
+                "access_token": token,
+                "timeout_seconds": gemini.timeout_seconds,
+            },
+            "bedrock": {
+                "region": bedrock.region,
+                "model_id": bedrock.model_id,
+                "endpoint_url": bedrock.endpoint_url,
+                "timeout_seconds": bedrock.timeout_seconds,
+            },
+        }
 
     def incident_bundles(self) -> dict[str, Path]:
         """Service name -> bundle; with none configured, the bundled examples (`checkout-oom`, `checkout`)."""

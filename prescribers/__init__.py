@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from prescribers.base import Check, Fix, Prescriber, Prescription
+from prescribers.bedrock import BedrockPrescriber
 from prescribers.safety import check_fix
 from prescribers.templates import TemplatePrescriber
 from prescribers.tfindex import TerraformIndex
 
-REGISTRY: dict[str, type[TemplatePrescriber]] = {"templates": TemplatePrescriber}
+REGISTRY: dict[str, type[TemplatePrescriber] | type[BedrockPrescriber]] = {
+    "templates": TemplatePrescriber,
+    "bedrock": BedrockPrescriber,
+}
 
 __all__ = [
     "REGISTRY",

@@ -25,6 +25,7 @@ class Fix:
     checks: list[Check]
     risk: str
     blocks: list[str] = field(default_factory=list)  # addresses of the blocks changed
+    usage: dict[str, Any] | None = None
 
     @property
     def safe(self) -> bool:
@@ -38,7 +39,7 @@ class Fix:
             "files": self.files,
             "checks": [asdict(c) for c in self.checks],
             "risk": self.risk,
-        }
+        } | ({"usage": self.usage} if self.usage is not None else {})
 
 
 @dataclass(slots=True)

@@ -57,8 +57,7 @@ class TemplatePrescriber:
         if writer is None:
             return Prescription(None, "No fix offered: this is not something a change to our Terraform fixes.")
         index = TerraformIndex(evidence.terraform_dir)
-        names = [diagnosis.resource, *([diagnosis.details["role"]] if diagnosis.details.get("role") else [])]
-        _locate_network_path(index, diagnosis, names)
+        names = names_for(index, diagnosis)
         blocks = implicated(index, names)
         patch = writer(index, diagnosis, blocks)
         if patch is None:
@@ -75,6 +74,13 @@ class TemplatePrescriber:
                 None, f"No fix offered: the change failed the safety checks ({failed}); {what_to_do}.", refused=fix
             )
         return Prescription(fix, fix.summary)
+
+
+def names_for(index: TerraformIndex, diagnosis: Diagnosis) -> list[str]:
+    """What to look up in the Terraform: the resource, the denied role, both ends of a blocked path."""
+    names = [diagnosis.resource, *([diagnosis.details["role"]] if diagnosis.details.get("role") else [])]
+    _locate_network_path(index, diagnosis, names)
+    return names
 
 
 def _own(addresses: list[str], blocks: list[Block]) -> bool:
