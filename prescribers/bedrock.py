@@ -197,7 +197,7 @@ class BedrockPrescriber:
         import boto3
         from botocore.config import Config
 
-        config = Config(read_timeout=self.timeout, connect_timeout=10, retries={"max_attempts": 1})
+        config = Config(read_timeout=self.timeout, connect_timeout=10, retries={"total_max_attempts": 1})  # ours retry
         return boto3.client("bedrock-runtime", region_name=self.region, endpoint_url=self.endpoint_url, config=config)
 
     def _fix(
