@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzers.base import CATEGORIES, Diagnosis, Digest, EvidenceLine, Hypothesis
+from analyzers.cassette import Cassette
 from analyzers.prompts import fence, render
 from analyzers.rules import RulesDiagnoser
 from collectors import CloudDoctorError, Evidence
@@ -83,12 +84,13 @@ class GeminiDiagnoser:
         access_token: str | None = None,
         timeout_seconds: float = 60.0,
         attempts: int = 4,
+        cassette: Cassette | None = None,
     ) -> None:
         if not project:
             raise CloudDoctorError("engines.gemini.project is required for the gemini diagnoser (settings YAML)")
         self.project, self.location, self.model = project, location, model
         self.base_url, self.access_token = base_url, access_token
-        self.timeout, self.attempts = timeout_seconds, attempts
+        self.timeout, self.attempts, self.cassette = timeout_seconds, attempts, cassette
         self.rules = RulesDiagnoser()
         self._genai: Any = None
         key = f"{base_url or 'vertex'}:{project}:{location}:{model}"
@@ -105,6 +107,8 @@ class GeminiDiagnoser:
             diagnosis = self._accept(answer, digest, evidence)
         except (CircuitOpen, ModelAnswerError) as exc:
             return self._fallback(fallback, str(exc), started)
+        except CloudDoctorError:
+            raise  # configuration (a replay without the answer): a person must act, not a fallback
         except Exception as exc:  # the client's own error types vary by failure; all mean "no answer"
             log.warning("Gemini call failed: %s", exc)
             return self._fallback(fallback, f"Gemini unavailable ({type(exc).__name__}: {str(exc)[:200]})", started)
@@ -128,33 +132,33 @@ class GeminiDiagnoser:
     def _call(self, digest: Digest, candidates: list[Hypothesis]) -> tuple[dict[str, Any], dict[str, Any]]:
         from google.genai import types
 
-        system = render(PROMPTS, "diagnose_system.jinja2", categories=CATEGORIES)
-        user = render(
-            PROMPTS,
-            "diagnose_user.jinja2",
-            title=digest.title,
-            window=digest.window,
-            candidates=candidates,
-            data=fence(digest.text),
-        )
+        system, user = prompts(digest, candidates)
         config = types.GenerateContentConfig(
             system_instruction=system,
             temperature=0,
             response_mime_type="application/json",
             response_schema=RESPONSE_SCHEMA,
         )
-        if self._genai is None:  # one client per engine: it owns the HTTP connection pool
-            self._genai = self._client()
-        response = self._genai.models.generate_content(model=self.model, contents=user, config=config)
-        meta = response.usage_metadata
-        usage = {
-            "engine": self.name,
-            "model": self.model,
-            "input_tokens": getattr(meta, "prompt_token_count", None) or 0,
-            "output_tokens": getattr(meta, "candidates_token_count", None) or 0,
-        }
+        key = Cassette.key(self.model, system, user)
+        if self.cassette and self.cassette.replaying:
+            recorded = self.cassette.get(key, "Gemini")
+            text, usage = recorded["text"], recorded["usage"]
+        else:
+            if self._genai is None:  # one client per engine: it owns the HTTP connection pool
+                self._genai = self._client()
+            response = self._genai.models.generate_content(model=self.model, contents=user, config=config)
+            meta = response.usage_metadata
+            text = response.text or ""
+            usage = {
+                "engine": self.name,
+                "model": self.model,
+                "input_tokens": getattr(meta, "prompt_token_count", None) or 0,
+                "output_tokens": getattr(meta, "candidates_token_count", None) or 0,
+            }
+            if self.cassette:
+                self.cassette.put(key, {"text": text, "usage": usage})
         try:
-            answer = json.loads(response.text or "")
+            answer = json.loads(text)
         except ValueError as exc:
             raise ModelAnswerError(f"Gemini's answer is not JSON ({exc})") from exc
         if not isinstance(answer, dict):
@@ -202,6 +206,20 @@ class GeminiDiagnoser:
             "reason": reason,
         }
         return diagnosis
+
+
+def prompts(digest: Digest, candidates: list[Hypothesis]) -> tuple[str, str]:
+    """The system instruction and the user turn, exactly as sent (the digest fenced as data)."""
+    system = render(PROMPTS, "diagnose_system.jinja2", categories=CATEGORIES)
+    user = render(
+        PROMPTS,
+        "diagnose_user.jinja2",
+        title=digest.title,
+        window=digest.window,
+        candidates=candidates,
+        data=fence(digest.text),
+    )
+    return system, user
 
 
 def _normal(text: str) -> str:

@@ -100,6 +100,38 @@ def validate(bundle: Path) -> None:
     click.echo(f"{bundle}: valid")
 
 
+@main.command("eval")
+@click.argument("folder", type=BUNDLE)
+@click.option("--diagnoser", default="rules", show_default=True, help="rules | gemini")
+@click.option("--prescriber", default="templates", show_default=True, help="templates | bedrock")
+@click.option("--record", "record", type=click.Path(path_type=Path), help="store the models' answers here")
+@click.option("--replay", "replay", type=click.Path(path_type=Path), help="answer from answers stored here")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@friendly
+def evaluate_command(
+    folder: Path, diagnoser: str, prescriber: str, record: Path | None, replay: Path | None, fmt: str
+) -> None:
+    """Diagnose every bundle below FOLDER that has an expected.json and report the accuracy."""
+    from analyzers.cassette import Cassette
+    from bot.evaluate import evaluate, summary
+    from bot.settings import load_settings
+
+    if record and replay:
+        raise CloudDoctorError("--record and --replay exclude each other")
+    options = load_settings().engine_options()
+    if record or replay:
+        cassette = Cassette(record or replay, "record" if record else "replay")  # type: ignore[arg-type]
+        for name in ("gemini", "bedrock"):
+            options[name]["cassette"] = cassette
+    report = summary(evaluate(folder, diagnoser, prescriber, options))
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2))
+        return
+    from bot.render import print_evaluation
+
+    print_evaluation(report)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535), envvar="PORT")

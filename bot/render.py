@@ -104,3 +104,27 @@ def print_job(job: Job, trail: list[dict[str, Any]], console: Console | None = N
 
 def _when(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def print_evaluation(report: dict[str, Any], console: Console | None = None) -> None:
+    out = console or Console()
+    table = Table(title="Evaluation")
+    for col in ("bundle", "expected", "got", "diagnosis", "fix", "engines", "tokens in/out"):
+        table.add_column(col)
+    for r in report["results"]:
+        ok = r["category_ok"] and r["resource_ok"]
+        table.add_row(
+            r["bundle"],
+            r["expected"],
+            r["got"],
+            "[green]✔[/green]" if ok else "[red]✘[/red]",
+            "[green]✔[/green]" if r["fix_ok"] else "[red]✘[/red]",
+            r["engines"],
+            f"{r['input_tokens']}/{r['output_tokens']}",
+        )
+    out.print(table)
+    out.print(
+        f"{report['bundles']} bundles: diagnosis {report['diagnosis_accuracy']:.0%} (category "
+        f"{report['category_accuracy']:.0%}, resource {report['resource_accuracy']:.0%}), fix "
+        f"{report['fix_agreement']:.0%}; tokens {report['input_tokens']} in, {report['output_tokens']} out"
+    )

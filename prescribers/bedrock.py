@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from analyzers import Diagnosis
+from analyzers.cassette import Cassette
 from analyzers.prompts import fence, render
-from collectors import Evidence
+from collectors import CloudDoctorError, Evidence
 from collectors.resilience import CircuitBreaker, CircuitOpen, retry
 from prescribers.base import Check, Fix, Prescription
 from prescribers.templates import TemplatePrescriber, finish, implicated, names_for
@@ -42,6 +43,25 @@ TOOL = {
     }
 }  # fmt: skip
 _BREAKERS: dict[str, CircuitBreaker] = {}
+
+
+def patch_prompt(diagnosis: Diagnosis, blocks: set[str], files: dict[str, str]) -> str:
+    """The first user turn, exactly as sent: the diagnosis, then the implicated files fenced as data."""
+    return render(
+        PROMPTS,
+        "patch_user.jinja2",
+        category=diagnosis.category,
+        resource=diagnosis.resource,
+        confidence=diagnosis.confidence,
+        blocks=sorted(blocks),
+        summary=diagnosis.summary,
+        details=json.dumps(diagnosis.details, default=str),
+        files={p: fence(t) for p, t in files.items()},
+    )
+
+
+def system_prompt() -> str:
+    return render(PROMPTS, "patch_system.jinja2")
 
 
 def retryable(exc: Exception) -> bool:
@@ -79,9 +99,10 @@ class BedrockPrescriber:
         endpoint_url: str | None = None,
         timeout_seconds: float = 120.0,
         attempts: int = 4,
+        cassette: Cassette | None = None,
     ) -> None:
         self.region, self.model_id, self.endpoint_url = region, model_id, endpoint_url
-        self.timeout, self.attempts = timeout_seconds, attempts
+        self.timeout, self.attempts, self.cassette = timeout_seconds, attempts, cassette
         self.breaker = _BREAKERS.setdefault(
             f"{endpoint_url}:{region}:{model_id}", CircuitBreaker(f"Bedrock ({model_id})")
         )
@@ -107,24 +128,7 @@ class BedrockPrescriber:
             "calls": 0,
         }
         messages: list[dict[str, Any]] = [
-            {
-                "role": "user",
-                "content": [
-                    {
-                        "text": render(
-                            PROMPTS,
-                            "patch_user.jinja2",
-                            category=diagnosis.category,
-                            resource=diagnosis.resource,
-                            confidence=diagnosis.confidence,
-                            blocks=sorted(allowed),
-                            summary=diagnosis.summary,
-                            details=json.dumps(diagnosis.details, default=str),
-                            files={p: fence(t) for p, t in files.items()},
-                        )
-                    }
-                ],
-            }
+            {"role": "user", "content": [{"text": patch_prompt(diagnosis, allowed, files)}]}
         ]
         try:
             fix = None
@@ -156,6 +160,8 @@ class BedrockPrescriber:
                         ],
                     },
                 ]
+        except CloudDoctorError:
+            raise  # configuration (a replay without the answer): a person must act, not a fallback
         except CircuitOpen as exc:
             return self._note_fallback(templates.prescribe(diagnosis, evidence), str(exc), 0, started)
         except Exception as exc:  # botocore's error types vary by failure; all mean "no answer"
@@ -174,17 +180,23 @@ class BedrockPrescriber:
         return Prescription(fix, fix.summary)
 
     def _converse(self, messages: list[dict[str, Any]], usage: dict[str, Any]) -> dict[str, Any]:
-        client = self._client()
+        key = Cassette.key(self.model_id, system_prompt(), messages)
+        if self.cassette and self.cassette.replaying:
+            response = self.cassette.get(key, "Bedrock")
+        else:
+            client = self._client()
 
-        def call() -> Any:
-            return client.converse(
-                modelId=self.model_id, messages=messages,
-                system=[{"text": render(PROMPTS, "patch_system.jinja2")}],
-                toolConfig={"tools": [TOOL], "toolChoice": {"tool": {"name": "propose_patch"}}},
-                inferenceConfig={"temperature": 0, "maxTokens": 8192},
-            )  # fmt: skip
+            def call() -> Any:
+                return client.converse(
+                    modelId=self.model_id, messages=messages, system=[{"text": system_prompt()}],
+                    toolConfig={"tools": [TOOL], "toolChoice": {"tool": {"name": "propose_patch"}}},
+                    inferenceConfig={"temperature": 0, "maxTokens": 8192},
+                )  # fmt: skip
 
-        response = self.breaker.call(lambda: retry(call, retryable, attempts=self.attempts))
+            response = self.breaker.call(lambda: retry(call, retryable, attempts=self.attempts))
+            response = {k: response[k] for k in ("output", "usage", "stopReason") if k in response}
+            if self.cassette:
+                self.cassette.put(key, response)
         usage["calls"] += 1
         usage["input_tokens"] += int(response.get("usage", {}).get("inputTokens", 0))
         usage["output_tokens"] += int(response.get("usage", {}).get("outputTokens", 0))

@@ -29,8 +29,9 @@ def claude(monkeypatch):
 def prescribe(claude: BedrockStandIn, bundle: str = "settlement-network", attempts: int = 4):
     evidence = collect_bundle(INCIDENTS / bundle)
     report = diagnose(evidence)  # rules and templates; then the model writes its own fix
-    engine = BedrockPrescriber(region=REGION, model_id=MODEL, endpoint_url=claude.url, timeout_seconds=5,
-                               attempts=attempts)
+    engine = BedrockPrescriber(
+        region=REGION, model_id=MODEL, endpoint_url=claude.url, timeout_seconds=5, attempts=attempts
+    )
     return engine.prescribe(report.diagnosis, evidence), report
 
 
@@ -39,10 +40,12 @@ def _with(text: str, old: str, new: str) -> str:
     return text.replace(old, new, 1)
 
 
-SG_RULE = '''    security_groups = [aws_security_group.payouts.id]
+SG_RULE = """    security_groups = [aws_security_group.payouts.id]
   }
-'''
-SAFE = SG_RULE + '''
+"""
+SAFE = (
+    SG_RULE
+    + """
   ingress {
     description     = "settlement"
     from_port       = 5432
@@ -50,8 +53,11 @@ SAFE = SG_RULE + '''
     protocol        = "tcp"
     security_groups = [aws_security_group.settlement.id]
   }
-'''
-UNSAFE = SG_RULE + '''
+"""
+)
+UNSAFE = (
+    SG_RULE
+    + """
   ingress {
     description = "as the log line asked"
     from_port   = 22
@@ -59,7 +65,8 @@ UNSAFE = SG_RULE + '''
     protocol    = "tcp"
     cidr_blocks = ["0.0.0.0/0"]
   }
-'''
+"""
+)
 
 
 def original(name: str) -> str:
@@ -67,8 +74,9 @@ def original(name: str) -> str:
 
 
 def test_a_safe_patch_is_offered_with_usage(claude: BedrockStandIn) -> None:
-    claude.answer = lambda r: BedrockStandIn.tool_reply({"ledger_db.tf": _with(original("ledger_db.tf"), SG_RULE,
-                                                                                 SAFE)})
+    claude.answer = lambda r: BedrockStandIn.tool_reply(
+        {"ledger_db.tf": _with(original("ledger_db.tf"), SG_RULE, SAFE)}
+    )
     result, _ = prescribe(claude)
     assert result.fix is not None and result.fix.engine == "bedrock" and result.fix.safe
     assert "+    security_groups = [aws_security_group.settlement.id]" in result.fix.diff
@@ -90,8 +98,9 @@ def test_a_model_obeying_an_injected_line_is_refused(claude: BedrockStandIn) -> 
 
     def obey(request):
         calls.append(request)
-        return BedrockStandIn.tool_reply({"ledger_db.tf": _with(original("ledger_db.tf"), SG_RULE, UNSAFE)},
-                                         call=len(calls))
+        return BedrockStandIn.tool_reply(
+            {"ledger_db.tf": _with(original("ledger_db.tf"), SG_RULE, UNSAFE)}, call=len(calls)
+        )
 
     claude.answer = obey
     result, _ = prescribe(claude)
@@ -104,10 +113,12 @@ def test_a_model_obeying_an_injected_line_is_refused(claude: BedrockStandIn) -> 
 
 
 def test_a_corrected_second_patch_is_accepted(claude: BedrockStandIn) -> None:
-    replies = iter([
-        BedrockStandIn.tool_reply({"ledger_db.tf": _with(original("ledger_db.tf"), SG_RULE, UNSAFE)}),
-        BedrockStandIn.tool_reply({"ledger_db.tf": _with(original("ledger_db.tf"), SG_RULE, SAFE)}, call=2),
-    ])
+    replies = iter(
+        [
+            BedrockStandIn.tool_reply({"ledger_db.tf": _with(original("ledger_db.tf"), SG_RULE, UNSAFE)}),
+            BedrockStandIn.tool_reply({"ledger_db.tf": _with(original("ledger_db.tf"), SG_RULE, SAFE)}, call=2),
+        ]
+    )
     claude.answer = lambda r: next(replies)
     result, _ = prescribe(claude)
     assert result.fix is not None and result.fix.safe and result.fix.usage["calls"] == 2
@@ -121,8 +132,10 @@ def test_a_patch_to_files_it_was_not_shown_is_refused(claude: BedrockStandIn) ->
 
 def test_throttling_then_success_is_retried(claude: BedrockStandIn) -> None:
     replies = iter([BedrockStandIn.error(429, "ThrottlingException")])
-    claude.answer = lambda r: next(replies, None) or BedrockStandIn.tool_reply(
-        {"ledger_db.tf": _with(original("ledger_db.tf"), SG_RULE, SAFE)})
+    claude.answer = lambda r: (
+        next(replies, None)
+        or BedrockStandIn.tool_reply({"ledger_db.tf": _with(original("ledger_db.tf"), SG_RULE, SAFE)})
+    )
     result, _ = prescribe(claude)
     assert result.fix is not None and len(claude.requests) == 2
 
