@@ -34,6 +34,20 @@ class _StoreCollector(Collector):
         for stage, (count, total) in sorted(self.store.stage_totals().items()):
             stages.add_metric([stage], count, total)
         yield stages
+        tokens = CounterMetricFamily(
+            "cloud_doctor_model_tokens",
+            "Model tokens used, by engine, model and direction",
+            labels=["engine", "model", "direction"],
+        )
+        latency = SummaryMetricFamily(
+            "cloud_doctor_model_seconds", "Model call time per job, by engine and model", labels=["engine", "model"]
+        )
+        for engine, model, calls, tokens_in, tokens_out, seconds in self.store.model_totals():
+            tokens.add_metric([engine, model, "input"], tokens_in)
+            tokens.add_metric([engine, model, "output"], tokens_out)
+            latency.add_metric([engine, model], calls, seconds)
+        yield tokens
+        yield latency
 
 
 class Metrics:

@@ -50,6 +50,18 @@ stage_timings = sa.Table(
     sa.Column("stage", sa.String(32), nullable=False),
     sa.Column("seconds", sa.Float, nullable=False),
 )
+model_usage = sa.Table(
+    "model_usage",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("job_id", sa.String(36), sa.ForeignKey("jobs.id"), nullable=False),
+    sa.Column("engine", sa.String(32), nullable=False),
+    sa.Column("model", sa.String(300), nullable=False),
+    sa.Column("input_tokens", sa.Integer, nullable=False),
+    sa.Column("output_tokens", sa.Integer, nullable=False),
+    sa.Column("latency_ms", sa.Integer, nullable=False),
+    sa.Column("fallback", sa.String(32), nullable=True),
+)
 audit = sa.Table(
     "audit",
     metadata,
@@ -215,6 +227,15 @@ class Store:
                 .values(state="done", stage="done", result=json.dumps(result), category=category,
                         finished_at=time.time(), updated_at=time.time(), lease_until=None)
             )  # fmt: skip
+            usages = [
+                u for u in ((result.get("diagnosis") or {}).get("usage"), (result.get("fix") or {}).get("usage")) if u
+            ]
+            if done.rowcount == 1 and usages:
+                conn.execute(model_usage.insert(), [{
+                    "job_id": job_id, "engine": str(u.get("engine", "")), "model": str(u.get("model", "")),
+                    "input_tokens": int(u.get("input_tokens", 0)), "output_tokens": int(u.get("output_tokens", 0)),
+                    "latency_ms": int(u.get("latency_ms", 0)), "fallback": u.get("fallback"),
+                } for u in usages])  # fmt: skip
             if done.rowcount == 1 and timings:
                 conn.execute(
                     stage_timings.insert(), [{"job_id": job_id, "stage": k, "seconds": v} for k, v in timings.items()]
@@ -273,6 +294,15 @@ class Store:
             rows = conn.execute(sa.select(stage_timings.c.stage, sa.func.count(), sa.func.sum(stage_timings.c.seconds))
                                 .group_by(stage_timings.c.stage)).all()  # fmt: skip
         return {str(stage): (int(n), float(total or 0.0)) for stage, n, total in rows}
+
+    def model_totals(self) -> list[tuple[str, str, int, int, int, float]]:
+        """(engine, model, calls, input tokens, output tokens, seconds) over every finished job."""
+        u = model_usage.c
+        query = sa.select(u.engine, u.model, sa.func.count(), sa.func.sum(u.input_tokens), sa.func.sum(u.output_tokens),
+                          sa.func.sum(u.latency_ms)).group_by(u.engine, u.model)  # fmt: skip
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [(str(e), str(m), int(n), int(i or 0), int(o or 0), float(ms or 0) / 1000) for e, m, n, i, o, ms in rows]
 
     def record_decision(self, job_id: str, action: str, user_id: str, diff: str) -> dict[str, Any]:
         entry = {

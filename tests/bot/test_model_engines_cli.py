@@ -114,9 +114,18 @@ def test_eval_records_then_replays_without_the_network(tmp_path: Path) -> None:
         category, resource = re.search(r"^- (\w+), ([\w.-]+), ", prompt, re.M).groups()
         data = prompt.split(DATA_OPEN, 1)[1].split(DATA_CLOSE, 1)[0]
         line = next(x for x in data.splitlines() if x.startswith("- ["))
-        return VertexStandIn.reply({"category": category, "resource": resource, "summary": "s", "confidence": 0.7,
-                                    "evidence": [{"source": "logs", "ref": "r", "text": line[2:]}],
-                                    "hypotheses": []}, 2000, 150)
+        return VertexStandIn.reply(
+            {
+                "category": category,
+                "resource": resource,
+                "summary": "s",
+                "confidence": 0.7,
+                "evidence": [{"source": "logs", "ref": "r", "text": line[2:]}],
+                "hypotheses": [],
+            },
+            2000,
+            150,
+        )
 
     vertex.answer = agree_with_rules
     config = tmp_path / "cd.yaml"
@@ -126,9 +135,14 @@ def test_eval_records_then_replays_without_the_network(tmp_path: Path) -> None:
     tapes = tmp_path / "tapes"
 
     def run(*flags: str) -> dict:
-        proc = subprocess.run([sys.executable, "-m", "bot.cli", "eval", str(folder), "--diagnoser", "gemini",
-                               "--format", "json", *flags], capture_output=True, text=True, cwd=ROOT, env=env,
-                              timeout=120)
+        proc = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "eval", str(folder), "--diagnoser", "gemini", "--format", "json", *flags],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=120,
+        )
         assert proc.returncode == 0, proc.stderr
         return json.loads(proc.stdout)
 
@@ -142,7 +156,14 @@ def test_eval_records_then_replays_without_the_network(tmp_path: Path) -> None:
     replayed = run("--replay", str(tapes))  # the stand-in is gone: every answer comes from the tapes
     assert replayed == recorded
     (folder / "checkout-oom" / "incident.json").write_text(
-        (folder / "checkout-oom" / "incident.json").read_text().replace("frontend 5xx spike", "changed title"))
-    proc = subprocess.run([sys.executable, "-m", "bot.cli", "eval", str(folder), "--diagnoser", "gemini",
-                           "--replay", str(tapes)], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+        (folder / "checkout-oom" / "incident.json").read_text().replace("frontend 5xx spike", "changed title")
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "eval", str(folder), "--diagnoser", "gemini", "--replay", str(tapes)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 2 and "no recorded answer" in proc.stderr

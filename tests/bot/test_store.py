@@ -63,3 +63,24 @@ def test_audit_log_records_who_when_and_the_diff_hash(store_url: str) -> None:
     trail = store.audit_trail(job.id)
     assert trail[0]["user_id"] == "UREVIEWER" and trail[0]["action"] == "approve"
     assert trail[0]["diff_sha256"] == entry["diff_sha256"] and len(entry["diff_sha256"]) == 64
+
+
+def test_model_usage_is_kept_per_job_and_exposed_as_metrics(store_url: str) -> None:
+    from prometheus_client import generate_latest
+
+    from bot.metrics import Metrics
+
+    store = Store(store_url)
+    job, _ = _job(store)
+    store.claim("w", 30)
+    result = {"diagnosis": {"category": "timeout", "usage": {"engine": "gemini", "model": "gemini-2.5-flash",
+                                                             "input_tokens": 3400, "output_tokens": 260,
+                                                             "latency_ms": 1800}},
+              "fix": {"usage": {"engine": "bedrock", "model": "claude", "input_tokens": 5100, "output_tokens": 900,
+                                "latency_ms": 4200}}}
+    assert store.finish(job.id, "w", result, {"diagnosing": 1.8})
+    text = generate_latest(Metrics(store).registry).decode()
+    assert 'cloud_doctor_model_tokens_total{direction="input",engine="gemini",model="gemini-2.5-flash"} 3400.0' in text
+    assert 'cloud_doctor_model_tokens_total{direction="output",engine="bedrock",model="claude"} 900.0' in text
+    assert 'cloud_doctor_model_seconds_sum{engine="bedrock",model="claude"} 4.2' in text
+    assert 'cloud_doctor_diagnoses_total{category="timeout"} 1.0' in text
