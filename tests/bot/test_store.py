@@ -73,11 +73,27 @@ def test_model_usage_is_kept_per_job_and_exposed_as_metrics(store_url: str) -> N
     store = Store(store_url)
     job, _ = _job(store)
     store.claim("w", 30)
-    result = {"diagnosis": {"category": "timeout", "usage": {"engine": "gemini", "model": "gemini-2.5-flash",
-                                                             "input_tokens": 3400, "output_tokens": 260,
-                                                             "latency_ms": 1800}},
-              "fix": {"usage": {"engine": "bedrock", "model": "claude", "input_tokens": 5100, "output_tokens": 900,
-                                "latency_ms": 4200}}}
+    result = {
+        "diagnosis": {
+            "category": "timeout",
+            "usage": {
+                "engine": "gemini",
+                "model": "gemini-2.5-flash",
+                "input_tokens": 3400,
+                "output_tokens": 260,
+                "latency_ms": 1800,
+            },
+        },
+        "fix": {
+            "usage": {
+                "engine": "bedrock",
+                "model": "claude",
+                "input_tokens": 5100,
+                "output_tokens": 900,
+                "latency_ms": 4200,
+            }
+        },
+    }
     assert store.finish(job.id, "w", result, {"diagnosing": 1.8})
     text = generate_latest(Metrics(store).registry).decode()
     assert 'cloud_doctor_model_tokens_total{direction="input",engine="gemini",model="gemini-2.5-flash"} 3400.0' in text
