@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import unquote
+
+from tests.standins._http import LoopbackServer, send_json
 
 Answer = Callable[[dict[str, Any]], tuple[int, dict[str, Any], dict[str, str]]]
 
@@ -22,13 +23,11 @@ class _StandIn:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.answer: Answer = lambda request: (500, {"message": "no script"}, {})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self._http = LoopbackServer(self._handler())
+        self.url = self._http.url
 
     def close(self) -> None:
-        self.server.shutdown()
+        self._http.close()
 
     def check(self, path: str, headers: dict[str, str], body: dict[str, Any]) -> str | None:
         raise NotImplementedError
@@ -56,14 +55,7 @@ class _StandIn:
                 self._send(*standin.answer(request))
 
             def _send(self, status: int, doc: dict[str, Any], headers: dict[str, str]) -> None:
-                payload = json.dumps(doc).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                send_json(self, status, doc, headers)
 
         return Handler
 

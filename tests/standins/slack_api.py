@@ -12,9 +12,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs
+
+from tests.standins._http import LoopbackServer, send_json
 
 REQUIRED = {
     "chat.postMessage": ("channel",),
@@ -44,13 +46,11 @@ class SlackStandIn:
         self._ts = 1_700_000_000.000100
         self._lock = threading.Lock()
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self._http = LoopbackServer(self._handler())
+        self.url = self._http.url
 
     def close(self) -> None:
-        self.server.shutdown()
+        self._http.close()
 
     def of(self, method: str) -> list[Call]:
         with self._lock:
@@ -104,12 +104,7 @@ class SlackStandIn:
                 return
 
             def _reply(self, status: int, doc: dict[str, Any]) -> None:
-                payload = json.dumps(doc).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                send_json(self, status, doc)
 
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
