@@ -312,4 +312,6 @@ def _inconclusive(digest: Digest, evidence: Evidence, engine: str) -> Diagnosis:
     summary = "No known failure signature matched the evidence. " + (
         f"Strongest finding: {top.text[:200]}." if top else "No findings at all: check that the sources have data."
     )
+    if digest.missing_sources:
+        summary += f" Missing sources: {'; '.join(digest.missing_sources)}."
     return Diagnosis("unknown", resource, summary, 0.0, engine, [], [])

@@ -108,6 +108,15 @@ class SourceStatus:
 
 
 @dataclass(slots=True)
+class Document:
+    """One source answer in bundle form: `folder/name.json` holding a wrapper around the exact response body."""
+
+    folder: str  # prometheus | loki | cloudwatch/logs | cloudwatch/metrics | kubernetes
+    name: str
+    body: dict[str, Any]
+
+
+@dataclass(slots=True)
 class Evidence:
     """Everything collected about one incident."""
 
@@ -118,6 +127,7 @@ class Evidence:
     alert: dict[str, Any] = field(default_factory=dict)
     sources: list[SourceStatus] = field(default_factory=list)
     terraform_dir: str | None = None
+    documents: list[Document] = field(default_factory=list)  # what live sources returned, for `record`
 
     @property
     def missing_sources(self) -> list[SourceStatus]:

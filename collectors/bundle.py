@@ -87,23 +87,13 @@ class BundleCollector:
         # Without a valid incident.json the sources are still read, so every problem is listed at once.
         placeholder = Scope("", Window(datetime.fromtimestamp(0, UTC), datetime.fromtimestamp(1, UTC)))
         evidence = Evidence(scope=scope or placeholder, alert=alert)
-        readers: list[tuple[str, Callable[[str, dict[str, Any], Evidence, list[Problem]], None]]] = [
-            ("prometheus", _prometheus),
-            ("loki", _loki),
-            ("cloudwatch/logs", _cloudwatch_logs),
-            ("cloudwatch/metrics", _cloudwatch_metrics),
-            ("kubernetes", _kubernetes),
-        ]
-        for folder, reader in readers:
+        for folder in READERS:
             for file in sorted((self.path / folder).glob("*.json")):
                 rel = str(file.relative_to(self.path))
                 doc = _load_json(file, rel, problems)
-                if doc is None:
-                    continue
-                before = len(problems)
-                reader(rel, doc, evidence, problems)
-                status: SourceStatusKind = "ok" if len(problems) == before else "error"
-                evidence.sources.append(SourceStatus(folder.replace("/", "_"), status, ref=rel))
+                if doc is not None:
+                    problems += add_document(evidence, folder, rel, doc)
+        evidence.sources += _collection_statuses(self.path / COLLECTION, problems)
         tf = self.path / "terraform"
         if tf.is_dir():
             evidence.terraform_dir = str(tf)
@@ -151,6 +141,40 @@ class BundleCollector:
             source=str(source),
         )
         return scope, alert
+
+
+COLLECTION = "collection.json"  # written by `cloud-doctor record`: which live sources failed, and why
+
+
+def add_document(evidence: Evidence, folder: str, rel: str, doc: dict[str, Any]) -> list[Problem]:
+    """Read one source document (a bundle file, or what a live source just returned) into the evidence."""
+    problems: list[Problem] = []
+    READERS[folder](rel, doc, evidence, problems)
+    status: SourceStatusKind = "ok" if not problems else "error"
+    evidence.sources.append(SourceStatus(folder.replace("/", "_"), status, ref=rel))
+    return problems
+
+
+def _collection_statuses(file: Path, problems: list[Problem]) -> list[SourceStatus]:
+    """Failed sources of a recorded live run, so a replay names what was missing exactly as the run did."""
+    if not file.is_file():
+        return []
+    doc = _load_json(file, COLLECTION, problems) or {}
+    out = []
+    for i, entry in enumerate(doc.get("failed", [])):
+        if not isinstance(entry, dict) or not isinstance(entry.get("source"), str):
+            problems.append(Problem(COLLECTION, f"failed[{i}]", "must be {source, error, ref}"))
+            continue
+        out.append(
+            SourceStatus(
+                entry["source"],
+                "error",
+                str(entry.get("ref", "")),
+                str(entry.get("error", "")),
+                str(entry.get("source_url", "")),
+            )
+        )
+    return out
 
 
 def _load_json(file: Path, rel: str, problems: list[Problem]) -> dict[str, Any] | None:
@@ -334,3 +358,12 @@ def _kubernetes(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[Prob
         ev.kubernetes.append(
             KubeObject(str(kind), str(meta.get("name", "")), str(meta.get("namespace", "")), cluster, item)
         )
+
+
+READERS: dict[str, Callable[[str, dict[str, Any], Evidence, list[Problem]], None]] = {
+    "prometheus": _prometheus,
+    "loki": _loki,
+    "cloudwatch/logs": _cloudwatch_logs,
+    "cloudwatch/metrics": _cloudwatch_metrics,
+    "kubernetes": _kubernetes,
+}

@@ -1,0 +1,107 @@
+"""Live collection: every configured source at once, each with a timeout, the whole under a deadline.
+
+Sources return bundle documents (the exact API bodies in their wrappers), and the same readers as
+for a bundle turn them into evidence; so a live run saved with `record` diagnoses identically offline.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor, wait
+from pathlib import Path
+from typing import Protocol
+
+from collectors.base import Document, Evidence, Scope, SourceStatus
+from collectors.bundle import COLLECTION, add_document
+
+log = logging.getLogger("cloud_doctor.live")
+
+
+class Source(Protocol):
+    """One system to ask (a cluster's Prometheus, Loki, Kubernetes API, a CloudWatch region)."""
+
+    name: str  # e.g. prometheus:eks-prod
+    url: str
+
+    def fetch(self, scope: Scope) -> list[Document]: ...
+
+
+class LiveCollector:
+    name = "live"
+
+    def __init__(self, sources: list[Source], deadline_seconds: float = 45.0, concurrent: bool = True) -> None:
+        self.sources, self.deadline, self.concurrent = sources, deadline_seconds, concurrent
+
+    def collect(self, scope: Scope | None = None) -> Evidence:
+        assert scope is not None, "a live collection needs a scope"
+        evidence = Evidence(scope=scope)
+        started = time.monotonic()
+        pool = ThreadPoolExecutor(max_workers=max(1, len(self.sources) if self.concurrent else 1))
+        futures = {pool.submit(source.fetch, scope): source for source in self.sources}
+        done, late = wait(futures, timeout=self.deadline)
+        pool.shutdown(wait=False, cancel_futures=True)
+        for future, source in futures.items():
+            if future in late:
+                evidence.sources.append(
+                    SourceStatus(
+                        source.name,
+                        "error",
+                        error=f"no answer within the {self.deadline:.0f} s deadline",
+                        source_url=source.url,
+                    )
+                )
+                continue
+            error = future.exception()
+            if error is not None:
+                log.warning("%s failed: %s", source.name, error)
+                evidence.sources.append(
+                    SourceStatus(source.name, "error", error=_describe(error), source_url=source.url)
+                )
+                continue
+            for document in future.result():
+                problems = add_document(
+                    evidence, document.folder, f"{document.folder}/{document.name}.json", document.body
+                )
+                if problems:  # the source answered something that is not its documented format
+                    evidence.sources.append(
+                        SourceStatus(source.name, "error", error=str(problems[0])[:300], source_url=source.url)
+                    )
+                else:
+                    evidence.documents.append(document)
+        evidence.logs.sort(key=lambda r: r.ts)
+        log.info("collected from %d sources in %.2f s", len(self.sources), time.monotonic() - started)
+        return evidence
+
+
+def _describe(error: BaseException) -> str:
+    text = " ".join(str(error).split())[:300]
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def record(evidence: Evidence, out: Path) -> Path:
+    """Write a live collection as a bundle in the shared format (plus which sources failed)."""
+    scope = evidence.scope
+    out.mkdir(parents=True, exist_ok=True)
+    incident = {
+        "title": scope.title,
+        "source": scope.source,
+        "window": {"start": scope.window.start.isoformat(), "end": scope.window.end.isoformat()},
+    }
+    if scope.service:
+        incident["service"] = scope.service
+    if scope.environment:
+        incident["environment"] = scope.environment
+    (out / "incident.json").write_text(json.dumps(incident, indent=1) + "\n")
+    for document in evidence.documents:
+        path = out / document.folder / f"{document.name}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(document.body) + "\n")
+    failed = [
+        {"source": s.source, "error": s.error, "ref": s.ref, "source_url": s.source_url}
+        for s in evidence.missing_sources
+    ]
+    if failed:
+        (out / COLLECTION).write_text(json.dumps({"failed": failed}, indent=1) + "\n")
+    return out

@@ -1,0 +1,74 @@
+"""A real Prometheus (Debian package) on loopback, with series backfilled by promtool from OpenMetrics."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.postgres import free_port
+
+Series = dict[tuple[str, tuple[tuple[str, str], ...]], list[tuple[float, float]]]
+
+
+def openmetrics(series: Series) -> str:
+    """OpenMetrics text: one family after another, each series' samples in time order, then # EOF."""
+    lines: list[str] = []
+    families: dict[str, list[tuple[tuple[tuple[str, str], ...], list[tuple[float, float]]]]] = {}
+    for (name, labels), points in series.items():
+        families.setdefault(name, []).append((labels, points))
+    for name, members in families.items():
+        lines.append(f"# TYPE {name} gauge")
+        for labels, points in members:
+            label_text = ",".join(f'{k}="{v}"' for k, v in labels)
+            lines += [f"{name}{{{label_text}}} {value} {int(ts)}" for ts, value in sorted(points)]
+    return "\n".join(lines) + "\n# EOF\n"
+
+
+class Prometheus:
+    def __init__(self, series: Series) -> None:
+        binary, promtool = shutil.which("prometheus"), shutil.which("promtool")
+        if not binary or not promtool:
+            raise FileNotFoundError("prometheus/promtool not found: install the Debian package prometheus")
+        self.root = Path(tempfile.mkdtemp(prefix="cd-prom-"))
+        data = self.root / "data"
+        source = self.root / "series.om"
+        source.write_text(openmetrics(series))
+        subprocess.run(
+            [promtool, "tsdb", "create-blocks-from", "openmetrics", str(source), str(data)],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        (self.root / "prometheus.yml").write_text("global:\n  scrape_interval: 1h\n")
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [
+                binary,
+                f"--config.file={self.root / 'prometheus.yml'}",
+                f"--storage.tsdb.path={data}",
+                f"--web.listen-address=127.0.0.1:{self.port}",
+                "--storage.tsdb.retention.time=30d",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=(self.root / "log").open("wb"),
+        )
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                if httpx.get(f"{self.url}/-/ready", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"prometheus did not start: {(self.root / 'log').read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        shutil.rmtree(self.root, ignore_errors=True)
