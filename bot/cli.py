@@ -43,22 +43,36 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("bundle", type=BUNDLE)
+@click.argument("bundle", type=BUNDLE, required=False)
+@click.option("--service", help="diagnose live: collect from the clusters configured for this service")
+@click.option("--since", default="30m", show_default=True, help="live window, e.g. 30m, 2h")
+@click.option("--cluster", help="live: only this configured cluster")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--diagnoser", default="rules", show_default=True, help="rules (offline) | gemini")
 @click.option("--prescriber", default="templates", show_default=True, help="templates (offline) | bedrock")
 @click.option("--token-budget", default=8000, show_default=True, type=click.IntRange(500, 1_000_000))
 @friendly
-def diagnose(bundle: Path, fmt: str, diagnoser: str, prescriber: str, token_budget: int) -> None:
-    """Diagnose an incident bundle and propose a Terraform fix."""
-    from bot.pipeline import collect_bundle
+def diagnose(
+    bundle: Path | None,
+    service: str | None,
+    since: str,
+    cluster: str | None,
+    fmt: str,
+    diagnoser: str,
+    prescriber: str,
+    token_budget: int,
+) -> None:
+    """Diagnose an incident bundle (or a service, live) and propose a Terraform fix."""
     from bot.pipeline import diagnose as run
     from bot.settings import load_settings
 
+    if (bundle is None) == (service is None):
+        raise CloudDoctorError("give a BUNDLE directory, or --service NAME to collect live (not both)")
     started = time.perf_counter()
-    options = load_settings().engine_options() if {diagnoser, prescriber} - {"rules", "templates"} else None
-    _stderr(f"reading {bundle}")
-    evidence = collect_bundle(bundle)
+    needs_settings = service is not None or {diagnoser, prescriber} - {"rules", "templates"}
+    settings = load_settings() if needs_settings else None
+    evidence = _collect(bundle, service, since, cluster, settings)
+    options = settings.engine_options() if settings else None
     report = run(
         evidence, token_budget, diagnoser, prescriber, progress=lambda _stage, detail: _stderr(detail), options=options
     )
@@ -69,6 +83,48 @@ def diagnose(bundle: Path, fmt: str, diagnoser: str, prescriber: str, token_budg
         from bot.render import print_report
 
         print_report(report)
+
+
+def _collect(bundle: Path | None, service: str | None, since: str, cluster: str | None, settings: Any) -> Any:
+    if bundle is not None:
+        from bot.pipeline import collect_bundle
+
+        _stderr(f"reading {bundle}")
+        return collect_bundle(bundle)
+    from bot.live import live_collector, scope_for
+
+    assert service is not None
+    collector = live_collector(settings, service, cluster)
+    _stderr(f"collecting {since} of {service} from {len(collector.sources)} sources")
+    evidence = collector.collect(scope_for(service, since, cluster=cluster))
+    if settings.terraform.path:
+        evidence.terraform_dir = str(settings.terraform.path)
+    for missing in evidence.missing_sources:
+        _stderr(f"missing {missing.source}: {missing.error}")
+    return evidence
+
+
+@main.command("record")
+@click.argument("out_dir", type=click.Path(path_type=Path))
+@click.option("--service", required=True, help="collect from the clusters configured for this service")
+@click.option("--since", default="30m", show_default=True)
+@click.option("--cluster", help="only this configured cluster")
+@friendly
+def record_command(out_dir: Path, service: str, since: str, cluster: str | None) -> None:
+    """Collect live telemetry for a service and save it as an incident bundle."""
+    from bot.settings import load_settings
+    from collectors.live import record
+
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise CloudDoctorError(f"{out_dir} is not empty; give a new directory so nothing stored is overwritten")
+    evidence = _collect(None, service, since, cluster, load_settings())
+    evidence.terraform_dir = None
+    record(evidence, out_dir)
+    click.echo(
+        f"recorded {len(evidence.documents)} documents, {len(evidence.logs)} log lines, "
+        f"{len(evidence.metrics)} series into {out_dir}"
+        + (f" ({len(evidence.missing_sources)} sources missing)" if evidence.missing_sources else "")
+    )
 
 
 @main.command()

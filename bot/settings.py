@@ -75,10 +75,39 @@ class JobSettings(Section):
     poll_seconds: float = Field(default=1.0, gt=0)
 
 
+class PrometheusConfig(Section):
+    url: str
+    namespace: str = "default"  # the namespace whose workloads the curated queries look at
+    bearer_token_env: str | None = None  # name of the environment variable holding the token
+    basic_auth_user: str | None = None
+    basic_auth_password_env: str | None = None
+    timeout_seconds: float = Field(default=15.0, gt=0)
+    max_points: int = Field(default=240, ge=10)
+
+
+class LokiConfig(Section):
+    url: str
+    tenant: str | None = None  # sent as X-Scope-OrgID
+    selector: str | None = None  # LogQL stream selector; default {namespace="<prometheus.namespace>"}
+    bearer_token_env: str | None = None
+    timeout_seconds: float = Field(default=15.0, gt=0)
+    max_error_lines: int = Field(default=50_000, ge=100)
+    sample_per_slice: int = Field(default=1000, ge=10)
+
+
 class Cluster(Section):
-    model_config = ConfigDict(extra="allow")  # sources are specified by the live-collectors work
+    model_config = ConfigDict(extra="allow")  # kubernetes and cloudwatch are specified by later work
     name: str
     cloud: Literal["aws", "gcp"]
+    region: str | None = None
+    project: str | None = None
+    services: list[str] = []  # which services live here; empty = ask this cluster about any service
+    prometheus: PrometheusConfig | None = None
+    loki: LokiConfig | None = None
+
+    def secret(self, env_name: str | None) -> str | None:
+        """A credential named by the YAML and held in the environment (secrets never sit in the YAML)."""
+        return os.environ.get(env_name) if env_name else None
 
 
 class Settings(BaseSettings):

@@ -1,0 +1,92 @@
+"""Wiring live collection from the settings: which clusters and sources to ask about a service."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from bot.settings import Cluster, Settings
+from collectors import CloudDoctorError, Scope, Window
+from collectors.live import LiveCollector, Source
+from collectors.loki import LokiSource
+from collectors.prometheus import PrometheusSource
+
+
+def since(text: str) -> timedelta:
+    match = re.fullmatch(r"(\d+)([mhd])", text)
+    if not match:
+        raise CloudDoctorError(f"--since {text!r}: use minutes, hours or days such as 30m, 2h, 1d")
+    unit = {"m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
+    return timedelta(**{unit: int(match.group(1))})
+
+
+def scope_for(service: str, window: str, environment: str | None = None, cluster: str | None = None) -> Scope:
+    end = datetime.now(UTC).replace(microsecond=0)
+    return Scope(
+        f"{service}: live diagnosis",
+        Window(end - since(window), end),
+        service=service,
+        environment=environment,
+        clusters=(cluster,) if cluster else (),
+        source="cli",
+    )
+
+
+def clusters_for(settings: Settings, service: str, cluster: str | None = None) -> list[Cluster]:
+    chosen = [
+        c
+        for c in settings.clusters
+        if (not c.services or service in c.services) and (cluster is None or c.name == cluster)
+    ]
+    if not chosen:
+        known = ", ".join(c.name for c in settings.clusters) or "none configured"
+        raise CloudDoctorError(
+            f"no configured cluster serves {service!r}"
+            + (f" named {cluster!r}" if cluster else "")
+            + f"; clusters: {known}"
+        )
+    return chosen
+
+
+def sources_for(settings: Settings, service: str, cluster: str | None = None) -> list[Source]:
+    sources: list[Source] = []
+    for c in clusters_for(settings, service, cluster):
+        if c.prometheus:
+            p = c.prometheus
+            auth = (p.basic_auth_user, c.secret(p.basic_auth_password_env) or "") if p.basic_auth_user else None
+            sources.append(
+                PrometheusSource(
+                    c.name,
+                    p.url,
+                    p.namespace,
+                    bearer_token=c.secret(p.bearer_token_env),
+                    basic_auth=auth,
+                    timeout_seconds=p.timeout_seconds,
+                    max_points=p.max_points,
+                )
+            )
+        if c.loki:
+            loki = c.loki
+            namespace = c.prometheus.namespace if c.prometheus else "default"
+            selector = (loki.selector or f'{{namespace="{namespace}"}}').replace("{service}", service)
+            sources.append(
+                LokiSource(
+                    c.name,
+                    loki.url,
+                    selector,
+                    tenant=loki.tenant,
+                    bearer_token=c.secret(loki.bearer_token_env),
+                    timeout_seconds=loki.timeout_seconds,
+                    max_error_lines=loki.max_error_lines,
+                    sample_per_slice=loki.sample_per_slice,
+                )
+            )
+    if not sources:
+        raise CloudDoctorError(f"the clusters serving {service!r} configure no source (prometheus, loki)")
+    return sources
+
+
+def live_collector(
+    settings: Settings, service: str, cluster: str | None = None, concurrent: bool = True
+) -> LiveCollector:
+    return LiveCollector(sources_for(settings, service, cluster), concurrent=concurrent)
