@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.settings import Cluster, Settings
 from collectors import CloudDoctorError, Scope, Window
+from collectors.cloudwatch import CloudWatchSource
 from collectors.live import LiveCollector, Source
 from collectors.loki import LokiSource
 from collectors.prometheus import PrometheusSource
@@ -81,8 +82,26 @@ def sources_for(settings: Settings, service: str, cluster: str | None = None) ->
                     sample_per_slice=loki.sample_per_slice,
                 )
             )
+        if c.cloudwatch:
+            cw = c.cloudwatch
+            region = cw.region or c.region
+            if not region:
+                raise CloudDoctorError(f"clusters.{c.name}.cloudwatch: give a region (or the cluster's region)")
+            sources.append(
+                CloudWatchSource(
+                    c.name,
+                    region,
+                    service,
+                    cw.log_groups,
+                    cw.metric_namespaces,
+                    resources=cw.resources.get(service, []),
+                    endpoint_url=cw.endpoint_url,
+                    timeout_seconds=cw.timeout_seconds,
+                    max_events=cw.max_events,
+                )
+            )
     if not sources:
-        raise CloudDoctorError(f"the clusters serving {service!r} configure no source (prometheus, loki)")
+        raise CloudDoctorError(f"the clusters serving {service!r} configure no source (prometheus, loki, cloudwatch)")
     return sources
 
 

@@ -95,6 +95,16 @@ class LokiConfig(Section):
     sample_per_slice: int = Field(default=1000, ge=10)
 
 
+class CloudWatchConfig(Section):
+    region: str | None = None  # default: the cluster's region
+    log_groups: list[str] = ["/ecs/{service}", "/aws/lambda/{service}"]  # {service} is filled in
+    metric_namespaces: list[str] = ["AWS/ECS", "AWS/Lambda", "AWS/RDS", "AWS/SQS", "AWS/DynamoDB"]
+    resources: dict[str, list[str]] = {}  # service -> related resource names (its database, queue, table)
+    endpoint_url: str | None = None  # a VPC endpoint (or the tests' moto server)
+    timeout_seconds: float = Field(default=15.0, gt=0)
+    max_events: int = Field(default=20_000, ge=100)
+
+
 class Cluster(Section):
     model_config = ConfigDict(extra="allow")  # kubernetes and cloudwatch are specified by later work
     name: str
@@ -104,6 +114,7 @@ class Cluster(Section):
     services: list[str] = []  # which services live here; empty = ask this cluster about any service
     prometheus: PrometheusConfig | None = None
     loki: LokiConfig | None = None
+    cloudwatch: CloudWatchConfig | None = None
 
     def secret(self, env_name: str | None) -> str | None:
         """A credential named by the YAML and held in the environment (secrets never sit in the YAML)."""
