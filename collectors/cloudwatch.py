@@ -96,7 +96,7 @@ class CloudWatchSource:
         return Document("cloudwatch/logs", name, {"logGroupName": group, "region": self.region, "response": body})
 
     def _metrics(self, client: Any, scope: Scope) -> Document | None:
-        queries = []
+        queries: list[dict[str, Any]] = []
         for namespace in self.namespaces:
             for page in client.get_paginator("list_metrics").paginate(Namespace=namespace):
                 for metric in page.get("Metrics", []):
