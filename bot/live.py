@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from bot.settings import Cluster, Settings
 from collectors import CloudDoctorError, Scope, Window
 from collectors.cloudwatch import CloudWatchSource
+from collectors.kubernetes import KubernetesSource
 from collectors.live import LiveCollector, Source
 from collectors.loki import LokiSource
 from collectors.prometheus import PrometheusSource
@@ -82,6 +83,20 @@ def sources_for(settings: Settings, service: str, cluster: str | None = None) ->
                     sample_per_slice=loki.sample_per_slice,
                 )
             )
+        if c.kubernetes:
+            k = c.kubernetes
+            namespaces = k.namespaces or [c.prometheus.namespace if c.prometheus else "default"]
+            sources.append(
+                KubernetesSource(
+                    c.name,
+                    namespaces,
+                    context=k.context,
+                    in_cluster=k.in_cluster,
+                    host=k.host,
+                    token=c.secret(k.token_env),
+                    timeout_seconds=k.timeout_seconds,
+                )
+            )
         if c.cloudwatch:
             cw = c.cloudwatch
             region = cw.region or c.region
@@ -101,7 +116,9 @@ def sources_for(settings: Settings, service: str, cluster: str | None = None) ->
                 )
             )
     if not sources:
-        raise CloudDoctorError(f"the clusters serving {service!r} configure no source (prometheus, loki, cloudwatch)")
+        raise CloudDoctorError(
+            f"the clusters serving {service!r} configure no source (prometheus, loki, kubernetes, cloudwatch)"
+        )
     return sources
 
 

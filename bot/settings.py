@@ -105,6 +105,15 @@ class CloudWatchConfig(Section):
     max_events: int = Field(default=20_000, ge=100)
 
 
+class KubernetesConfig(Section):
+    context: str | None = None  # a kubeconfig context; default the current one
+    in_cluster: bool = False  # use the pod's service account instead of a kubeconfig
+    namespaces: list[str] = []  # default: the Prometheus namespace, else "default"
+    host: str | None = None  # an explicit API server URL (with token_env), e.g. through a proxy
+    token_env: str | None = None
+    timeout_seconds: float = Field(default=15.0, gt=0)
+
+
 class Cluster(Section):
     model_config = ConfigDict(extra="allow")  # kubernetes and cloudwatch are specified by later work
     name: str
@@ -115,6 +124,7 @@ class Cluster(Section):
     prometheus: PrometheusConfig | None = None
     loki: LokiConfig | None = None
     cloudwatch: CloudWatchConfig | None = None
+    kubernetes: KubernetesConfig | None = None
 
     def secret(self, env_name: str | None) -> str | None:
         """A credential named by the YAML and held in the environment (secrets never sit in the YAML)."""

@@ -1,0 +1,76 @@
+"""The Kubernetes collector (official client) against a stand-in API server's list endpoints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.pipeline import collect_bundle, diagnose
+from collectors import BundleCollector
+from collectors.kubernetes import KubernetesSource
+from collectors.live import LiveCollector, record
+from tests.conftest import INCIDENTS
+from tests.standins.kube_api import KubeApiStandIn
+
+TOKEN = "kube-token"
+
+
+def objects(bundle: str) -> list[dict]:
+    out = []
+    for file in (INCIDENTS / bundle / "kubernetes").glob("*.json"):
+        out += json.loads(file.read_text())["response"]["items"]
+    return out
+
+
+@pytest.fixture
+def api():
+    standin = KubeApiStandIn(TOKEN, objects("node-failure") + objects("inventory-routing"))
+    yield standin
+    standin.close()
+
+
+def scope(bundle: str):
+    return BundleCollector(INCIDENTS / bundle).collect().scope
+
+
+def test_lists_every_kind_as_a_kubectl_list(api: KubeApiStandIn) -> None:
+    source = KubernetesSource("eks-prod", ["shop"], host=api.url, token=TOKEN)
+    (document,) = source.fetch(scope("node-failure"))
+    body = document.body["response"]
+    assert body["kind"] == "List"
+    kinds = {item["kind"] for item in body["items"]}
+    assert kinds == {"Event", "Pod", "Service", "Endpoints", "Node"}
+    assert all(item["apiVersion"] for item in body["items"])
+    assert "/api/v1/nodes" in api.requests and "/apis/apps/v1/namespaces/shop/replicasets" in api.requests
+
+
+@pytest.mark.parametrize(
+    ("bundle", "category", "resource"),
+    [
+        ("node-failure", "node_failure", "general-c"),
+        ("inventory-routing", "routing_misconfig", "inventory"),
+    ],
+)
+def test_a_recorded_collection_diagnoses_like_the_live_run(
+    tmp_path: Path, bundle: str, category: str, resource: str
+) -> None:
+    api = KubeApiStandIn(TOKEN, objects(bundle))
+    try:
+        live = LiveCollector([KubernetesSource("eks-prod", ["shop"], host=api.url, token=TOKEN)]).collect(scope(bundle))
+    finally:
+        api.close()
+    out = diagnose(live).to_json()
+    assert (out["diagnosis"]["category"], out["diagnosis"]["resource"]) == (category, resource)
+    recorded = record(live, tmp_path / "recorded")
+    assert BundleCollector(recorded).problems() == []
+    assert diagnose(collect_bundle(recorded)).to_json() == out
+
+
+def test_a_wrong_token_is_named_missing(api: KubeApiStandIn) -> None:
+    evidence = LiveCollector([KubernetesSource("eks-prod", ["shop"], host=api.url, token="nope")]).collect(
+        scope("node-failure")
+    )
+    assert [s.source for s in evidence.missing_sources] == ["kubernetes:eks-prod"]
+    assert "401" in evidence.missing_sources[0].error or "Unauthorized" in evidence.missing_sources[0].error
