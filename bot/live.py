@@ -65,6 +65,7 @@ def sources_for(settings: Settings, service: str, cluster: str | None = None) ->
                     basic_auth=auth,
                     timeout_seconds=p.timeout_seconds,
                     max_points=p.max_points,
+                    sigv4_region=p.sigv4_region,
                 )
             )
         if c.loki:

@@ -81,6 +81,7 @@ class PrometheusConfig(Section):
     bearer_token_env: str | None = None  # name of the environment variable holding the token
     basic_auth_user: str | None = None
     basic_auth_password_env: str | None = None
+    sigv4_region: str | None = None  # Amazon Managed Prometheus: sign requests with SigV4 (boto3 credentials)
     timeout_seconds: float = Field(default=15.0, gt=0)
     max_points: int = Field(default=240, ge=10)
 

@@ -42,11 +42,12 @@ class PrometheusSource:
         basic_auth: tuple[str, str] | None = None,
         timeout_seconds: float = 15.0,
         max_points: int = 240,
+        sigv4_region: str | None = None,
     ) -> None:
         self.name, self.url, self.cluster = f"prometheus:{cluster}", url.rstrip("/"), cluster
         self.namespace, self.timeout, self.max_points = namespace, timeout_seconds, max_points
         self.headers = {"Authorization": f"Bearer {bearer_token}"} if bearer_token else {}
-        self.auth = basic_auth
+        self.auth: Any = SigV4Auth(sigv4_region) if sigv4_region else basic_auth
 
     def step(self, scope: Scope) -> int:
         seconds = scope.window.end_ts - scope.window.start_ts
@@ -81,3 +82,28 @@ class PrometheusSource:
                 )
             )
         return documents
+
+
+class SigV4Auth:
+    """requests auth for Amazon Managed Prometheus: each request signed with SigV4 for the `aps` service.
+
+    Credentials come from boto3's default chain (and refresh with it), never from the settings.
+    """
+
+    def __init__(self, region: str, service: str = "aps") -> None:
+        import boto3
+
+        self.region, self.service = region, service
+        self.session = boto3.Session()
+
+    def __call__(self, request: Any) -> Any:
+        from botocore.auth import SigV4Auth as Signer
+        from botocore.awsrequest import AWSRequest
+
+        credentials = self.session.get_credentials()
+        if credentials is None:
+            raise PermissionError("no AWS credentials for SigV4 (Amazon Managed Prometheus)")
+        aws = AWSRequest(method=request.method, url=request.url, data=request.body or b"")
+        Signer(credentials.get_frozen_credentials(), self.service, self.region).add_auth(aws)
+        request.headers.update(dict(aws.headers))
+        return request

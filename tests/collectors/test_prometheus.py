@@ -98,3 +98,37 @@ def test_an_unreachable_prometheus_is_named_missing(window: Window) -> None:
     assert "Connection" in evidence.missing_sources[0].error
     digest_out = diagnose(evidence)
     assert "prometheus:eks-prod" in digest_out.to_json()["diagnosis"]["summary"]
+
+
+def test_sigv4_signs_each_query_for_amazon_managed_prometheus(monkeypatch, window: Window) -> None:
+    import re
+    from http.server import BaseHTTPRequestHandler
+
+    from tests.standins._http import LoopbackServer, send_json
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDAMP")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "amp-secret")
+    seen: list[dict[str, str]] = []
+
+    class AMP(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            return
+
+        def do_GET(self) -> None:  # noqa: N802
+            seen.append({k.lower(): v for k, v in self.headers.items()})
+            auth = self.headers.get("Authorization", "")
+            if not re.match(
+                r"^AWS4-HMAC-SHA256 Credential=AKIDAMP/\d{8}/us-west-2/aps/aws4_request, "
+                r"SignedHeaders=[a-z;-]+, Signature=[0-9a-f]{64}$",
+                auth,
+            ):
+                return send_json(self, 403, {"message": "Missing Authentication Token"})
+            send_json(self, 200, {"status": "success", "data": {"resultType": "matrix", "result": []}})
+
+    server = LoopbackServer(AMP)
+    try:
+        source = PrometheusSource("amp", f"{server.url}/workspaces/ws-1", "shop", sigv4_region="us-west-2")
+        documents = source.fetch(scope(window))
+    finally:
+        server.close()
+    assert len(documents) == len(seen) == 9 and all("x-amz-date" in h for h in seen)
