@@ -111,6 +111,7 @@ def sources_for(settings: Settings, service: str, cluster: str | None = None) ->
                     cw.log_groups,
                     cw.metric_namespaces,
                     resources=cw.resources.get(service, []),
+                    role_arn=cw.role_arn,
                     endpoint_url=cw.endpoint_url,
                     timeout_seconds=cw.timeout_seconds,
                     max_events=cw.max_events,

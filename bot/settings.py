@@ -102,6 +102,7 @@ class CloudWatchConfig(Section):
     metric_namespaces: list[str] = ["AWS/ECS", "AWS/Lambda", "AWS/RDS", "AWS/SQS", "AWS/DynamoDB"]
     resources: dict[str, list[str]] = {}  # service -> related resource names (its database, queue, table)
     endpoint_url: str | None = None  # a VPC endpoint (or the tests' moto server)
+    role_arn: str | None = None  # assume this role (STS, refreshed); default: boto3's credential chain
     timeout_seconds: float = Field(default=15.0, gt=0)
     max_events: int = Field(default=20_000, ge=100)
 

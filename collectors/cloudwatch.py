@@ -40,6 +40,7 @@ class CloudWatchSource:
         log_groups: list[str],
         namespaces: list[str],
         resources: list[str] | None = None,
+        role_arn: str | None = None,
         endpoint_url: str | None = None,
         timeout_seconds: float = 15.0,
         max_events: int = 20_000,
@@ -52,16 +53,21 @@ class CloudWatchSource:
         self.log_groups = [g.replace("{service}", service) for g in log_groups]
         self.namespaces, self.endpoint_url, self.timeout = namespaces, endpoint_url, timeout_seconds
         self.resources = {service, *(resources or [])}  # dimension values whose metrics we want
+        self.role_arn = role_arn
+        self._session: Any = None
         self.max_events, self.max_bytes, self.max_points = max_events, max_bytes, max_points
 
     def _client(self, name: str) -> Any:
-        import boto3
         from botocore.config import Config
+
+        from collectors._aws import session
 
         config = Config(
             connect_timeout=5, read_timeout=self.timeout, retries={"mode": "standard", "total_max_attempts": 3}
         )  # 5xx and throttling only
-        return boto3.client(name, region_name=self.region, endpoint_url=self.endpoint_url, config=config)
+        if self._session is None:
+            self._session = session(self.region, self.role_arn, self.endpoint_url)
+        return self._session.client(name, endpoint_url=self.endpoint_url, config=config)
 
     def fetch(self, scope: Scope) -> list[Document]:
         logs, metrics = self._client("logs"), self._client("cloudwatch")

@@ -127,3 +127,14 @@ def test_a_recorded_collection_diagnoses_like_the_live_run(moto_url: str, seeded
     bundle = record(live, tmp_path / "recorded")
     assert BundleCollector(bundle).problems() == []
     assert diagnose(collect_bundle(bundle)).to_json() == out
+
+
+def test_an_assumed_role_is_used_when_configured(moto_url: str, seeded: Window) -> None:
+    scope = Scope("x", seeded, service="ledger-api")
+    cw = source(moto_url)
+    cw.role_arn = "arn:aws:iam::123456789012:role/cloud-doctor-read"
+    documents = cw.fetch(scope)
+    assert any(d.body["response"]["events"] for d in documents if d.folder == "cloudwatch/logs")
+    credentials = cw._session.get_credentials()
+    assert credentials.method == "sts-assume-role"
+    assert credentials.get_frozen_credentials().access_key != "testing"  # STS issued, not the base keys
