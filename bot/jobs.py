@@ -15,7 +15,7 @@ from bot import blocks
 from bot.pipeline import collect_bundle, diagnose
 from bot.settings import Settings
 from bot.store import Job, Store
-from collectors import CloudDoctorError
+from collectors import CloudDoctorError, Evidence
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -154,12 +154,9 @@ class Run:
 
     def _compute(self) -> dict[str, Any]:
         settings = self.w.settings
-        bundle = settings.incident_bundles().get(self.job.service)
-        if bundle is None:
-            raise CloudDoctorError(f"no incident source is configured for {self.job.service!r}")
         self._stage("collecting")
         mark = time.monotonic()
-        evidence = collect_bundle(bundle)
+        evidence = self._collect(settings)
         self.timings["collecting"] = time.monotonic() - mark
         current, since = "digesting", time.monotonic()
 
@@ -182,6 +179,24 @@ class Run:
         result = report.to_json()
         result["missing_sources"] = report.digest.missing_sources
         return result
+
+    def _collect(self, settings: Settings) -> Evidence:
+        """Live telemetry when a cluster serves the service (preferred), else its incident bundle."""
+        service, args = self.job.service, self.job.args
+        if settings.serves_live(service):
+            from bot.live import live_collector, scope_for
+
+            collector = live_collector(settings, service, args.get("cluster"))
+            evidence = collector.collect(
+                scope_for(service, args.get("since", "30m"), args.get("env"), args.get("cluster"))
+            )
+            if settings.terraform.path:
+                evidence.terraform_dir = str(settings.terraform.path)
+            return evidence
+        bundle = settings.incident_bundles().get(service)
+        if bundle is None:
+            raise CloudDoctorError(f"no incident source is configured for {service!r}")
+        return collect_bundle(bundle)
 
     def _deliver(self, result: dict[str, Any]) -> None:
         elapsed = time.monotonic() - self.started

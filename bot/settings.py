@@ -198,6 +198,13 @@ class Settings(BaseSettings):
             },
         }
 
+    def serves_live(self, service: str) -> bool:
+        """Whether a configured cluster answers for this service (live telemetry wins over bundles)."""
+        return any(not c.services or service in c.services for c in self.clusters)
+
+    def known_services(self) -> list[str]:
+        return sorted(set(self.incident_bundles()) | {s for c in self.clusters for s in c.services})
+
     def incident_bundles(self) -> dict[str, Path]:
         """Service name -> bundle; with none configured, the bundled examples (`checkout-oom`, `checkout`)."""
         if self._bundles is None:

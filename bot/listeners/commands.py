@@ -28,7 +28,7 @@ def _handle(bot: Bot, ack: Ack, command: dict[str, Any], kind: str) -> None:
     if refusal:
         ack(response_type="ephemeral", text=refusal)
         return
-    services = sorted(bot.settings.incident_bundles())
+    services = bot.settings.known_services()
     try:
         parsed = parse(name, command.get("text", ""))
     except CommandError as exc:
@@ -40,7 +40,7 @@ def _handle(bot: Bot, ack: Ack, command: dict[str, Any], kind: str) -> None:
     service, args = parsed.target, dict(parsed.flags)
     if kind == "terraform" and service not in services and (earlier := bot.store.find(service)) is not None:
         service, args["from_job"] = earlier.service, earlier.id
-    if service not in services:
+    if service not in services and not bot.settings.serves_live(service):
         ack(response_type="ephemeral", text=f"I have no incident source for `{service}`. {help_text(services)}")
         return
     job, new = bot.store.create_job(

@@ -144,11 +144,13 @@ def slack():
 def make_server(tmp_path: Path, slack: SlackStandIn, store_url: str):
     servers: list[Server] = []
 
-    def make(lease_seconds: int = 60, **slack_access: Any) -> Server:
+    def make(lease_seconds: int = 60, extra: dict[str, Any] | None = None, **slack_access: Any) -> Server:
         config = tmp_path / "cloud-doctor.yaml"
         access = {"reviewers": ["U0REVIEWER"], "reviewer_groups": ["S0REVIEWERS"], **slack_access}
         config.write_text(
-            yaml.safe_dump({"slack": access, "jobs": {"lease_seconds": lease_seconds, "poll_seconds": 0.2}})
+            yaml.safe_dump(
+                {"slack": access, "jobs": {"lease_seconds": lease_seconds, "poll_seconds": 0.2}, **(extra or {})}
+            )
         )
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLOUD_DOCTOR_"))}
         env |= {

@@ -137,3 +137,32 @@ def test_health_readiness_and_metrics(make_server, slack: SlackStandIn) -> None:
     assert 'cloud_doctor_diagnoses_total{category="memory_exhaustion"} 1.0' in metrics
     assert "cloud_doctor_slack_ack_seconds_count" in metrics
     assert 'cloud_doctor_stage_seconds_count{stage="diagnosing"}' in metrics
+
+
+def test_a_service_served_by_a_cluster_is_diagnosed_from_live_telemetry(
+    make_server, slack: SlackStandIn, store_url: str
+) -> None:
+    from tests.bot.test_live_cli import _recent_streams
+    from tests.standins.loki import LokiStandIn
+
+    loki = LokiStandIn({"prod": _recent_streams()})
+    try:
+        server: Server = make_server(
+            extra={
+                "clusters": [
+                    {
+                        "name": "eks-prod",
+                        "cloud": "aws",
+                        "services": ["checkout-live"],
+                        "loki": {"url": loki.url, "tenant": "prod", "selector": '{namespace="shop"}'},
+                    }
+                ]
+            }
+        )
+        assert "On it" in server.command("checkout-live since=45m").json()["text"]
+        slack.wait_for(lambda: len(_final(slack)) == 1, timeout=40)
+    finally:
+        loki.close()
+    assert loki.requests and all(r["tenant"] == "prod" for r in loki.requests)
+    assert _final(slack)[0].args["text"].startswith("Cloud Doctor: memory_exhaustion in checkout")
+    assert Store(store_url).recent()[0].args == {"since": "45m"}
