@@ -7,6 +7,7 @@ bodies (`_preload_content=False`), and turns them into the `kubectl get -o json`
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from collectors.base import Document, Scope
@@ -59,18 +60,17 @@ class KubernetesSource:
 
     def fetch(self, scope: Scope) -> list[Document]:
         api = self._api()
+        requests = [
+            (kind, group, f"{group}/namespaces/{ns}/{resource}" if namespaced else f"{group}/{resource}")
+            for kind, group, resource, namespaced in KINDS
+            for ns in (self.namespaces if namespaced else [""])
+        ]
         items: list[dict[str, Any]] = []
         try:
-            for kind, group, resource, namespaced in KINDS:
-                paths = (
-                    [f"{group}/namespaces/{ns}/{resource}" for ns in self.namespaces]
-                    if namespaced
-                    else [f"{group}/{resource}"]
-                )
-                for path in paths:
-                    items += [
-                        {"apiVersion": API_VERSIONS[group], "kind": kind, **item} for item in self._list(api, path)
-                    ]
+            with ThreadPoolExecutor(max_workers=4) as pool:  # independent list calls
+                listed = pool.map(lambda request: self._list(api, request[2]), requests)
+                for (kind, group, _path), found in zip(requests, listed, strict=True):
+                    items += [{"apiVersion": API_VERSIONS[group], "kind": kind, **item} for item in found]
         finally:
             api.close()
         body = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 
 from collectors._loki_api import query_range
@@ -55,11 +57,15 @@ class LokiSource:
                     break
                 cursor = max(stamps) + 1  # forward paging: the next page starts after the newest line
             rest = f'{self.selector} !~ "{ERRORS}"'
-            for n, slice_start in enumerate(range(start, end, self.slice_ns)):
-                body = query_range(
-                    client, self.url, rest, slice_start, min(end, slice_start + self.slice_ns), self.sample_per_slice
-                )
-                documents.append(self._document(f"sample-{n}", rest, body))
+            slices = list(range(start, end, self.slice_ns))
+
+            def sample(slice_start: int) -> dict[str, object]:
+                stop = min(end, slice_start + self.slice_ns)
+                return query_range(client, self.url, rest, slice_start, stop, self.sample_per_slice)
+
+            with ThreadPoolExecutor(max_workers=4) as pool:  # slices are independent
+                for n, body in enumerate(pool.map(sample, slices)):
+                    documents.append(self._document(f"sample-{n}", rest, body))
         return documents
 
     def _document(self, name: str, query: str, body: dict[str, object]) -> Document:

@@ -7,10 +7,12 @@ Prometheus returns for each is kept as it came (a bundle's `prometheus/<name>.js
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from collectors.base import Document, Scope
 
+PARALLEL_REQUESTS = 4
 # name -> PromQL; {ns} is the namespace. Documented in the README; each feeds analyzers/metrics.py.
 QUERIES: dict[str, str] = {
     "memory": 'max by (namespace, pod, container) (container_memory_working_set_bytes{{namespace="{ns}", '
@@ -69,19 +71,19 @@ class PrometheusSource:
             url=self.url, headers=self.headers, auth=self.auth, retry=retry, timeout=self.timeout
         )
         step = f"{self.step(scope)}s"
-        documents = []
-        for name, template in QUERIES.items():
-            query = template.format(ns=self.namespace)
+
+        def run(name: str) -> Document:
+            query = QUERIES[name].format(ns=self.namespace)
             result: Any = client.custom_query_range(
                 query, start_time=scope.window.start, end_time=scope.window.end, step=step
             )
             body = {"status": "success", "data": {"resultType": "matrix", "result": result}}
-            documents.append(
-                Document(
-                    "prometheus", f"{self.cluster}-{name}", {"query": query, "cluster": self.cluster, "response": body}
-                )
+            return Document(
+                "prometheus", f"{self.cluster}-{name}", {"query": query, "cluster": self.cluster, "response": body}
             )
-        return documents
+
+        with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:  # independent queries
+            return list(pool.map(run, QUERIES))
 
 
 class SigV4Auth:
