@@ -23,16 +23,21 @@ def copy_bundle(tmp_path: Path):
     return copy
 
 
-@pytest.fixture(scope="session")
-def postgres():
-    from tests.postgres import Postgres
-
+def start_server(start):
+    """Start a real server the tests need; skip only when its binary is truly absent, and never in CI."""
     try:
-        server = Postgres()
+        return start()
     except FileNotFoundError as exc:
         if os.environ.get("CI"):
             pytest.fail(f"{exc} (.ci/run installs it; CI must not skip)")
         pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    from tests.postgres import Postgres
+
+    server = start_server(Postgres)
     yield server
     server.stop()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from bot.pipeline import collect_bundle, diagnose
 from collectors import Scope, Window
 from collectors.live import LiveCollector, record
 from collectors.prometheus import PrometheusSource
+from tests.conftest import start_server
 
 MI = 2**20
 
@@ -43,12 +43,7 @@ def prometheus(window: Window):
         ]
     web = (("container", "web"), ("namespace", "shop"), ("pod", "frontend-6c7b9d4f8-abcde"))
     series[("container_memory_working_set_bytes", web)] = [(start + k, 180 * MI) for k in range(0, 41 * 60, 30)]
-    try:
-        server = Prometheus(series)
-    except FileNotFoundError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"{exc} (.ci/run installs it; CI must not skip)")
-        pytest.skip(str(exc))
+    server = start_server(lambda: Prometheus(series))
     yield server
     server.stop()
 
