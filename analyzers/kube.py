@@ -231,6 +231,7 @@ def _rollouts(replicasets: list[KubeObject]) -> list[Finding]:
         owner = owner_of(body)
         text = (
             f"ReplicaSet {obj.name} (revision {revision}, image {', '.join(images)}) "
+            f"created {body.get('metadata', {}).get('creationTimestamp', '?')}, "
             f"replicas {body.get('status', {}).get('replicas', 0)}"
         )
         out.append(
