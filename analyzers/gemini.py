@@ -16,7 +16,7 @@ from typing import Any
 from analyzers.base import CATEGORIES, Diagnosis, Digest, EvidenceLine, Hypothesis
 from analyzers.cassette import Cassette
 from analyzers.prompts import fence, render
-from analyzers.rules import RulesDiagnoser
+from analyzers.rules import Board, RulesDiagnoser
 from collectors import CloudDoctorError, Evidence
 from collectors.resilience import CircuitBreaker, CircuitOpen, retry
 
@@ -97,14 +97,15 @@ class GeminiDiagnoser:
         self.breaker = _BREAKERS.setdefault(key, CircuitBreaker(f"Gemini ({model})"))
 
     def diagnose(self, digest: Digest, evidence: Evidence) -> Diagnosis:
-        fallback = self.rules.diagnose(digest, evidence)
+        board = self.rules.assess(digest, evidence)  # scored once: the candidates, the fallback and the facts
+        fallback = board.verdict(digest, evidence, self.rules.name)
         candidates = [Hypothesis(fallback.category, fallback.resource, fallback.confidence), *fallback.hypotheses]
         started = time.monotonic()
         try:
             answer, usage = self.breaker.call(
                 lambda: retry(lambda: self._call(digest, candidates), retryable, attempts=self.attempts)
             )
-            diagnosis = self._accept(answer, digest, evidence)
+            diagnosis = self._accept(answer, digest, evidence, board)
         except (CircuitOpen, ModelAnswerError) as exc:
             return self._fallback(fallback, str(exc), started)
         except CloudDoctorError:
@@ -165,7 +166,7 @@ class GeminiDiagnoser:
             raise ModelAnswerError("Gemini's answer is not a JSON object")
         return answer, usage
 
-    def _accept(self, answer: dict[str, Any], digest: Digest, evidence: Evidence) -> Diagnosis:
+    def _accept(self, answer: dict[str, Any], digest: Digest, evidence: Evidence, board: Board) -> Diagnosis:
         """Check the answer against the schema and the digest; anything off is refused, not repaired."""
         category, resource = answer.get("category"), answer.get("resource")
         if category not in CATEGORIES or not isinstance(resource, str) or not resource.strip():
@@ -189,7 +190,7 @@ class GeminiDiagnoser:
             ]
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise ModelAnswerError(f"Gemini's answer does not match the schema ({exc})") from exc
-        details = self.rules.details_for(category, resource, digest, evidence)
+        details = board.details(category, resource, digest, evidence)
         return Diagnosis(
             category, resource, str(answer.get("summary", "")), confidence, self.name, quoted, hypotheses, details
         )

@@ -42,13 +42,7 @@ LIMIT_OF = {
     "hpa_current": "hpa_max",
 }
 BYTE_KINDS = {"memory_bytes", "memory_limit", "free_storage"}
-HIGH_IS_BAD_THRESHOLD = {
-    "memory_ratio": 0.9,
-    "cpu_ratio": 0.9,
-    "memory_percent": 90.0,
-    "cpu_percent": 90.0,
-    "cpu_throttling": 0.25,
-}
+THROTTLING_SATURATED = 0.25  # a quarter of CPU periods throttled counts as saturated
 
 
 def kind_of(series: MetricSeries) -> str:
@@ -121,7 +115,7 @@ def _saturation(kind: str, peak: float, base: float, limit: float | None) -> flo
     if kind in ("memory_percent", "cpu_percent"):
         return peak / 100
     if kind == "cpu_throttling":
-        return min(1.0, peak / HIGH_IS_BAD_THRESHOLD["cpu_throttling"]) if peak > 0 else 0.0
+        return min(1.0, peak / THROTTLING_SATURATED) if peak > 0 else 0.0
     if kind == "free_storage":
         return 1 - peak / base if base > 0 else None
     if limit:

@@ -69,16 +69,9 @@ class RulesDiagnoser:
     def diagnose(self, digest: Digest, evidence: Evidence) -> Diagnosis:
         return self.assess(digest, evidence).verdict(digest, evidence, self.name)
 
-    def details_for(self, category: str, resource: str, digest: Digest, evidence: Evidence) -> dict[str, Any]:
-        """What a fix needs for a verdict reached elsewhere (a model's choice), from the same findings."""
-        board = self.assess(digest, evidence)
-        candidate = board.candidates.get((category, resource))
-        support = candidate.support if candidate else []
-        return _details.extract(category, resource, support, digest.findings, evidence)
-
-    def assess(self, digest: Digest, evidence: Evidence) -> _Board:
+    def assess(self, digest: Digest, evidence: Evidence) -> Board:
         """Score every (category, resource) candidate the findings support."""
-        board = _Board(known_resources(digest.findings), digest.findings)
+        board = Board(known_resources(digest.findings), digest.findings)
         for f in digest.findings:
             if f.kind == "log_template":
                 board.log(f)
@@ -104,7 +97,7 @@ def _alert_resources(findings: list[Finding]) -> set[str]:
     return {f.resource for f in findings if f.kind == "alert" and f.resource}
 
 
-class _Board:
+class Board:
     """Scores (category, resource) candidates as signals arrive."""
 
     def __init__(self, known: set[str], findings: list[Finding]) -> None:
@@ -235,6 +228,12 @@ class _Board:
         for c in self.candidates.values():
             if c.resource in named:
                 c.score += 0.5
+
+    def details(self, category: str, resource: str, digest: Digest, evidence: Evidence) -> dict[str, Any]:
+        """What a fix needs for a verdict reached elsewhere (a model's choice), from the same findings."""
+        candidate = self.candidates.get((category, resource))
+        support = candidate.support if candidate else []
+        return _details.extract(category, resource, support, digest.findings, evidence)
 
     def verdict(self, digest: Digest, evidence: Evidence, engine: str) -> Diagnosis:
         ranked = sorted(self.candidates.values(), key=lambda c: (-c.score, c.category, c.resource))

@@ -263,7 +263,7 @@ class Store:
     def find(self, prefix: str) -> Job | None:
         """A job by its id or an unambiguous prefix of it (people type the first few characters)."""
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(jobs).where(jobs.c.id.startswith(prefix)).limit(2)).all()
+            rows = conn.execute(sa.select(jobs).where(jobs.c.id.startswith(prefix, autoescape=True)).limit(2)).all()
         return Job.from_row(rows[0]) if len(rows) == 1 else None
 
     def latest_for(self, service: str) -> Job | None:

@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from prescribers._hcltext import Node, Span, attribute, unquote
+from prescribers._hcltext import Node, Span, attribute, closing_insert, unquote
 from prescribers.tfindex import Block, TerraformIndex
 
 
@@ -23,7 +23,6 @@ class Patch:
     summary: str
     risk: str
     edits: list[Edit] = field(default_factory=list)
-    blocks: list[str] = field(default_factory=list)
 
 
 def apply(files: dict[str, str], edits: list[Edit]) -> dict[str, str]:
@@ -108,8 +107,6 @@ def replace_literal(file: str, span: Span, value: str) -> Edit:
 
 def set_or_insert(index: TerraformIndex, block: Block, node: Node, key: str, value: str) -> Edit:
     """Set `key = value` in node: replace the existing value, or add the line at the node's end."""
-    from prescribers._hcltext import closing_insert
-
     text = index.files[block.file]
     span = attribute(text, node, key)
     if span:

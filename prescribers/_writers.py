@@ -40,7 +40,7 @@ def _scaler(
         for block in (b for b in blocks if b.type in types):
             edits, notes = scale_keys(index, block, keys, factor, cap=cap)
             if edits:
-                return Patch(f"{verb} on {block.address}: {', '.join(notes)}", risk, edits, [block.address])
+                return Patch(f"{verb} on {block.address}: {', '.join(notes)}", risk, edits)
         return None
 
     return write
@@ -72,7 +72,6 @@ def _db_connections(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Bl
                     "(static parameter: applies at the next reboot)",
                     "medium",
                     [edit],
-                    [block.address],
                 )
     return _scaler(("aws_db_instance",), ("max_connections",), 2, "Raise connections")(index, diagnosis, blocks)
 
@@ -85,12 +84,10 @@ def _storage(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -
         if attribute(text, db.node, "max_allocated_storage") is None and allocated:
             size = int(unquote(allocated[1].value)) if unquote(allocated[1].value).isdigit() else 100
             edit = set_or_insert(index, db, db.node, "max_allocated_storage", str(size * 4))
-            return Patch(
-                f"Enable storage autoscaling on {db.address} up to {size * 4} GiB", "low", [edit], [db.address]
-            )
+            return Patch(f"Enable storage autoscaling on {db.address} up to {size * 4} GiB", "low", [edit])
         edits, notes = scale_keys(index, db, ("max_allocated_storage",), 2)
         if edits:
-            return Patch(f"Raise the storage ceiling on {db.address}: {', '.join(notes)}", "low", edits, [db.address])
+            return Patch(f"Raise the storage ceiling on {db.address}: {', '.join(notes)}", "low", edits)
     return _scaler(
         (
             "aws_ebs_volume",
@@ -121,10 +118,7 @@ def _grant(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> 
             ]
             offset, body = closing_insert(text, block.node, lines)
             return Patch(
-                f"Grant {action} on {arn} in {block.address}",
-                "medium",
-                [Edit(block.file, offset, offset, body)],
-                [block.address],
+                f"Grant {action} on {arn} in {block.address}", "medium", [Edit(block.file, offset, offset, body)]
             )
         statement = re.compile(r"Statement\s*=\s*\[\s*\n")
         match = statement.search(text, block.node.start, block.node.end)
@@ -138,7 +132,6 @@ def _grant(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> 
                 f"Grant {action} on {arn} in {block.address}",
                 "medium",
                 [Edit(block.file, match.end(), match.end(), entry)],
-                [block.address],
             )
     return None
 
@@ -177,10 +170,7 @@ def _add_env(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -
                     text, container, ["env {", f'  name  = "{setting}"', f"  value = {ref}", "}"]
                 )
                 return Patch(
-                    f"Supply {setting} to {block.address} from {ref}",
-                    "low",
-                    [Edit(block.file, offset, offset, body)],
-                    [block.address],
+                    f"Supply {setting} to {block.address} from {ref}", "low", [Edit(block.file, offset, offset, body)]
                 )
         match = re.compile(r"environment\s*=\s*\[\s*\n").search(text, block.node.start, block.node.end)
         if block.type == "aws_ecs_task_definition" and match:
@@ -190,7 +180,6 @@ def _add_env(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -
                 f"Supply {setting} to {block.address} from {ref}",
                 "low",
                 [Edit(block.file, match.end(), match.end(), entry)],
-                [block.address],
             )
     return None
 
@@ -212,15 +201,13 @@ def _retag(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> 
             found = index.literal_of("var", var)
             if found and unquote(found[1].value) in (bad, bad_tag):
                 new = good if unquote(found[1].value) == bad else good_tag
-                return _retag_patch(
-                    block, replace_literal(found[0], found[1], new), bad, good, diagnosis, f"variable.{var}"
-                )
+                return _retag_patch(block, replace_literal(found[0], found[1], new), bad, good, diagnosis)
     return None
 
 
-def _retag_patch(block: Block, edit: Edit, bad: str, good: str, diagnosis: Diagnosis, *extra: str) -> Patch:
+def _retag_patch(block: Block, edit: Edit, bad: str, good: str, diagnosis: Diagnosis) -> Patch:
     verb = "Roll back" if diagnosis.category == "bad_deploy" else "Point at an image that exists"
-    return Patch(f"{verb}: {block.address} image {bad} → {good}", "low", [edit], [block.address, *extra])
+    return Patch(f"{verb}: {block.address} image {bad} → {good}", "low", [edit])
 
 
 def _open_path(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> Patch | None:
@@ -244,10 +231,7 @@ def _open_path(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block])
     ]
     offset, body = closing_insert(text, target.node, lines)
     return Patch(
-        f"Open tcp/{port} on {target.address} from {caller} only",
-        "medium",
-        [Edit(target.file, offset, offset, body)],
-        [target.address],
+        f"Open tcp/{port} on {target.address} from {caller} only", "medium", [Edit(target.file, offset, offset, body)]
     )
 
 
@@ -258,9 +242,7 @@ def _renew(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> 
     validity = index.resolve(cert, cert.node, "validity_period_hours")
     hours = int(unquote(validity[1].value)) if validity and unquote(validity[1].value).isdigit() else 8760
     edit = set_or_insert(index, cert, cert.node, "early_renewal_hours", str(max(hours // 4, 24)))
-    return Patch(
-        f"Renew {cert.address}: early_renewal_hours makes the next apply re-issue it", "medium", [edit], [cert.address]
-    )
+    return Patch(f"Renew {cert.address}: early_renewal_hours makes the next apply re-issue it", "medium", [edit])
 
 
 def _health_path(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> Patch | None:
@@ -278,7 +260,6 @@ def _health_path(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block
                     f"Correct the health check of {block.address}: path {unquote(span.value)} → {good}",
                     "low",
                     [replace_literal(block.file, span, good)],
-                    [block.address],
                 )
     return None
 
@@ -305,7 +286,6 @@ def _placement(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block])
         f"Let {block.address} tolerate the taint {taint['key']}={taint['value']}",
         "medium",
         [Edit(block.file, offset, offset, body)],
-        [block.address],
     )
 
 
@@ -323,12 +303,7 @@ def _selector(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) 
                     edits.append(replace_literal(block.file, span, value))
             if edits:
                 shown = ", ".join(f"{k}={v}" for k, v in wanted.items())
-                return Patch(
-                    f"Correct the selector of {block.address} to the pods' labels ({shown})",
-                    "low",
-                    edits,
-                    [block.address],
-                )
+                return Patch(f"Correct the selector of {block.address} to the pods' labels ({shown})", "low", edits)
     return None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
 from analyzers import Diagnosis
@@ -24,7 +24,6 @@ class Fix:
     files: dict[str, str]
     checks: list[Check]
     risk: str
-    blocks: list[str] = field(default_factory=list)  # addresses of the blocks changed
     usage: dict[str, Any] | None = None
 
     @property

@@ -66,7 +66,7 @@ class TemplatePrescriber:
                 f"No fix offered: no block in terraform/ matches {diagnosis.resource} for this change; {what_to_do}.",
             )
         new_files = apply(index.files, patch.edits)
-        allowed = {b.address for b in blocks} | set(patch.blocks if _own(patch.blocks, blocks) else [])
+        allowed = {b.address for b in blocks}
         fix = finish(index, new_files, patch.summary, patch.risk, self.name, allowed)
         if not fix.safe:
             failed = "; ".join(f"{c.name}: {c.detail}" for c in fix.checks if not c.passed)
@@ -81,12 +81,6 @@ def names_for(index: TerraformIndex, diagnosis: Diagnosis) -> list[str]:
     names = [diagnosis.resource, *([diagnosis.details["role"]] if diagnosis.details.get("role") else [])]
     _locate_network_path(index, diagnosis, names)
     return names
-
-
-def _own(addresses: list[str], blocks: list[Block]) -> bool:
-    """A patch may name variables it edits only when they feed an implicated block."""
-    known = {b.address for b in blocks}
-    return all(a in known for a in addresses)
 
 
 def _locate_network_path(index: TerraformIndex, diagnosis: Diagnosis, names: list[str]) -> None:

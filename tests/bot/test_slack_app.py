@@ -79,10 +79,16 @@ def test_retries_make_one_job_and_one_message(make_server, slack: SlackStandIn, 
 
 
 def test_killed_mid_job_the_job_finishes_once_after_restart(make_server, slack: SlackStandIn, store_url: str) -> None:
-    slack.hang = lambda method, args: (
-        30.0 if "diagnosing" in str(args.get("text", "")) and not hung.append(1) and len(hung) == 1 else 0.0
-    )
-    hung: list[int] = []
+    hung: list[str] = []
+
+    def hang_once_while_diagnosing(method: str, args: dict) -> float:
+        """Block the worker inside its first 'diagnosing' update, long enough to kill the server."""
+        if "diagnosing" in str(args.get("text", "")) and not hung:
+            hung.append(method)
+            return 30.0
+        return 0.0
+
+    slack.hang = hang_once_while_diagnosing
     server: Server = make_server(lease_seconds=5)
     assert server.command("reports-disk").status_code == 200
     slack.wait_for(lambda: bool(hung))  # the worker is now blocked mid-job, inside a Slack call

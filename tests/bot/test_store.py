@@ -100,3 +100,10 @@ def test_model_usage_is_kept_per_job_and_exposed_as_metrics(store_url: str) -> N
     assert 'cloud_doctor_model_tokens_total{direction="output",engine="bedrock",model="claude"} 900.0' in text
     assert 'cloud_doctor_model_seconds_sum{engine="bedrock",model="claude"} 4.2' in text
     assert 'cloud_doctor_diagnoses_total{category="timeout"} 1.0' in text
+
+
+def test_a_typed_job_id_is_text_not_a_pattern(store_url: str) -> None:
+    store = Store(store_url)
+    job, _ = _job(store)
+    assert store.find(job.id[:6]).id == job.id
+    assert store.find("%") is None and store.find("_") is None  # no LIKE wildcards from people's input

@@ -117,7 +117,7 @@ def test_an_unsafe_template_is_refused_and_never_offered(monkeypatch) -> None:
         text = index.files[block.file]
         at = text.index("security_groups = [aws_security_group.payouts.id]")
         end = at + len("security_groups = [aws_security_group.payouts.id]")
-        return Patch("open it", "high", [Edit(block.file, at, end, 'cidr_blocks = ["0.0.0.0/0"]')], [block.address])
+        return Patch("open it", "high", [Edit(block.file, at, end, 'cidr_blocks = ["0.0.0.0/0"]')])
 
     monkeypatch.setitem(writers.WRITERS, "network_blocked", open_to_world)
     result = TemplatePrescriber().prescribe(report.diagnosis, evidence)

@@ -46,9 +46,16 @@ def test_the_diff_applies_to_the_original_files(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("literal", "factor", "expected"),
-    [("512", 2, "1024"), ('"256Mi"', 2, '"512Mi"'), ('"500m"', 2, '"1000m"'), ("30", 2, "60"), ("600", 2, None)],
+    ("literal", "cap", "expected"),
+    [
+        ("512", None, "1024"),
+        ('"256Mi"', None, '"512Mi"'),
+        ('"500m"', None, '"1000m"'),
+        ("30", 900, "60"),
+        ("600", 900, "900"),
+        ("900", 900, None),
+        ('"latest"', None, None),
+    ],
 )
-def test_scaled_quantities(literal: str, factor: float, expected: str | None) -> None:
-    cap = 900 if literal == "600" else None
-    assert scaled(literal, factor, cap if literal != "600" else 600) == expected
+def test_scaled_quantities(literal: str, cap: float | None, expected: str | None) -> None:
+    assert scaled(literal, 2, cap) == expected
