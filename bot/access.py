@@ -29,6 +29,15 @@ class Access:
             return None
         return "You are not on Cloud Doctor's list of people who may run commands; ask its operators to add you."
 
+    def answers_from_memory(self) -> bool:
+        """Whether `refusal` can answer without asking Slack (no command groups, or all of them cached)."""
+        now = time.monotonic()
+        with self._lock:
+            return all(
+                (cached := self._groups.get(g)) is not None and now - cached[0] < GROUP_TTL
+                for g in self.rules.command_groups
+            )
+
     def may_review(self, user: str) -> bool:
         return user in self.rules.reviewers or self._in_groups(user, self.rules.reviewer_groups)
 

@@ -70,7 +70,8 @@ class WebhookSettings(Section):
 
 
 class JobSettings(Section):
-    workers: int = Field(default=2, ge=1, le=32)  # worker threads per process
+    # worker processes per instance; default: one per core but one, which stays with the acknowledgements
+    workers: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) - 1), ge=1, le=32)
     lease_seconds: int = Field(default=60, ge=5)  # a job whose worker died is reclaimed after this
     poll_seconds: float = Field(default=1.0, gt=0)
 
@@ -156,6 +157,7 @@ class Settings(BaseSettings):
     webhooks: WebhookSettings = WebhookSettings()
     jobs: JobSettings = JobSettings()
     _bundles: dict[str, Path] | None = PrivateAttr(default=None)
+    _services: list[str] | None = PrivateAttr(default=None)
 
     @classmethod
     def settings_customise_sources(
@@ -203,7 +205,9 @@ class Settings(BaseSettings):
         return any(not c.services or service in c.services for c in self.clusters)
 
     def known_services(self) -> list[str]:
-        return sorted(set(self.incident_bundles()) | {s for c in self.clusters for s in c.services})
+        if self._services is None:  # asked on every command
+            self._services = sorted(set(self.incident_bundles()) | {s for c in self.clusters for s in c.services})
+        return self._services
 
     def incident_bundles(self) -> dict[str, Path]:
         """Service name -> bundle; with none configured, the bundled examples (`checkout-oom`, `checkout`)."""

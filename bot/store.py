@@ -75,14 +75,22 @@ audit = sa.Table(
 
 
 # Built once: constructing SQLAlchemy statements per request costs more than running them (profiled).
-_EXISTING = (
-    sa.select(jobs)
-    .where(sa.or_(jobs.c.idempotency_key == sa.bindparam("ikey"),
-                  sa.and_(jobs.c.dedupe_key == sa.bindparam("dkey"), jobs.c.created_at > sa.bindparam("since"))))
-    .order_by(jobs.c.created_at)
-    .limit(1)
+_SAME_REQUEST = sa.or_(
+    jobs.c.idempotency_key == sa.bindparam("ikey"),
+    sa.and_(jobs.c.dedupe_key == sa.bindparam("dkey"), jobs.c.created_at > sa.bindparam("since")),
+)
+_EXISTING = sa.select(jobs).where(_SAME_REQUEST).order_by(jobs.c.created_at).limit(1)
+_NEW_COLUMNS = (
+    "id", "idempotency_key", "dedupe_key", "kind", "service", "args", "channel", "user_id", "state", "stage",
+    "attempts", "created_at", "updated_at",
 )  # fmt: skip
-_INSERT = jobs.insert()
+# One statement on the acknowledgement's path: insert unless the same request is already stored.
+_INSERT_NEW = jobs.insert().from_select(
+    _NEW_COLUMNS,
+    sa.select(*(sa.bindparam(c, type_=jobs.c[c].type) for c in _NEW_COLUMNS)).where(~sa.exists().where(_SAME_REQUEST)),
+)
+# SQLite reports the inserted row in rowcount; through SQLAlchemy psycopg does not (-1), so PostgreSQL returns it.
+_INSERT_NEW_RETURNING = _INSERT_NEW.returning(jobs.c.id)
 
 
 @dataclass(slots=True)
@@ -170,25 +178,25 @@ class Store:
         """The job for this request, and whether it is new: retries and double clicks get the first one."""
         key = dedupe_key(channel, user_id, kind, text or service)
         now = time.time()
-        with self.engine.connect() as conn:
-            existing = conn.execute(_EXISTING, {"ikey": idempotency_key, "dkey": key,
-                                                "since": now - DUPLICATE_WINDOW}).first()  # fmt: skip
-        if existing is not None:
-            return Job.from_row(existing), False
         row = {
             "id": str(uuid.uuid4()), "idempotency_key": idempotency_key, "dedupe_key": key, "kind": kind,
             "service": service, "args": json.dumps(args), "channel": channel, "user_id": user_id, "state": "queued",
-            "stage": "queued", "error": None, "message_ts": None, "result": None, "attempts": 0, "created_at": now,
-            "updated_at": now, "finished_at": None,
+            "stage": "queued", "attempts": 0, "created_at": now, "updated_at": now,
         }  # fmt: skip
+        same = {"ikey": idempotency_key, "dkey": key, "since": now - DUPLICATE_WINDOW}
         try:
             with self._writer, self.engine.begin() as conn:
-                conn.execute(_INSERT, row)
-        except IntegrityError:  # the same request raced us in: theirs stands
-            with self.engine.connect() as conn:
-                other = conn.execute(sa.select(jobs).where(jobs.c.idempotency_key == idempotency_key)).one()
-            return Job.from_row(other), False
-        return Job.from_mapping(row), True
+                if self.postgres:
+                    inserted = conn.execute(_INSERT_NEW_RETURNING, {**row, **same}).first() is not None
+                else:
+                    inserted = conn.execute(_INSERT_NEW, {**row, **same}).rowcount == 1
+        except IntegrityError:  # the same request raced us in (PostgreSQL): theirs stands
+            inserted = False
+        if inserted:
+            return Job.from_mapping({**row, "error": None, "message_ts": None, "result": None,
+                                     "finished_at": None}), True  # fmt: skip
+        with self.engine.connect() as conn:
+            return Job.from_row(conn.execute(_EXISTING, same).one()), False
 
     def claim(self, worker: str, lease_seconds: float) -> Job | None:
         """Take the oldest open job nobody holds (or whose holder's lease ran out), for `lease_seconds`."""

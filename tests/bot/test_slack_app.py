@@ -133,6 +133,20 @@ def test_commands_outside_the_allowed_channels_are_refused(make_server, store_ur
     assert Store(store_url).recent() == []
 
 
+def test_command_groups_are_asked_once_then_answered_from_memory(
+    make_server, slack: SlackStandIn, store_url: str
+) -> None:
+    """A cold group cache is filled from Slack (off the event loop); later commands use the cache."""
+    server: Server = make_server(command_groups=["S0REVIEWERS"])
+    outsider = server.command("checkout", user="U0OUTSIDER", trigger="t1").json()["text"]
+    assert "not on Cloud Doctor's list" in outsider
+    assert "On it" in server.command("checkout", user="U0GROUPREVIEWER", trigger="t2").json()["text"]
+    assert "On it" in server.command("payments", user="U0GROUPREVIEWER", trigger="t3").json()["text"]
+    assert "not on Cloud Doctor's list" in server.command("checkout", user="U0OUTSIDER", trigger="t4").json()["text"]
+    assert len(slack.of("usergroups.users.list")) == 1
+    assert sorted(j.user_id for j in Store(store_url).recent()) == ["U0GROUPREVIEWER", "U0GROUPREVIEWER"]
+
+
 def test_health_readiness_and_metrics(make_server, slack: SlackStandIn) -> None:
     server: Server = make_server()
     assert httpx.get(f"{server.url}/readyz").json() == {"status": "ready"}

@@ -24,6 +24,15 @@ def test_retries_and_double_clicks_map_to_one_job(store_url: str) -> None:
     assert first.id == again.id == click.id != other.id
 
 
+def test_the_same_command_after_the_duplicate_window_is_a_new_job(store_url: str, monkeypatch) -> None:
+    store = Store(store_url)
+    first, _ = _job(store, "trigger-1")
+    monkeypatch.setattr("bot.store.DUPLICATE_WINDOW", 0.0)  # the minute has passed
+    later, new = _job(store, "trigger-2")
+    retry, new_retry = _job(store, "trigger-2")  # but a retry of that delivery is still the same job
+    assert new and later.id != first.id and not new_retry and retry.id == later.id
+
+
 def test_each_job_is_claimed_by_exactly_one_worker(store_url: str) -> None:
     store = Store(store_url)
     ids = {_job(store, f"k{i}", text=f"svc{i}")[0].id for i in range(12)}
