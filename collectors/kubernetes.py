@@ -24,6 +24,7 @@ KINDS: tuple[tuple[str, str, str, bool], ...] = (
     ("HorizontalPodAutoscaler", "/apis/autoscaling/v2", "horizontalpodautoscalers", True),
     ("Node", "/api/v1", "nodes", False),
 )
+PAGE_SIZE = 500  # items per list request; large namespaces are read in pages, as kubectl does
 API_VERSIONS = {"/api/v1": "v1", "/apis/apps/v1": "apps/v1", "/apis/autoscaling/v2": "autoscaling/v2"}
 
 
@@ -82,18 +83,28 @@ class KubernetesSource:
         return [Document("kubernetes", f"{self.cluster}-state", {"cluster": self.cluster, "response": body})]
 
     def _list(self, api: Any, path: str) -> list[dict[str, Any]]:
-        response = api.call_api(
-            path,
-            "GET",
-            header_params={"Accept": "application/json"},
-            auth_settings=["BearerToken"],
-            _preload_content=False,
-            _request_timeout=self.timeout,
-            query_params=[("limit", self.max_items)],
-        )
-        raw = response[0].data if isinstance(response, tuple) else response.data
-        body = json.loads(raw)
-        items = body.get("items")
-        if not isinstance(items, list):
-            raise ValueError(f"{path}: the API server's answer has no items list")
-        return items
+        """Every item of one list endpoint, page by page (`limit` + `continue`), up to `max_items`."""
+        items: list[dict[str, Any]] = []
+        token = ""
+        while True:
+            params: list[tuple[str, Any]] = [("limit", min(PAGE_SIZE, self.max_items - len(items)))]
+            if token:
+                params.append(("continue", token))
+            response = api.call_api(
+                path,
+                "GET",
+                header_params={"Accept": "application/json"},
+                auth_settings=["BearerToken"],
+                _preload_content=False,
+                _request_timeout=self.timeout,
+                query_params=params,
+            )
+            raw = response[0].data if isinstance(response, tuple) else response.data
+            body = json.loads(raw)
+            page = body.get("items")
+            if not isinstance(page, list):
+                raise ValueError(f"{path}: the API server's answer has no items list")
+            items += page
+            token = (body.get("metadata") or {}).get("continue") or ""
+            if not token or len(items) >= self.max_items:
+                return items[: self.max_items]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import httpx
 
@@ -47,15 +49,23 @@ class LokiSource:
         with httpx.Client(**self.client_args) as client:  # type: ignore[arg-type]
             errors = f'{self.selector} |~ "{ERRORS}"'
             cursor, fetched, page = start, 0, 0
+            boundary: set[tuple[str, str, str]] = set()  # lines already kept at the cursor's nanosecond
             while cursor < end and fetched < self.max_error_lines:
                 limit = min(self.page_limit, self.max_error_lines - fetched)
                 body = query_range(client, self.url, errors, cursor, end, limit)
+                returned = sum(len(s.get("values", [])) for s in body["data"]["result"])
+                body, kept = _without(body, boundary)
                 documents.append(self._document(f"errors-{page}", errors, body))
-                stamps = [int(v[0]) for s in body["data"]["result"] for v in s.get("values", [])]
-                fetched, page = fetched + len(stamps), page + 1
-                if len(stamps) < limit:
+                fetched, page = fetched + len(kept), page + 1
+                if returned < limit or not kept:
                     break
-                cursor = max(stamps) + 1  # forward paging: the next page starts after the newest line
+                # Forward paging resumes *at* the newest line's nanosecond, not after it: lines sharing that
+                # nanosecond may not all have fitted in this page. Those already kept are skipped next time.
+                newest = max(int(ts) for _, ts, _ in kept)
+                if newest == cursor:  # the whole page shares one nanosecond: step past it, not ask again
+                    cursor, boundary = newest + 1, set()
+                else:
+                    cursor, boundary = newest, {entry for entry in kept if int(entry[1]) == newest}
             rest = f'{self.selector} !~ "{ERRORS}"'
             slices = list(range(start, end, self.slice_ns))
 
@@ -70,3 +80,18 @@ class LokiSource:
 
     def _document(self, name: str, query: str, body: dict[str, object]) -> Document:
         return Document("loki", f"{self.cluster}-{name}", {"query": query, "cluster": self.cluster, "response": body})
+
+
+def _without(
+    body: dict[str, Any], seen: set[tuple[str, str, str]]
+) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
+    """The page's body less the entries already kept, and the (stream, timestamp, line) entries it keeps."""
+    kept: list[tuple[str, str, str]] = []
+    result = []
+    for stream in body["data"]["result"]:
+        labels = json.dumps(stream.get("stream", {}), sort_keys=True)
+        values = [v for v in stream.get("values", []) if (labels, v[0], v[1]) not in seen]
+        kept += [(labels, v[0], v[1]) for v in values]
+        if values:
+            result.append({**stream, "values": values})
+    return {**body, "data": {**body["data"], "result": result}}, kept

@@ -46,6 +46,29 @@ def test_lists_every_kind_as_a_kubectl_list(api: KubeApiStandIn) -> None:
     assert "/api/v1/nodes" in api.requests and "/apis/apps/v1/namespaces/shop/replicasets" in api.requests
 
 
+def test_large_lists_are_read_page_by_page_up_to_the_limit(monkeypatch) -> None:
+    pods = [
+        {"kind": "Pod", "metadata": {"name": f"worker-{i:04d}", "namespace": "batch"}, "status": {"phase": "Running"}}
+        for i in range(1203)
+    ]
+    standin = KubeApiStandIn(TOKEN, pods)
+    monkeypatch.setattr("collectors.kubernetes.PAGE_SIZE", 500)
+    try:
+        (document,) = KubernetesSource("gke", ["batch"], host=standin.url, token=TOKEN).fetch(scope("node-failure"))
+        names = [i["metadata"]["name"] for i in document.body["response"]["items"] if i["kind"] == "Pod"]
+        assert names == [p["metadata"]["name"] for p in pods]  # all of them, once, in order
+        pages = [q for path, q in zip(standin.requests, standin.queries, strict=True) if path.endswith("/pods")]
+        assert [q["limit"] for q in pages] == [["500"], ["500"], ["500"]]
+        assert "continue" not in pages[0] and all(q["continue"] for q in pages[1:])
+
+        (capped,) = KubernetesSource("gke", ["batch"], host=standin.url, token=TOKEN, max_items=700).fetch(
+            scope("node-failure")
+        )
+        assert sum(i["kind"] == "Pod" for i in capped.body["response"]["items"]) == 700
+    finally:
+        standin.close()
+
+
 @pytest.mark.parametrize(
     ("bundle", "category", "resource"),
     [

@@ -50,6 +50,22 @@ def test_error_lines_are_all_fetched_across_pages(loki: LokiStandIn) -> None:
     assert sampled and not any(re.search(ERRORS, line) for line in sampled) and len(sampled) <= 8 * 50
 
 
+def test_lines_sharing_a_nanosecond_across_a_page_boundary_are_all_fetched_once() -> None:
+    window = scope().window
+    base = int(window.start_ts * 1e9) + 10**9
+    values = [(base + i, f"ERROR before {i}") for i in range(8)]
+    values += [(base + 100, f"ERROR same nanosecond {i}") for i in range(6)]  # the page boundary falls among these
+    values += [(base + 200 + i, f"ERROR after {i}") for i in range(3)]
+    standin = LokiStandIn({TENANT: [({"namespace": "shop", "app": "checkout"}, values)]})
+    try:
+        source = LokiSource("eks-prod", standin.url, '{namespace="shop"}', tenant=TENANT, page_limit=10)
+        documents = [d for d in source.fetch(scope()) if "-errors-" in d.name]
+        fetched = [v[1] for d in documents for s in d.body["response"]["data"]["result"] for v in s["values"]]
+        assert len(documents) == 2 and sorted(fetched) == sorted(line for _, line in values)
+    finally:
+        standin.close()
+
+
 def test_a_recorded_collection_diagnoses_like_the_live_run(loki: LokiStandIn, tmp_path: Path) -> None:
     live = LiveCollector([LokiSource("eks-prod", loki.url, '{namespace="shop"}', tenant=TENANT)]).collect(scope())
     assert not live.missing_sources

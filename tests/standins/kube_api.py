@@ -2,16 +2,18 @@
 
 It serves `GET /api/v1/namespaces/{ns}/{resource}`, `/apis/{group}/{version}/namespaces/{ns}/{resource}`
 and cluster-scoped `/api/v1/nodes` as `<Kind>List` bodies whose items carry no kind (as the real
-server answers), checks the bearer token (401 Status otherwise) and answers 404 for unknown paths.
+server answers), in pages when asked (`limit`, an opaque `continue` token; a token it did not issue is
+a 400), checks the bearer token (401 Status otherwise) and answers 404 for unknown paths.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 from http.server import BaseHTTPRequestHandler
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 from tests.standins._http import LoopbackServer, send_json
 
@@ -32,6 +34,7 @@ class KubeApiStandIn:
     def __init__(self, token: str, objects: list[dict[str, Any]]) -> None:
         self.token, self.objects = token, objects
         self.requests: list[str] = []
+        self.queries: list[dict[str, list[str]]] = []
         self.hang_seconds = 0.0
         self._http = LoopbackServer(self._handler())
         self.url = self._http.url
@@ -39,14 +42,19 @@ class KubeApiStandIn:
     def close(self) -> None:
         self._http.close()
 
-    def list(self, namespace: str | None, resource: str) -> dict[str, Any]:
+    def list(self, namespace: str | None, resource: str, limit: int = 0, offset: int = 0) -> dict[str, Any]:
         kind = RESOURCES[resource]
         items = [
             {k: v for k, v in o.items() if k not in ("kind", "apiVersion")}
             for o in self.objects
             if o["kind"] == kind and (namespace is None or o["metadata"].get("namespace") == namespace)
         ]
-        return {"kind": f"{kind}List", "apiVersion": "v1", "metadata": {"resourceVersion": "81211"}, "items": items}
+        metadata: dict[str, Any] = {"resourceVersion": "81211"}
+        if limit and offset + limit < len(items):
+            metadata["continue"] = base64.urlsafe_b64encode(f"81211:{offset + limit}".encode()).decode()
+            metadata["remainingItemCount"] = len(items) - offset - limit
+        end = offset + limit if limit else len(items)
+        return {"kind": f"{kind}List", "apiVersion": "v1", "metadata": metadata, "items": items[offset:end]}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         standin = self
@@ -56,8 +64,10 @@ class KubeApiStandIn:
                 return
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
-                path = urlparse(self.path).path
+                url = urlparse(self.path)
+                path, query = url.path, parse_qs(url.query)
                 standin.requests.append(path)
+                standin.queries.append(query)
                 if standin.hang_seconds:
                     time.sleep(standin.hang_seconds)
                 if self.headers.get("Authorization") != f"Bearer {standin.token}":
@@ -86,6 +96,17 @@ class KubeApiStandIn:
                             "message": "the server could not find the resource",
                         },
                     )
-                send_json(self, 200, standin.list(m.group(1), m.group(2)))
+                try:
+                    limit = int(query.get("limit", ["0"])[0])
+                    token = query.get("continue", [""])[0]
+                    offset = int(base64.urlsafe_b64decode(token).decode().split(":")[1]) if token else 0
+                except (ValueError, IndexError, UnicodeDecodeError):
+                    return send_json(
+                        self,
+                        400,
+                        {"kind": "Status", "status": "Failure", "reason": "BadRequest", "code": 400,
+                         "message": "continue key is not valid"},
+                    )  # fmt: skip
+                send_json(self, 200, standin.list(m.group(1), m.group(2), limit, offset))
 
         return Handler
