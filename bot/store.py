@@ -138,14 +138,18 @@ def dedupe_key(channel: str, user: str, kind: str, text: str) -> str:
 class Store:
     """Jobs (written before the acknowledgement, claimed under a lease) and the approval audit log."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, pre_ping: bool = True) -> None:
+        """`pre_ping=False` (the web process): no round trip before each use of a pooled PostgreSQL
+        connection; a connection found dead is dropped with the pool and the job insert tried once more
+        (measured at 50 concurrent clients: ack p99 98-140 ms against 144-173 ms with the ping)."""
         self.url = url
         self.postgres = url.startswith("postgresql")
         # A burst of commands needs more connections than SQLAlchemy's default 5 (profiled: half the
         # acknowledgement time was spent waiting for one).
         kwargs: dict[str, Any] = {"pool_size": 20, "max_overflow": 20}
         if self.postgres:
-            kwargs["pool_pre_ping"] = True
+            kwargs["pool_pre_ping"] = pre_ping
+            kwargs["pool_recycle"] = 300  # before proxies and managed databases drop idle connections
         else:
             kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
         # SQLite has one writer at a time and its busy handler sleeps in growing steps; queueing this
@@ -184,14 +188,21 @@ class Store:
             "stage": "queued", "attempts": 0, "created_at": now, "updated_at": now,
         }  # fmt: skip
         same = {"ikey": idempotency_key, "dkey": key, "since": now - DUPLICATE_WINDOW}
-        try:
-            with self._writer, self.engine.begin() as conn:
-                if self.postgres:
-                    inserted = conn.execute(_INSERT_NEW_RETURNING, {**row, **same}).first() is not None
-                else:
-                    inserted = conn.execute(_INSERT_NEW, {**row, **same}).rowcount == 1
-        except IntegrityError:  # the same request raced us in (PostgreSQL): theirs stands
-            inserted = False
+        for attempt in (1, 2):
+            try:
+                with self._writer, self.engine.begin() as conn:
+                    if self.postgres:
+                        inserted = conn.execute(_INSERT_NEW_RETURNING, {**row, **same}).first() is not None
+                    else:
+                        inserted = conn.execute(_INSERT_NEW, {**row, **same}).rowcount == 1
+                break
+            except IntegrityError:  # the same request raced us in (PostgreSQL): theirs stands
+                inserted = False
+                break
+            except sa.exc.DBAPIError as exc:
+                # A pooled connection the server had closed: SQLAlchemy has dropped the pool; a new one will do.
+                if not exc.connection_invalidated or attempt == 2:
+                    raise
         if inserted:
             return Job.from_mapping({**row, "error": None, "message_ts": None, "result": None,
                                      "finished_at": None}), True  # fmt: skip

@@ -5,6 +5,9 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+import sqlalchemy as sa
+
 from bot.store import Store
 
 
@@ -31,6 +34,24 @@ def test_the_same_command_after_the_duplicate_window_is_a_new_job(store_url: str
     later, new = _job(store, "trigger-2")
     retry, new_retry = _job(store, "trigger-2")  # but a retry of that delivery is still the same job
     assert new and later.id != first.id and not new_retry and retry.id == later.id
+
+
+def test_a_connection_the_server_closed_costs_no_command(store_url: str) -> None:
+    """Without pre-ping (the web process), a pooled connection PostgreSQL has closed is replaced at once."""
+    if not store_url.startswith("postgresql"):
+        pytest.skip("a SQLite file has no server to close connections")
+    store = Store(store_url, pre_ping=False)
+    _job(store, "trigger-1")
+    with Store(store_url).engine.begin() as admin:  # what a database restart or failover does to the pool
+        closed = admin.execute(
+            sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar()
+    assert closed and closed >= 1
+    job, new = _job(store, "trigger-2", user="U2")
+    assert new and [j.id for j in store.recent()][0] == job.id
 
 
 def test_each_job_is_claimed_by_exactly_one_worker(store_url: str) -> None:
