@@ -66,6 +66,7 @@ def sources_for(settings: Settings, service: str, cluster: str | None = None) ->
                     timeout_seconds=p.timeout_seconds,
                     max_points=p.max_points,
                     sigv4_region=p.sigv4_region,
+                    max_series=p.max_series,
                 )
             )
         if c.loki:

@@ -85,6 +85,7 @@ class PrometheusConfig(Section):
     sigv4_region: str | None = None  # Amazon Managed Prometheus: sign requests with SigV4 (boto3 credentials)
     timeout_seconds: float = Field(default=15.0, gt=0)
     max_points: int = Field(default=240, ge=10)
+    max_series: int = Field(default=100, ge=5)  # a query's series beyond this: the ones that matter are kept
 
 
 class LokiConfig(Section):

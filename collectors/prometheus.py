@@ -1,11 +1,13 @@
 """Prometheus: a curated set of range queries (saturation, restarts, errors, autoscaling) for a namespace.
 
 Every query is templated by namespace, its step chosen so no series exceeds `max_points`; the body
-Prometheus returns for each is kept as it came (a bundle's `prometheus/<name>.json`).
+Prometheus returns for each is kept as it came (a bundle's `prometheus/<name>.json`), except that a
+namespace with more than `max_series` series in a query keeps the ones that matter (see `bounded`).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -34,6 +36,11 @@ QUERIES: dict[str, str] = {
 }  # fmt: skip
 
 
+# limit query -> the usage query it bounds; a usage series is ranked by how close it came to its limit
+LIMIT_OF_USAGE = {"memory-limit": "memory", "cpu-limit": "cpu", "hpa-max": "hpa"}
+RANK_BY_INCREASE = {"restarts"}  # counters: what rose in the window, not what was always high
+
+
 class PrometheusSource:
     def __init__(
         self,
@@ -45,9 +52,11 @@ class PrometheusSource:
         timeout_seconds: float = 15.0,
         max_points: int = 240,
         sigv4_region: str | None = None,
+        max_series: int = 100,
     ) -> None:
         self.name, self.url, self.cluster = f"prometheus:{cluster}", url.rstrip("/"), cluster
         self.namespace, self.timeout, self.max_points = namespace, timeout_seconds, max_points
+        self.max_series = max_series
         self.headers = {"Authorization": f"Bearer {bearer_token}"} if bearer_token else {}
         self.auth: Any = SigV4Auth(sigv4_region) if sigv4_region else basic_auth
 
@@ -72,18 +81,85 @@ class PrometheusSource:
         )
         step = f"{self.step(scope)}s"
 
-        def run(name: str) -> Document:
+        def run(name: str) -> tuple[str, str, list[dict[str, Any]]]:
             query = QUERIES[name].format(ns=self.namespace)
             result: Any = client.custom_query_range(
                 query, start_time=scope.window.start, end_time=scope.window.end, step=step
             )
-            body = {"status": "success", "data": {"resultType": "matrix", "result": result}}
-            return Document(
-                "prometheus", f"{self.cluster}-{name}", {"query": query, "cluster": self.cluster, "response": body}
-            )
+            return name, query, result
 
         with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:  # independent queries
-            return list(pool.map(run, QUERIES))
+            answers = list(pool.map(run, QUERIES))
+        kept = bounded({name: result for name, _, result in answers}, self.max_series)
+        return [
+            Document(
+                "prometheus",
+                f"{self.cluster}-{name}",
+                {
+                    "query": query,
+                    "cluster": self.cluster,
+                    "response": {"status": "success", "data": {"resultType": "matrix", "result": kept[name]}},
+                },
+            )
+            for name, query, _ in answers
+        ]
+
+
+def bounded(results: dict[str, list[dict[str, Any]]], max_series: int) -> dict[str, list[dict[str, Any]]]:
+    """At most `max_series` series a query, keeping those that matter to a diagnosis.
+
+    Usage series rank by how close they came to their limit (then by peak), counters by their increase,
+    the rest by peak; a limit query keeps the limits of the usage series kept. A big namespace's
+    culprit is often small: ranking memory by bytes alone would drop a 500 MiB pod at its 512 MiB limit.
+    """
+    limits = {
+        usage: {_identity(s): _peak(s) for s in results.get(limit, [])} for limit, usage in LIMIT_OF_USAGE.items()
+    }
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, series in results.items():
+        if name in LIMIT_OF_USAGE or len(series) <= max_series:
+            out[name] = series
+            continue
+        rank = functools.partial(_rank, name, limits.get(name, {}))
+        out[name] = sorted(series, key=rank, reverse=True)[:max_series]
+    for limit, usage in LIMIT_OF_USAGE.items():
+        if limit in results and len(out.get(usage, [])) < len(results.get(usage, [])):
+            wanted = {_identity(s) for s in out[usage]}
+            out[limit] = [s for s in results[limit] if _identity(s) in wanted]
+        elif limit in results and len(results[limit]) > max_series:
+            out[limit] = sorted(results[limit], key=_peak)[:max_series]  # the tightest limits
+    return out
+
+
+def _rank(name: str, limit_of: dict[tuple[tuple[str, str], ...], float], s: dict[str, Any]) -> tuple[float, float]:
+    if name in RANK_BY_INCREASE:
+        values = _values(s)
+        return (values[-1] - values[0] if values else 0.0, _peak(s))
+    limit = limit_of.get(_identity(s))
+    return (_peak(s) / limit if limit else 0.0, _peak(s))
+
+
+def _identity(series: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """What pairs a usage series with its limit: the labels less the metric's name and resource kind."""
+    return tuple(
+        sorted((k, v) for k, v in series.get("metric", {}).items() if k not in ("__name__", "resource", "unit"))
+    )
+
+
+def _values(series: dict[str, Any]) -> list[float]:
+    out = []
+    for _, value in series.get("values", []):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(number):
+            out.append(number)
+    return out
+
+
+def _peak(series: dict[str, Any]) -> float:
+    return max(_values(series), default=0.0)
 
 
 class SigV4Auth:

@@ -68,6 +68,37 @@ def test_curated_queries_return_the_backfilled_series(prometheus, window: Window
     assert documents["eks-prod-memory-limit"]["response"]["data"]["result"]
 
 
+def test_a_crowded_namespace_keeps_the_series_that_matter(window: Window) -> None:
+    """150 pods: the culprit is small but pressed against its limit; big pods far from theirs drop out."""
+    from tests.prometheus_server import Prometheus
+
+    start, stamps = window.start_ts, range(0, 41 * 60, 60)
+    series = {}
+    for i in range(150):
+        labels = (("container", "app"), ("namespace", "batch"), ("pod", f"crunch-{i:03d}"))
+        series[("container_memory_working_set_bytes", labels)] = [(start + k, (1024 + i) * MI) for k in stamps]
+        series[("kube_pod_container_resource_limits", (*labels, ("resource", "memory")))] = [
+            (start + k, 4096 * MI) for k in stamps
+        ]
+        series[("kube_pod_container_status_restarts_total", labels)] = [(start + k, 40.0) for k in stamps]
+    culprit = (("container", "app"), ("namespace", "batch"), ("pod", "checkout-1"))
+    series[("container_memory_working_set_bytes", culprit)] = [(start + k, (200 + k / 8) * MI) for k in stamps]
+    series[("kube_pod_container_resource_limits", (*culprit, ("resource", "memory")))] = [
+        (start + k, 512 * MI) for k in stamps
+    ]
+    series[("kube_pod_container_status_restarts_total", culprit)] = [(start + k, k // 600) for k in stamps]
+    server = start_server(lambda: Prometheus(series))
+    try:
+        source = PrometheusSource("gke", server.url, "batch", max_series=20)
+        docs = {d.name: d.body["response"]["data"]["result"] for d in source.fetch(scope(window))}
+    finally:
+        server.stop()
+    pods = {name: [s["metric"]["pod"] for s in result] for name, result in docs.items()}
+    assert len(pods["gke-memory"]) == 20 and pods["gke-memory"][0] == "checkout-1"  # 98% of 512 MiB
+    assert set(pods["gke-memory-limit"]) == set(pods["gke-memory"])  # each kept series keeps its limit
+    assert len(pods["gke-restarts"]) == 20 and pods["gke-restarts"][0] == "checkout-1"  # the one that rose
+
+
 def test_a_recorded_collection_diagnoses_like_the_live_run(prometheus, window: Window, tmp_path: Path) -> None:
     live = LiveCollector([PrometheusSource("eks-prod", prometheus.url, "shop")]).collect(scope(window))
     assert not live.missing_sources and live.metrics
