@@ -77,7 +77,7 @@ def create_app(settings: Settings) -> FastAPI:
             # A command only parses, checks the allow-list from memory, stores the job in the local SQLite
             # file and acknowledges (~0.4 ms of CPU): run on the event loop. Handing it to a thread and
             # back cost more than that under a burst (at 50 concurrent clients: p99 194-283 ms in threads,
-            # 68-92 ms here).
+            # 61-92 ms here).
             response = bolt.dispatch(bolt_request)
         else:
             # Buttons call Slack, a cold group cache asks Slack who is in a group, and Bolt's first request
