@@ -137,7 +137,7 @@ class Run:
         while not self._beat.wait(self.lease / 3):
             self.w.store.renew(self.job.id, self.worker, self.lease)
 
-    def _stage(self, stage: str, detail: str = "") -> None:
+    def _stage(self, stage: str) -> None:
         elapsed = time.monotonic() - self.started
         if not self.w.store.set_stage(self.job.id, self.worker, stage):
             raise LeaseLost
@@ -162,11 +162,11 @@ class Run:
         self.timings["collecting"] = time.monotonic() - mark
         current, since = "digesting", time.monotonic()
 
-        def progress(stage: str, detail: str) -> None:
+        def progress(stage: str, _detail: str) -> None:
             nonlocal current, since
             self.timings[current] = time.monotonic() - since
             current, since = stage, time.monotonic()
-            self._stage(stage, detail)
+            self._stage(stage)
 
         self._stage("digesting")
         report = diagnose(

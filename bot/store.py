@@ -188,26 +188,30 @@ class Store:
             "stage": "queued", "attempts": 0, "created_at": now, "updated_at": now,
         }  # fmt: skip
         same = {"ikey": idempotency_key, "dkey": key, "since": now - DUPLICATE_WINDOW}
-        for attempt in (1, 2):
-            try:
-                with self._writer, self.engine.begin() as conn:
-                    if self.postgres:
-                        inserted = conn.execute(_INSERT_NEW_RETURNING, {**row, **same}).first() is not None
-                    else:
-                        inserted = conn.execute(_INSERT_NEW, {**row, **same}).rowcount == 1
-                break
-            except IntegrityError:  # the same request raced us in (PostgreSQL): theirs stands
-                inserted = False
-                break
-            except sa.exc.DBAPIError as exc:
-                # A pooled connection the server had closed: SQLAlchemy has dropped the pool; a new one will do.
-                if not exc.connection_invalidated or attempt == 2:
-                    raise
+        try:
+            inserted = self._insert_unless_stored({**row, **same})
+        except IntegrityError:  # the same request raced us in (PostgreSQL): theirs stands
+            inserted = False
         if inserted:
             return Job.from_mapping({**row, "error": None, "message_ts": None, "result": None,
                                      "finished_at": None}), True  # fmt: skip
         with self.engine.connect() as conn:
             return Job.from_row(conn.execute(_EXISTING, same).one()), False
+
+    def _insert_unless_stored(self, params: dict[str, Any]) -> bool:
+        try:
+            return self._insert_once(params)
+        except sa.exc.DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+        # A pooled connection the server had closed: SQLAlchemy has dropped the pool, a new one will do.
+        return self._insert_once(params)
+
+    def _insert_once(self, params: dict[str, Any]) -> bool:
+        with self._writer, self.engine.begin() as conn:
+            if self.postgres:
+                return conn.execute(_INSERT_NEW_RETURNING, params).first() is not None
+            return conn.execute(_INSERT_NEW, params).rowcount == 1
 
     def claim(self, worker: str, lease_seconds: float) -> Job | None:
         """Take the oldest open job nobody holds (or whose holder's lease ran out), for `lease_seconds`."""

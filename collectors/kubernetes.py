@@ -77,7 +77,7 @@ class KubernetesSource:
         body = {
             "apiVersion": "v1",
             "kind": "List",
-            "items": items[: self.max_items],
+            "items": items,  # each list is bounded by max_items; a total cap would drop the kinds listed last
             "metadata": {"resourceVersion": ""},
         }
         return [Document("kubernetes", f"{self.cluster}-state", {"cluster": self.cluster, "response": body})]

@@ -122,12 +122,10 @@ def bounded(results: dict[str, list[dict[str, Any]]], max_series: int) -> dict[s
             continue
         rank = functools.partial(_rank, name, limits.get(name, {}))
         out[name] = sorted(series, key=rank, reverse=True)[:max_series]
-    for limit, usage in LIMIT_OF_USAGE.items():
-        if limit in results and len(out.get(usage, [])) < len(results.get(usage, [])):
+    for limit, usage in LIMIT_OF_USAGE.items():  # a limit only serves the usage series it pairs with
+        if limit in results and (len(results[limit]) > max_series or len(out[usage]) < len(results[usage])):
             wanted = {_identity(s) for s in out[usage]}
             out[limit] = [s for s in results[limit] if _identity(s) in wanted]
-        elif limit in results and len(results[limit]) > max_series:
-            out[limit] = sorted(results[limit], key=_peak)[:max_series]  # the tightest limits
     return out
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import yaml
 
-from tests.conftest import INCIDENTS, ROOT
+from tests.conftest import INCIDENTS, run_cli
 from tests.postgres import free_port
 from tests.standins.loki import LokiStandIn
 
@@ -52,9 +51,7 @@ def test_record_then_diagnose_offline_matches_the_live_run(tmp_path: Path) -> No
     env["CLOUD_DOCTOR_CONFIG"] = str(config)
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
-        )
+        return run_cli(*args, env=env)
 
     try:
         live = cli("diagnose", "--service", "checkout", "--since", "45m", "--format", "json")
@@ -91,13 +88,6 @@ def test_unknown_service_or_cluster_is_a_clear_error(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLOUD_DOCTOR_")} | {
         "CLOUD_DOCTOR_CONFIG": str(config)
     }
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "diagnose", "--service", "billing"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=60,
-    )
+    proc = run_cli("diagnose", "--service", "billing", env=env)
     assert proc.returncode == 2 and "no configured cluster serves 'billing'" in proc.stderr
     assert "gke-prod" in proc.stderr and "Traceback" not in proc.stderr

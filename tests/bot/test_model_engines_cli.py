@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
 from analyzers.prompts import DATA_CLOSE, DATA_OPEN
-from tests.conftest import INCIDENTS, ROOT
+from tests.conftest import INCIDENTS, run_cli
 from tests.standins.models import BedrockStandIn, VertexStandIn
 
 
@@ -67,26 +65,10 @@ def test_cli_with_both_models(tmp_path: Path) -> None:
             "AWS_ACCESS_KEY_ID": "AKIDCLI",
             "AWS_SECRET_ACCESS_KEY": "cli-secret",
         }
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "bot.cli",
-                "diagnose",
-                str(INCIDENTS / "thumbnailer-timeout"),
-                "--diagnoser",
-                "gemini",
-                "--prescriber",
-                "bedrock",
-                "--format",
-                "json",
-            ],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=120,
-        )
+        proc = run_cli(
+            "diagnose", str(INCIDENTS / "thumbnailer-timeout"), "--diagnoser", "gemini", "--prescriber", "bedrock",
+            "--format", "json", env=env,
+        )  # fmt: skip
         assert proc.returncode == 0, proc.stderr
         out = json.loads(proc.stdout)
         d, fix = out["diagnosis"], out["fix"]
@@ -135,14 +117,7 @@ def test_eval_records_then_replays_without_the_network(tmp_path: Path) -> None:
     tapes = tmp_path / "tapes"
 
     def run(*flags: str) -> dict:
-        proc = subprocess.run(
-            [sys.executable, "-m", "bot.cli", "eval", str(folder), "--diagnoser", "gemini", "--format", "json", *flags],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=120,
-        )
+        proc = run_cli("eval", str(folder), "--diagnoser", "gemini", "--format", "json", *flags, env=env)
         assert proc.returncode == 0, proc.stderr
         return json.loads(proc.stdout)
 
@@ -158,12 +133,5 @@ def test_eval_records_then_replays_without_the_network(tmp_path: Path) -> None:
     (folder / "checkout-oom" / "incident.json").write_text(
         (folder / "checkout-oom" / "incident.json").read_text().replace("frontend 5xx spike", "changed title")
     )
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "eval", str(folder), "--diagnoser", "gemini", "--replay", str(tapes)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
+    proc = run_cli("eval", str(folder), "--diagnoser", "gemini", "--replay", str(tapes), env=env)
     assert proc.returncode == 2 and "no recorded answer" in proc.stderr

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from collectors import BundleCollector, InputError
-from tests.conftest import ROOT
+from tests.conftest import run_cli
 
 
 def test_reads_every_source_of_a_bundle(copy_bundle) -> None:
@@ -88,9 +86,7 @@ def test_malformed_bundle_exits_2_naming_file_and_problem(copy_bundle, damage, n
 
 def test_bad_input_never_shows_a_traceback(tmp_path: Path) -> None:
     (tmp_path / "incident.json").write_text("[1, 2]")
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "diagnose", str(tmp_path)], capture_output=True, text=True, cwd=ROOT
-    )
+    proc = run_cli("diagnose", str(tmp_path))
     assert proc.returncode == 2
     assert "incident.json" in proc.stderr and "must be a JSON object" in proc.stderr
     assert "Traceback" not in proc.stderr

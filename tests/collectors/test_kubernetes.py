@@ -51,7 +51,8 @@ def test_large_lists_are_read_page_by_page_up_to_the_limit(monkeypatch) -> None:
         {"kind": "Pod", "metadata": {"name": f"worker-{i:04d}", "namespace": "batch"}, "status": {"phase": "Running"}}
         for i in range(1203)
     ]
-    standin = KubeApiStandIn(TOKEN, pods)
+    node = {"kind": "Node", "metadata": {"name": "pool-a-1"}, "status": {"conditions": [{"type": "Ready"}]}}
+    standin = KubeApiStandIn(TOKEN, [*pods, node])
     monkeypatch.setattr("collectors.kubernetes.PAGE_SIZE", 500)
     try:
         (document,) = KubernetesSource("gke", ["batch"], host=standin.url, token=TOKEN).fetch(scope("node-failure"))
@@ -64,7 +65,9 @@ def test_large_lists_are_read_page_by_page_up_to_the_limit(monkeypatch) -> None:
         (capped,) = KubernetesSource("gke", ["batch"], host=standin.url, token=TOKEN, max_items=700).fetch(
             scope("node-failure")
         )
-        assert sum(i["kind"] == "Pod" for i in capped.body["response"]["items"]) == 700
+        capped_items = capped.body["response"]["items"]
+        assert sum(i["kind"] == "Pod" for i in capped_items) == 700
+        assert [i["metadata"]["name"] for i in capped_items if i["kind"] == "Node"] == ["pool-a-1"]  # listed last
     finally:
         standin.close()
 

@@ -128,18 +128,14 @@ def test_an_unreachable_prometheus_is_named_missing(window: Window) -> None:
 
 def test_sigv4_signs_each_query_for_amazon_managed_prometheus(monkeypatch, window: Window) -> None:
     import re
-    from http.server import BaseHTTPRequestHandler
 
-    from tests.standins._http import LoopbackServer, send_json
+    from tests.standins._http import LoopbackServer, QuietHandler, send_json
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDAMP")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "amp-secret")
     seen: list[dict[str, str]] = []
 
-    class AMP(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            return
-
+    class AMP(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802
             seen.append({k.lower(): v for k, v in self.headers.items()})
             auth = self.headers.get("Authorization", "")

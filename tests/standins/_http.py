@@ -8,6 +8,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A stand-in's request handler: no access log on the tests' stderr."""
+
+    def log_message(self, *args: Any) -> None:
+        return
+
+
 class LoopbackServer:
     """Serves a handler class on 127.0.0.1 and a free port, in a daemon thread, until closed."""
 

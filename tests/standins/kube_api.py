@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from tests.standins._http import LoopbackServer, send_json
+from tests.standins._http import LoopbackServer, QuietHandler, send_json
 
 RESOURCES = {
     "events": "Event",
@@ -59,10 +59,7 @@ class KubeApiStandIn:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         standin = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                return
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 url = urlparse(self.path)
                 path, query = url.path, parse_qs(url.query)

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import unquote
 
-from tests.standins._http import LoopbackServer, send_json
+from tests.standins._http import LoopbackServer, QuietHandler, send_json
 
 Answer = Callable[[dict[str, Any]], tuple[int, dict[str, Any], dict[str, str]]]
 
@@ -35,10 +35,7 @@ class _StandIn:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         standin = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                return
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 try:

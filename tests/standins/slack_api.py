@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs
 
-from tests.standins._http import LoopbackServer, send_json
+from tests.standins._http import LoopbackServer, QuietHandler, send_json
 
 REQUIRED = {
     "chat.postMessage": ("channel",),
@@ -99,10 +99,7 @@ class SlackStandIn:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         standin = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                return
-
+        class Handler(QuietHandler):
             def _reply(self, status: int, doc: dict[str, Any]) -> None:
                 send_json(self, status, doc)
 
