@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from datetime import UTC, datetime
@@ -108,9 +109,21 @@ def _log_findings(templates: list[LogTemplate], evidence: Evidence, onset: float
     return findings
 
 
+MAX_ALERTS = 20
+
+
 def _alert_findings(alert: dict[str, Any]) -> list[Finding]:
     findings = []
-    for a in alert.get("alerts", []) if isinstance(alert.get("alerts"), list) else []:
+    if alert.get("Type") == "Notification" and isinstance(alert.get("Message"), str):  # SNS-delivered alarm
+        try:
+            unwrapped = json.loads(alert["Message"])
+        except ValueError:
+            unwrapped = None
+        alert = unwrapped if isinstance(unwrapped, dict) else {}
+    items: list[Any] = alert["alerts"] if isinstance(alert.get("alerts"), list) else []
+    for a in items[:MAX_ALERTS]:  # a storm's payload: the first ones say what the rest would
+        if not isinstance(a, dict):
+            continue
         labels = a.get("labels") or {}
         name = labels.get("alertname", "alert")
         resource = next((labels[k] for k in ("service", "app", "deployment", "job") if labels.get(k)), "")

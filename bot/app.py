@@ -35,6 +35,7 @@ def create_app(settings: Settings) -> FastAPI:
     from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
     from slack_sdk import WebClient
 
+    from bot import webhooks
     from bot.listeners import actions, commands
 
     assert settings.slack_bot_token and settings.slack_signing_secret  # load_settings(require_slack=True)
@@ -93,6 +94,7 @@ def create_app(settings: Settings) -> FastAPI:
     # A plain Starlette route: the request is Bolt's to read, so FastAPI's dependency solving and
     # response validation would be a fifth of the acknowledgement's CPU for nothing (profiled).
     api.router.add_route("/slack/events", slack_events, methods=["POST"], include_in_schema=False)
+    webhooks.register(api, bot)
 
     @api.get("/healthz")
     async def healthz() -> dict[str, str]:

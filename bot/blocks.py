@@ -20,7 +20,31 @@ def _context(text: str) -> dict[str, Any]:
 
 def title(job: Job) -> str:
     verb = "Terraform fix for" if job.kind == "terraform" else "Analyzing"
+    source = job.args.get("alert_source")
+    if source:  # started by an alert webhook, not by a person
+        severity = f", {job.args['severity']}" if job.args.get("severity") else ""
+        return f"{verb} `{job.service}` (job `{job.id[:8]}`, {source} alert `{job.args.get('alertname')}`{severity})"
     return f"{verb} `{job.service}` (job `{job.id[:8]}`, asked by <@{job.user_id}>)"
+
+
+def resolved(args: dict[str, Any]) -> str:
+    minutes = int(args["minutes"])
+    return f":white_check_mark: `{args['alertname']}` ({args['source']}) resolved after {minutes} min"
+
+
+def storm(services: list[dict[str, Any]]) -> tuple[str, Blocks]:
+    """One message for an alert storm: how many alerts, for which services, and the one job each got."""
+    total = sum(s["alerts"] for s in services)
+    text = f"Alert storm: {total} alerts for {len(services)} services; one diagnosis per service"
+    lines = []
+    for s in services[:20]:
+        names = ", ".join(f"`{n}`" for n, _ in sorted(s["names"].items(), key=lambda kv: -kv[1])[:3])
+        more = f" and {len(s['names']) - 3} more" if len(s["names"]) > 3 else ""
+        jobs = ", ".join(f"`{j[:8]}`" for j in sorted(s["jobs"])) or "none"
+        lines.append(f"• `{s['service']}`: {s['alerts']} alerts ({names}{more}) → job {jobs}")
+    if len(services) > 20:
+        lines.append(f"• and {len(services) - 20} more services")
+    return text, [_section(f":rotating_light: *{text}*"), _section("\n".join(lines))]
 
 
 def progress(job: Job, stage: str, elapsed: float) -> tuple[str, Blocks]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from bot import blocks
 from bot.pipeline import collect_bundle, diagnose
 from bot.settings import Settings
-from bot.store import Job, Store
+from bot.store import OPEN_STATES, Job, Message, Store
 from collectors import CloudDoctorError, Evidence
 
 if TYPE_CHECKING:
@@ -101,10 +101,42 @@ class Worker:
         except Exception:  # the store is down: keep the process alive, retry on the next tick
             log.exception("claiming a job failed")
             return False
-        if job is None:
+        if job is not None:
+            Run(self, job, self.name).execute()
+            return True
+        try:
+            message = self.store.claim_message(self.name, self.settings.jobs.lease_seconds)
+        except Exception:
+            log.exception("claiming a message failed")
             return False
-        Run(self, job, self.name).execute()
+        if message is None:
+            return False
+        self.send(message)
         return True
+
+    def send(self, message: Message) -> None:
+        """A thread note or a storm summary; a note waits until its job has posted the thread's first message."""
+        try:
+            thread_ts = None
+            if message.kind == "resolved":
+                text, content = blocks.resolved(message.args), None
+                job = self.store.get(message.thread_job or "")
+                if job is not None and job.message_ts is None and job.state in OPEN_STATES and message.attempts < 100:
+                    self.store.message_later(message.id, self.name, 3.0)
+                    return
+                thread_ts = job.message_ts if job else None
+            else:
+                text, content = blocks.storm(self.store.storm_summary(message.channel, message.args["since"]))
+            response = self.slack.chat_postMessage(
+                channel=message.channel, text=text, blocks=content, thread_ts=thread_ts
+            )
+            self.store.message_done(message.id, self.name, str(response["ts"]))
+        except Exception:
+            log.exception("message %s (%s) failed", message.id, message.kind)
+            if message.attempts >= 5:
+                self.store.message_done(message.id, self.name, None, failed=True)
+            else:
+                self.store.message_later(message.id, self.name, 5.0 * message.attempts)
 
 
 class Run:
@@ -186,19 +218,24 @@ class Run:
         """Live telemetry when a cluster serves the service (preferred), else its incident bundle."""
         service, args = self.job.service, self.job.args
         if settings.serves_live(service):
-            from bot.live import live_collector, scope_for
+            from bot.live import alert_scope, live_collector, scope_for
 
             collector = live_collector(settings, service, args.get("cluster"))
-            evidence = collector.collect(
-                scope_for(service, args.get("since", "30m"), args.get("env"), args.get("cluster"))
-            )
+            if "alert" in args:
+                scope = alert_scope(service, args)
+            else:
+                scope = scope_for(service, args.get("since", "30m"), args.get("env"), args.get("cluster"))
+            evidence = collector.collect(scope)
             if settings.terraform.path:
                 evidence.terraform_dir = str(settings.terraform.path)
-            return evidence
-        bundle = settings.incident_bundles().get(service)
-        if bundle is None:
-            raise CloudDoctorError(f"no incident source is configured for {service!r}")
-        return collect_bundle(bundle)
+        else:
+            bundle = settings.incident_bundles().get(service)
+            if bundle is None:
+                raise CloudDoctorError(f"no incident source is configured for {service!r}")
+            evidence = collect_bundle(bundle)  # the embedded default replays the recorded incident
+        if "alert" in args:
+            evidence.alert = args["alert"]  # the payload as received: the alert that started this job
+        return evidence
 
     def _deliver(self, result: dict[str, Any]) -> None:
         elapsed = time.monotonic() - self.started

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bot.settings import Cluster, Settings
 from collectors import CloudDoctorError, Scope, Window
@@ -31,6 +32,20 @@ def scope_for(service: str, window: str, environment: str | None = None, cluster
         environment=environment,
         clusters=(cluster,) if cluster else (),
         source="cli",
+    )
+
+
+def alert_scope(service: str, args: dict[str, Any]) -> Scope:
+    """From before the alert began (`window_start`, the settings' lookback) until now."""
+    end = datetime.now(UTC).replace(microsecond=0)
+    start = min(datetime.fromtimestamp(float(args["window_start"]), UTC), end - timedelta(minutes=5))
+    cluster = args.get("cluster")
+    return Scope(
+        f"{service}: {args.get('alert_source')} alert {args.get('alertname')}",
+        Window(start.replace(microsecond=0), end),
+        service=service,
+        clusters=(cluster,) if cluster else (),
+        source=str(args.get("alert_source")),
     )
 
 

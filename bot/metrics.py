@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prometheus_client import CollectorRegistry, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric, SummaryMetricFamily
 from prometheus_client.registry import Collector
 
@@ -55,6 +55,14 @@ class Metrics:
         self.registry = CollectorRegistry()
         self.ack_seconds = Histogram(
             "cloud_doctor_slack_ack_seconds", "Time to acknowledge a Slack request", registry=self.registry,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+        )  # fmt: skip
+        self.alerts = Counter(
+            "cloud_doctor_alerts", "Alerts received by webhooks, by source and what became of them",
+            ["source", "outcome"], registry=self.registry,
+        )  # fmt: skip
+        self.webhook_seconds = Histogram(
+            "cloud_doctor_webhook_seconds", "Time to answer an alert webhook", ["source"], registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
         )  # fmt: skip
         self.registry.register(_StoreCollector(store))

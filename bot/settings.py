@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot.sns import is_sns_url
 from collectors import CloudDoctorError
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "incidents"
@@ -30,6 +31,9 @@ class SlackAccess(Section):
 
 
 class Route(Section):
+    """Alerts to a channel: every key of `match` (severity, cluster, service, source, alertname or any label)
+    must equal the alert's value; a value may be a glob such as `checkout*`."""
+
     match: dict[str, str]
     channel: str
 
@@ -64,9 +68,25 @@ class DigestSettings(Section):
     token_budget: int = Field(default=8000, ge=500, le=1_000_000)
 
 
+DURATION = r"^\d+[smh]$"
+
+
+def seconds(duration: str) -> float:
+    """`30s`, `5m`, `2h` in seconds (the settings' duration pattern has checked the form)."""
+    return float(duration[:-1]) * {"s": 1, "m": 60, "h": 3600}[duration[-1]]
+
+
 class WebhookSettings(Section):
-    cooldown: str = Field(default="30m", pattern=r"^\d+[smh]$")
+    cooldown: str = Field(default="30m", pattern=DURATION)  # one alert identity starts at most one job per this
+    group_window: str = Field(default="10m", pattern=DURATION)  # a service's alerts within this join one job
+    lookback: str = Field(default="15m", pattern=DURATION)  # the diagnosis looks this far before the alert began
+    storm_threshold: int = Field(default=20, ge=2)  # new alerts in a minute that make a storm: one summary message
+    storm_settle: str = Field(default="10s", pattern=DURATION)  # the summary waits this long for the storm to land
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    basic_auth_user: str = "cloud-doctor"  # basic auth is this user with CLOUD_DOCTOR_WEBHOOK_TOKEN as password
+    sns_topics: list[str] = []  # CloudWatch via SNS: the topic ARNs accepted (none configured = none accepted)
+    # SigningCertURL -> a PEM file: certificates pinned instead of fetched (air-gapped hosts; the tests' key)
+    sns_certificates: dict[str, Path] = {}
 
 
 class JobSettings(Section):
@@ -276,6 +296,11 @@ def _read_yaml(path: Path, problems: list[str]) -> dict[str, Any]:
     incidents = doc.get("incidents")
     if isinstance(incidents, dict):  # bundle paths are relative to the config file
         doc["incidents"] = {k: str((base / str(v)).resolve()) for k, v in incidents.items()}
+    webhooks = doc.get("webhooks")
+    if isinstance(webhooks, dict) and isinstance(webhooks.get("sns_certificates"), dict):
+        webhooks["sns_certificates"] = {
+            k: str((base / str(v)).resolve()) for k, v in webhooks["sns_certificates"].items()
+        }
     return doc
 
 
@@ -292,4 +317,15 @@ def _check(settings: Settings, require_slack: bool) -> list[str]:
             problems.append(f"incidents.{service}: {path} is not an incident bundle (no incident.json)")
     if not settings.slack_api_url.startswith(("http://", "https://")):
         problems.append("environment: SLACK_API_URL must be an http(s) URL")
+    if settings.cloud_doctor_webhook_token or settings.webhooks.sns_topics:
+        catch_all = any(not r.match for r in settings.routes)
+        if not settings.slack.default_channel and not catch_all:
+            problems.append(
+                "slack.default_channel: alert webhooks are enabled; name the channel for alerts no route matches"
+            )
+    for url, pem in settings.webhooks.sns_certificates.items():
+        if not is_sns_url(url):
+            problems.append(f"webhooks.sns_certificates: {url} is not an https://sns.<region>.amazonaws.com/ URL")
+        if not pem.is_file():
+            problems.append(f"webhooks.sns_certificates.{url}: {pem} is not a file (a PEM certificate)")
     return problems

@@ -8,11 +8,16 @@ import json
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+
+if TYPE_CHECKING:
+    from bot.alerts import Alert
 
 OPEN_STATES = ("queued", "running")
 DUPLICATE_WINDOW = 60.0  # a second identical command within a minute is the same request
@@ -72,6 +77,72 @@ audit = sa.Table(
     sa.Column("at", sa.Float, nullable=False),
     sa.Column("diff_sha256", sa.String(64), nullable=False),
 )
+
+# One row per firing of an alert (repeats and re-sends of it update the row): what it started or joined.
+alert_firings = sa.Table(
+    "alert_firings",
+    metadata,
+    sa.Column("firing_key", sa.String(32), primary_key=True),
+    sa.Column("identity", sa.String(32), nullable=False, index=True),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("alertname", sa.String(200), nullable=False),
+    sa.Column("service", sa.String(200), nullable=False),
+    sa.Column("cluster", sa.String(200), nullable=True),
+    sa.Column("channel", sa.String(64), nullable=False),
+    sa.Column("starts_at", sa.Float, nullable=False),
+    sa.Column("first_seen", sa.Float, nullable=False, index=True),
+    sa.Column("last_seen", sa.Float, nullable=False),
+    sa.Column("repeats", sa.Integer, nullable=False, default=0),
+    sa.Column("job_id", sa.String(36), nullable=True),
+    sa.Column("started", sa.Boolean, nullable=False, default=False),  # this firing created its job
+    sa.Column("resolved_at", sa.Float, nullable=True),
+)
+# A service's open alert group (and a channel's storm): alerts inside the window join its job.
+alert_groups = sa.Table(
+    "alert_groups",
+    metadata,
+    sa.Column("group_key", sa.String(64), primary_key=True),
+    sa.Column("job_id", sa.String(36), nullable=False),
+    sa.Column("opened_at", sa.Float, nullable=False),
+)
+# Slack messages that are not a job's own: "resolved after N min" in a job's thread, a storm's summary.
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # resolved | storm
+    sa.Column("channel", sa.String(64), nullable=False),
+    sa.Column("thread_job", sa.String(36), nullable=True),  # post in this job's thread
+    sa.Column("args", sa.Text, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False, index=True),  # pending | sent | failed
+    sa.Column("not_before", sa.Float, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("lease_owner", sa.String(64), nullable=True),
+    sa.Column("lease_until", sa.Float, nullable=True),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("sent_ts", sa.String(64), nullable=True),
+)
+
+
+@dataclass(slots=True)
+class AlertPolicy:
+    """How alerts become jobs (from `webhooks` in the settings), in seconds."""
+
+    cooldown: float
+    group_window: float
+    lookback: float
+    storm_threshold: int
+    storm_settle: float
+
+
+@dataclass(slots=True)
+class Message:
+    id: str
+    kind: str
+    channel: str
+    thread_job: str | None
+    args: dict[str, Any]
+    attempts: int
 
 
 # Built once: constructing SQLAlchemy statements per request costs more than running them (profiled).
@@ -219,21 +290,200 @@ class Store:
         claimable = sa.and_(
             jobs.c.state.in_(OPEN_STATES), sa.or_(jobs.c.lease_until.is_(None), jobs.c.lease_until < now)
         )
+        found = self._claim(jobs, claimable, jobs.c.created_at, {"state": "running", "updated_at": now},
+                            worker, now + lease_seconds)  # fmt: skip
+        return self.get(found) if found else None
+
+    def claim_message(self, worker: str, lease_seconds: float) -> Message | None:
+        """Take the oldest pending message that is due, for `lease_seconds`."""
+        now = time.time()
+        o = outbox.c
+        claimable = sa.and_(o.state == "pending", o.not_before <= now,
+                            sa.or_(o.lease_until.is_(None), o.lease_until < now))  # fmt: skip
+        found = self._claim(outbox, claimable, o.not_before, {}, worker, now + lease_seconds)
+        if found is None:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(outbox).where(o.id == found)).one()
+        return Message(row.id, row.kind, row.channel, row.thread_job, json.loads(row.args), row.attempts)
+
+    def _claim(
+        self, table: sa.Table, claimable: Any, order: Any, values: dict[str, Any], worker: str, until: float
+    ) -> str | None:
         with self._writer, self.engine.begin() as conn:
-            query = sa.select(jobs.c.id).where(claimable).order_by(jobs.c.created_at).limit(1)
+            query = sa.select(table.c.id).where(claimable).order_by(order).limit(1)
             if self.postgres:  # several instances: each row goes to exactly one of them
                 query = query.with_for_update(skip_locked=True)
             found = conn.execute(query).first()
             if found is None:
                 return None
             updated = conn.execute(
-                jobs.update().where(jobs.c.id == found.id, claimable).values(
-                    state="running", lease_owner=worker, lease_until=now + lease_seconds,
-                    attempts=jobs.c.attempts + 1, updated_at=now)
+                table.update().where(table.c.id == found.id, claimable)
+                .values(lease_owner=worker, lease_until=until, attempts=table.c.attempts + 1, **values)
             )  # fmt: skip
-            if updated.rowcount != 1:  # SQLite: another worker's write got there first
-                return None
-        return self.get(found.id)
+            # SQLite: another worker's write got there first
+            return str(found.id) if updated.rowcount == 1 else None
+
+    def message_done(self, message_id: str, worker: str, ts: str | None, failed: bool = False) -> None:
+        with self._writer, self.engine.begin() as conn:
+            conn.execute(outbox.update().where(outbox.c.id == message_id, outbox.c.lease_owner == worker)
+                         .values(state="failed" if failed else "sent", sent_ts=ts, lease_until=None))  # fmt: skip
+
+    def message_later(self, message_id: str, worker: str, seconds: float) -> None:
+        """Not yet (the thread it belongs in has no message yet): try again in `seconds`."""
+        with self._writer, self.engine.begin() as conn:
+            conn.execute(outbox.update().where(outbox.c.id == message_id, outbox.c.lease_owner == worker)
+                         .values(not_before=time.time() + seconds, lease_until=None))  # fmt: skip
+
+    def messages(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(sa.select(outbox).order_by(outbox.c.created_at)).all()]
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sa.Connection]:
+        with self._writer, self.engine.begin() as conn:
+            yield conn
+
+    def record_alerts(self, alerts: list[tuple[Alert, str]], payload: dict[str, Any], policy: AlertPolicy) -> list[str]:
+        """Store a webhook's alerts (each with its channel) in one transaction; the outcome of each:
+        `new` (started a job), `grouped` (joined its service's job), `cooldown` (its identity started a job
+        within the cool-down), `repeat` (a re-send of a firing already stored), `resolved` (a thread note is
+        queued), `resolved-again` or `resolved-unknown`."""
+        now = time.time()
+        with self._transaction() as conn:
+            outcomes = [
+                self._firing(conn, alert, channel, payload, policy, now)
+                if alert.status == "firing"
+                else self._resolved(conn, alert, now)
+                for alert, channel in alerts
+            ]
+            if "new" in outcomes or "grouped" in outcomes:
+                self._storm(conn, {c for (a, c), o in zip(alerts, outcomes, strict=True) if o in ("new", "grouped")},
+                            policy, now)  # fmt: skip
+        return outcomes
+
+    def _upsert(self, table: sa.Table) -> Any:
+        return (postgresql.insert if self.postgres else sqlite.insert)(table)
+
+    def _firing(
+        self, conn: sa.Connection, alert: Alert, channel: str, payload: dict[str, Any], policy: AlertPolicy, now: float
+    ) -> str:
+        f = alert_firings.c
+        assert alert.service is not None
+        row = {
+            "firing_key": alert.firing, "identity": alert.identity, "source": alert.source,
+            "alertname": alert.alertname, "service": alert.service, "cluster": alert.cluster, "channel": channel,
+            "starts_at": alert.starts_at.timestamp(), "first_seen": now, "last_seen": now, "repeats": 0,
+            "started": False,
+        }  # fmt: skip
+        stored = conn.execute(
+            self._upsert(alert_firings).values(**row).on_conflict_do_nothing(index_elements=["firing_key"])
+            .returning(f.firing_key)
+        ).first()  # fmt: skip
+        if stored is None:
+            conn.execute(alert_firings.update().where(f.firing_key == alert.firing)
+                         .values(repeats=f.repeats + 1, last_seen=now))  # fmt: skip
+            return "repeat"
+        earlier = conn.execute(
+            sa.select(f.job_id).where(f.identity == alert.identity, f.started, f.first_seen > now - policy.cooldown)
+            .order_by(f.first_seen.desc()).limit(1)
+        ).first()  # fmt: skip
+        if earlier is not None:
+            conn.execute(alert_firings.update().where(f.firing_key == alert.firing).values(job_id=earlier.job_id))
+            return "cooldown"
+        group = hashlib.sha256(f"service\0{alert.service}\0{alert.cluster or ''}".encode()).hexdigest()
+        job_id = str(uuid.uuid4())
+        if self._open_group(conn, group, job_id, policy.group_window, now):
+            window_start = alert.starts_at.timestamp() - policy.lookback
+            args = {
+                "alert": payload, "alert_source": alert.source, "alertname": alert.alertname, "cluster": alert.cluster,
+                "severity": alert.severity, "summary": alert.summary, "window_start": window_start,
+            }  # fmt: skip
+            conn.execute(jobs.insert().values(
+                id=job_id, idempotency_key=f"alert:{group}:{now}", dedupe_key=group, kind="analyze",
+                service=alert.service, args=json.dumps(args), channel=channel, user_id=alert.source, state="queued",
+                stage="queued", attempts=0, created_at=now, updated_at=now,
+            ))  # fmt: skip
+            started, outcome = True, "new"
+        else:
+            job_id = conn.execute(
+                sa.select(alert_groups.c.job_id).where(alert_groups.c.group_key == group)
+            ).scalar_one()
+            started, outcome = False, "grouped"
+        conn.execute(alert_firings.update().where(f.firing_key == alert.firing).values(job_id=job_id, started=started))
+        return outcome
+
+    def _open_group(self, conn: sa.Connection, key: str, job_id: str, window: float, now: float) -> bool:
+        """Open the group `key` for `job_id` unless one is open (opened within `window`): whether we did."""
+        g = alert_groups.c
+        inserted = conn.execute(
+            self._upsert(alert_groups).values(group_key=key, job_id=job_id, opened_at=now)
+            .on_conflict_do_nothing(index_elements=["group_key"]).returning(g.group_key)
+        ).first()  # fmt: skip
+        if inserted is not None:
+            return True
+        # PostgreSQL re-checks the condition after a concurrent writer commits: one of two racers takes it over.
+        taken = conn.execute(alert_groups.update().where(g.group_key == key, g.opened_at <= now - window)
+                             .values(job_id=job_id, opened_at=now))  # fmt: skip
+        return bool(taken.rowcount == 1)
+
+    def _storm(self, conn: sa.Connection, channels: set[str], policy: AlertPolicy, now: float) -> None:
+        """A channel with `storm_threshold` new firings in the last minute gets one summary message."""
+        f = alert_firings.c
+        for channel in sorted(channels):
+            recent = conn.execute(
+                sa.select(sa.func.count()).where(f.channel == channel, f.first_seen > now - 60)
+            ).scalar_one()  # fmt: skip
+            message_id = str(uuid.uuid4())
+            if recent >= policy.storm_threshold and self._open_group(
+                conn, f"storm:{channel}", message_id, policy.group_window, now
+            ):
+                conn.execute(outbox.insert().values(
+                    id=message_id, kind="storm", channel=channel, thread_job=None, args=json.dumps({"since": now - 60}),
+                    state="pending", not_before=now + policy.storm_settle, attempts=0, created_at=now,
+                ))  # fmt: skip
+
+    def _resolved(self, conn: sa.Connection, alert: Alert, now: float) -> str:
+        f = alert_firings.c
+        row = conn.execute(sa.select(alert_firings).where(f.firing_key == alert.firing)).first()
+        if row is None:  # CloudWatch's OK names no start: the latest firing of that identity
+            row = conn.execute(sa.select(alert_firings).where(f.identity == alert.identity)
+                               .order_by(f.starts_at.desc()).limit(1)).first()  # fmt: skip
+        if row is None:
+            return "resolved-unknown"
+        if row.resolved_at is not None:
+            return "resolved-again"
+        ended = alert.ends_at.timestamp() if alert.ends_at else now
+        conn.execute(alert_firings.update().where(f.firing_key == row.firing_key).values(resolved_at=ended))
+        if row.job_id is None:
+            return "resolved"
+        minutes = max(0, round((ended - row.starts_at) / 60))
+        conn.execute(outbox.insert().values(
+            id=str(uuid.uuid4()), kind="resolved", channel=row.channel, thread_job=row.job_id,
+            args=json.dumps({"alertname": row.alertname, "service": row.service, "minutes": minutes,
+                             "source": row.source}),
+            state="pending", not_before=now, attempts=0, created_at=now,
+        ))  # fmt: skip
+        return "resolved"
+
+    def storm_summary(self, channel: str, since: float) -> list[dict[str, Any]]:
+        """Per service: how many alerts since `since` in this channel, which names, and the job they joined."""
+        f = alert_firings.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(f.service, f.alertname, f.job_id)
+                                .where(f.channel == channel, f.first_seen >= since)).all()  # fmt: skip
+        by: dict[str, dict[str, Any]] = {}
+        for service, name, job_id in rows:
+            entry = by.setdefault(service, {"service": service, "alerts": 0, "names": {}, "jobs": set()})
+            entry["alerts"] += 1
+            entry["names"][name] = entry["names"].get(name, 0) + 1
+            if job_id:
+                entry["jobs"].add(job_id)
+        return sorted(by.values(), key=lambda e: -e["alerts"])
+
+    def alert_firings(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(sa.select(alert_firings)).all()]
 
     def renew(self, job_id: str, worker: str, lease_seconds: float) -> bool:
         return self._update(job_id, worker, lease_until=time.time() + lease_seconds)

@@ -1,0 +1,193 @@
+"""Alert webhooks: Alertmanager, Grafana and CloudWatch (SNS) alerts become jobs, deduplicated and grouped.
+
+Every request is authenticated before its body is read (a bearer token or basic auth, compared in constant
+time; for SNS, the message signature), its size is capped, and its alerts are stored in one transaction:
+a request is either wholly stored or not at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import json
+import logging
+import time
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from bot.alerts import Alert, PayloadError, channel_for, from_cloudwatch, from_prometheus_style
+from bot.settings import seconds
+from bot.sns import SnsRefused, SnsVerifier
+from bot.store import AlertPolicy
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+log = logging.getLogger("cloud_doctor.webhooks")
+
+
+class Refused(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
+def _answer(status: int, doc: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(doc), status_code=status, media_type="application/json", headers=headers)
+
+
+class Webhooks:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        settings = bot.settings
+        hooks = settings.webhooks
+        self.policy = AlertPolicy(
+            cooldown=seconds(hooks.cooldown),
+            group_window=seconds(hooks.group_window),
+            lookback=seconds(hooks.lookback),
+            storm_threshold=hooks.storm_threshold,
+            storm_settle=seconds(hooks.storm_settle),
+        )
+        token = settings.cloud_doctor_webhook_token
+        self._bearer = f"Bearer {token.get_secret_value()}".encode() if token else None
+        basic = f"{hooks.basic_auth_user}:{token.get_secret_value()}".encode() if token else b""
+        self._basic = b"Basic " + base64.b64encode(basic) if token else None
+        self.sns = SnsVerifier(hooks.sns_topics, hooks.sns_certificates)
+
+    def authenticate(self, request: Request) -> None:
+        if self._bearer is None or self._basic is None:
+            raise Refused(401, "alert webhooks are off: set CLOUD_DOCTOR_WEBHOOK_TOKEN on the bot")
+        given = request.headers.get("authorization", "").encode()
+        # Both comparisons always run: the time taken says nothing about which scheme came close.
+        bearer_ok = hmac.compare_digest(given, self._bearer)
+        basic_ok = hmac.compare_digest(_normalised_basic(given), self._basic)
+        if not (bearer_ok or basic_ok):
+            raise Refused(
+                401,
+                "missing or wrong credentials: send Authorization: Bearer <CLOUD_DOCTOR_WEBHOOK_TOKEN> or basic auth",
+                {"WWW-Authenticate": 'Bearer realm="cloud-doctor", Basic realm="cloud-doctor"'},
+            )
+
+    async def body(self, request: Request) -> Any:
+        """The JSON body, read no further than the size limit."""
+        limit = self.bot.settings.webhooks.max_body_bytes
+        too_big = Refused(413, f"the body is larger than webhooks.max_body_bytes ({limit} bytes)")
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise too_big
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise too_big
+            chunks.append(chunk)
+        try:
+            return json.loads(b"".join(chunks))
+        except UnicodeDecodeError:
+            raise Refused(400, "the body is not UTF-8 JSON") from None
+        except json.JSONDecodeError as exc:
+            raise Refused(400, f"the body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+
+    def store(self, alerts: list[Alert], payload: dict[str, Any]) -> dict[str, Any]:
+        """Scope, route and store the alerts; answer with what became of each."""
+        settings = self.bot.settings
+        known = set(settings.known_services())
+        outcomes: list[str] = []
+        keep: list[tuple[Alert, str]] = []
+        for alert in alerts:
+            channel = channel_for(alert, settings)
+            if alert.service is None:
+                outcomes.append("unscoped")  # no label names a service
+            elif alert.service not in known and not settings.serves_live(alert.service):
+                outcomes.append("unknown-service")
+            elif channel is None:
+                outcomes.append("no-channel")
+            else:
+                keep.append((alert, channel))
+        if keep:
+            outcomes += self.bot.store.record_alerts(keep, payload, self.policy)
+        counts = Counter(outcomes)
+        source = alerts[0].source if alerts else "unknown"
+        for outcome, n in counts.items():
+            self.bot.metrics.alerts.labels(source, outcome).inc(n)
+        if counts["new"] or counts["resolved"]:
+            self.bot.workers.wake()
+        for alert in alerts:
+            if alert.service is None or (alert.service not in known and not settings.serves_live(alert.service)):
+                log.warning("alert %s from %s not diagnosed: service %r", alert.alertname, alert.source, alert.service)
+        return {"received": len(alerts), "outcomes": dict(sorted(counts.items()))}
+
+
+def _normalised_basic(header: bytes) -> bytes:
+    """`Basic <base64>` re-encoded canonically (padding, case of the scheme), or b"" when it is not basic auth."""
+    scheme, _, value = header.partition(b" ")
+    if scheme.lower() != b"basic":
+        return b""
+    try:
+        return b"Basic " + base64.b64encode(base64.b64decode(value.strip(), validate=True))
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def register(api: FastAPI, bot: Bot) -> None:
+    hooks = Webhooks(bot)
+    api.state.webhooks = hooks
+
+    async def prometheus_style(request: Request, source: str) -> Response:
+        started = time.perf_counter()
+        try:
+            hooks.authenticate(request)
+            doc = await hooks.body(request)
+            alerts = from_prometheus_style(doc, source)
+            answer = await run_in_threadpool(hooks.store, alerts, doc)
+        except Refused as exc:
+            return _answer(exc.status, {"error": exc.message}, exc.headers)
+        except PayloadError as exc:
+            return _answer(400, {"error": f"not a {source} webhook payload: {exc}"})
+        finally:
+            bot.metrics.webhook_seconds.labels(source).observe(time.perf_counter() - started)
+        return _answer(200, answer)
+
+    async def alertmanager(request: Request) -> Response:
+        return await prometheus_style(request, "alertmanager")
+
+    async def grafana(request: Request) -> Response:
+        return await prometheus_style(request, "grafana")
+
+    async def cloudwatch(request: Request) -> Response:
+        started = time.perf_counter()
+        try:
+            message = await hooks.body(request)
+            header = request.headers.get("x-amz-sns-message-type")
+            if not isinstance(message, dict) or header != message.get("Type"):
+                raise Refused(400, "x-amz-sns-message-type must name the message's Type (is this from SNS?)")
+            await run_in_threadpool(hooks.sns.verify, message)
+            if message["Type"] == "SubscriptionConfirmation":
+                await run_in_threadpool(hooks.sns.confirm, message)
+                log.warning("confirmed the SNS subscription to %s", message["TopicArn"])
+                return _answer(200, {"confirmed": message["TopicArn"]})
+            if message["Type"] == "UnsubscribeConfirmation":
+                log.warning("SNS says %s unsubscribed this endpoint", message["TopicArn"])
+                return _answer(200, {"unsubscribed": message["TopicArn"]})
+            alert = from_cloudwatch(str(message.get("Message", "")), bot.settings)
+            answer = await run_in_threadpool(hooks.store, [alert], message)
+        except Refused as exc:
+            return _answer(exc.status, {"error": exc.message}, exc.headers)
+        except SnsRefused as exc:
+            return _answer(403, {"error": f"SNS message refused: {exc}"})
+        except PayloadError as exc:
+            return _answer(400, {"error": f"not a CloudWatch alarm notification: {exc}"})
+        finally:
+            bot.metrics.webhook_seconds.labels("cloudwatch").observe(time.perf_counter() - started)
+        return _answer(200, answer)
+
+    for path, endpoint in (
+        ("/webhooks/alertmanager", alertmanager),
+        ("/webhooks/grafana", grafana),
+        ("/webhooks/cloudwatch", cloudwatch),
+    ):
+        api.router.add_route(path, endpoint, methods=["POST"], include_in_schema=False)
