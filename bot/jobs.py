@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import blocks
 from bot.pipeline import collect_bundle, diagnose
-from bot.settings import Settings
+from bot.settings import Settings, seconds
 from bot.store import OPEN_STATES, Job, Message, Store
 from collectors import CloudDoctorError, Evidence
 
@@ -126,6 +126,12 @@ class Worker:
                     return
                 thread_ts = job.message_ts if job else None
             else:
+                # The summary goes out once the storm has been quiet for `storm_settle` (at most 2 min late).
+                settle = seconds(self.settings.webhooks.storm_settle)
+                quiet = time.time() - self.store.last_alert_at(message.channel)
+                if quiet < settle and time.time() - message.args["since"] < 180:
+                    self.store.message_later(message.id, self.name, settle - quiet)
+                    return
                 text, content = blocks.storm(self.store.storm_summary(message.channel, message.args["since"]))
             response = self.slack.chat_postMessage(
                 channel=message.channel, text=text, blocks=content, thread_ts=thread_ts

@@ -481,6 +481,13 @@ class Store:
                 entry["jobs"].add(job_id)
         return sorted(by.values(), key=lambda e: -e["alerts"])
 
+    def last_alert_at(self, channel: str) -> float:
+        """When this channel's newest firing arrived (0 when none has)."""
+        f = alert_firings.c
+        with self.engine.connect() as conn:
+            latest = conn.execute(sa.select(sa.func.max(f.first_seen)).where(f.channel == channel)).scalar()
+        return float(latest or 0.0)
+
     def alert_firings(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(sa.select(alert_firings)).all()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -30,7 +31,9 @@ def openmetrics(series: Series) -> str:
 
 
 class Prometheus:
-    def __init__(self, series: Series) -> None:
+    """`rules` (a rule file's YAML) are evaluated every second and sent to `alertmanager` (host:port)."""
+
+    def __init__(self, series: Series, rules: str | None = None, alertmanager: str | None = None) -> None:
         binary, promtool = shutil.which("prometheus"), shutil.which("promtool")
         if not binary or not promtool:
             raise FileNotFoundError("prometheus/promtool not found: install the Debian package prometheus")
@@ -44,7 +47,14 @@ class Prometheus:
             capture_output=True,
             timeout=120,
         )
-        (self.root / "prometheus.yml").write_text("global:\n  scrape_interval: 1h\n")
+        config = "global:\n  scrape_interval: 1h\n  evaluation_interval: 1s\n"
+        if rules is not None:
+            self.rules = self.root / "rules.yml"
+            self.rules.write_text(rules)
+            config += f"rule_files: [{self.rules}]\n"
+        if alertmanager:
+            config += f"alerting:\n  alertmanagers:\n  - static_configs:\n    - targets: ['{alertmanager}']\n"
+        (self.root / "prometheus.yml").write_text(config)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
@@ -54,6 +64,7 @@ class Prometheus:
                 f"--storage.tsdb.path={data}",
                 f"--web.listen-address=127.0.0.1:{self.port}",
                 "--storage.tsdb.retention.time=30d",
+                "--rules.alert.resend-delay=1s",  # alerts still firing are sent again every second
             ],
             stdout=subprocess.DEVNULL,
             stderr=(self.root / "log").open("wb"),
@@ -67,6 +78,11 @@ class Prometheus:
                 pass
             time.sleep(0.1)
         raise AssertionError(f"prometheus did not start: {(self.root / 'log').read_text()[-2000:]}")
+
+    def reload_rules(self, rules: str) -> None:
+        """New rules, read on SIGHUP; an alert whose rule no longer matches is sent as resolved."""
+        self.rules.write_text(rules)
+        self.proc.send_signal(signal.SIGHUP)
 
     def stop(self) -> None:
         self.proc.terminate()

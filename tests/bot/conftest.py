@@ -144,7 +144,12 @@ def slack():
 def make_server(tmp_path: Path, slack: SlackStandIn, store_url: str):
     servers: list[Server] = []
 
-    def make(lease_seconds: int = 60, extra: dict[str, Any] | None = None, **slack_access: Any) -> Server:
+    def make(
+        lease_seconds: int = 60,
+        extra: dict[str, Any] | None = None,
+        env: dict[str, str] | None = None,
+        **slack_access: Any,
+    ) -> Server:
         config = tmp_path / "cloud-doctor.yaml"
         access = {"reviewers": ["U0REVIEWER"], "reviewer_groups": ["S0REVIEWERS"], **slack_access}
         config.write_text(
@@ -152,15 +157,15 @@ def make_server(tmp_path: Path, slack: SlackStandIn, store_url: str):
                 {"slack": access, "jobs": {"lease_seconds": lease_seconds, "poll_seconds": 0.2}, **(extra or {})}
             )
         )
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLOUD_DOCTOR_"))}
-        env |= {
+        environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLOUD_DOCTOR_"))}
+        environment |= (env or {}) | {
             "SLACK_BOT_TOKEN": TOKEN,
             "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_API_URL": f"{slack.url}/api/",
             "CLOUD_DOCTOR_STORE": store_url,
             "CLOUD_DOCTOR_CONFIG": str(config),
         }
-        server = Server(env, tmp_path / "server.log")
+        server = Server(environment, tmp_path / "server.log")
         server.slack_url = slack.url
         servers.append(server)
         return server.start()

@@ -74,6 +74,9 @@ class SlackStandIn:
             return {"ok": False, "error": "channel_not_found"}
         with self._lock:
             if method == "chat.postMessage":
+                thread = args.get("thread_ts")
+                if thread and (args["channel"], thread) not in self._messages:
+                    return {"ok": False, "error": "thread_not_found"}
                 self._ts += 1
                 ts = f"{self._ts:.6f}"
                 self._messages[(args["channel"], ts)] = args

@@ -1,0 +1,75 @@
+"""A real Alertmanager (Debian package prometheus-alertmanager) on loopback, posting to one webhook receiver."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import yaml
+
+from tests.postgres import free_port
+
+
+class Alertmanager:
+    def __init__(self, webhook_url: str, bearer_token: str) -> None:
+        binary = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
+        if not binary:
+            raise FileNotFoundError("alertmanager not found: install the Debian package prometheus-alertmanager")
+        self.root = Path(tempfile.mkdtemp(prefix="cd-am-"))
+        config = {
+            # Short waits so a test sees the first notification, repeats and the resolution within seconds.
+            "route": {
+                "receiver": "cloud-doctor",
+                "group_by": ["alertname", "service"],
+                "group_wait": "1s",
+                "group_interval": "1s",
+                "repeat_interval": "2s",
+            },
+            "receivers": [
+                {
+                    "name": "cloud-doctor",
+                    "webhook_configs": [
+                        {
+                            "url": webhook_url,
+                            "send_resolved": True,
+                            "http_config": {"authorization": {"type": "Bearer", "credentials": bearer_token}},
+                        }
+                    ],
+                }
+            ],
+        }
+        (self.root / "alertmanager.yml").write_text(yaml.safe_dump(config))
+        self.port = free_port()
+        self.address = f"127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [
+                binary,
+                f"--config.file={self.root / 'alertmanager.yml'}",
+                f"--storage.path={self.root / 'data'}",
+                f"--web.listen-address={self.address}",
+                "--cluster.listen-address=",  # no gossip: one instance
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=(self.root / "log").open("wb"),
+        )
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                if httpx.get(f"http://{self.address}/-/ready", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"alertmanager did not start: {self.log()}")
+
+    def log(self) -> str:
+        return (self.root / "log").read_text()[-3000:]
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        shutil.rmtree(self.root, ignore_errors=True)
