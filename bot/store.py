@@ -162,6 +162,47 @@ _INSERT_NEW = jobs.insert().from_select(
 )
 # SQLite reports the inserted row in rowcount; through SQLAlchemy psycopg does not (-1), so PostgreSQL returns it.
 _INSERT_NEW_RETURNING = _INSERT_NEW.returning(jobs.c.id)
+# The alert intake's statements (several per alert, so built once like the above).
+_F, _G = alert_firings.c, alert_groups.c
+_FIRING_REPEAT = (
+    alert_firings.update()
+    .where(_F.firing_key == sa.bindparam("key"))
+    .values(repeats=_F.repeats + 1, last_seen=sa.bindparam("now"))
+)
+_FIRING_EARLIER = (
+    sa.select(_F.job_id)
+    .where(_F.identity == sa.bindparam("identity"), _F.started, _F.first_seen > sa.bindparam("since"))
+    .order_by(_F.first_seen.desc())
+    .limit(1)
+)
+_FIRING_JOB = (
+    alert_firings.update()
+    .where(_F.firing_key == sa.bindparam("key"))
+    .values(job_id=sa.bindparam("job"), started=sa.bindparam("started"))
+)
+_GROUP_JOB = sa.select(_G.job_id).where(_G.group_key == sa.bindparam("key"))
+_GROUP_OPENED = sa.select(_G.opened_at).where(_G.group_key == sa.bindparam("key"))
+_GROUP_TAKE = (
+    alert_groups.update()
+    .where(_G.group_key == sa.bindparam("key"), _G.opened_at <= sa.bindparam("expired"))
+    .values(job_id=sa.bindparam("job"), opened_at=sa.bindparam("now"))
+)
+_RECENT_FIRINGS = sa.select(sa.func.count()).where(
+    _F.channel == sa.bindparam("channel"), _F.first_seen > sa.bindparam("since")
+)
+
+
+class _Upserts:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING, in the store's dialect: a row back means it was inserted."""
+
+    def __init__(self, postgres: bool) -> None:
+        insert = postgresql.insert if postgres else sqlite.insert
+        self.firing_insert = (
+            insert(alert_firings).on_conflict_do_nothing(index_elements=["firing_key"]).returning(_F.firing_key)
+        )
+        self.group_insert = (
+            insert(alert_groups).on_conflict_do_nothing(index_elements=["group_key"]).returning(_G.group_key)
+        )
 
 
 @dataclass(slots=True)
@@ -227,6 +268,7 @@ class Store:
         # process's writers on a lock instead keeps the tail short. PostgreSQL needs no such thing.
         self._writer = threading.Lock() if not self.postgres else contextlib.nullcontext()
         self.engine = sa.create_engine(sqlalchemy_url(url), **kwargs)
+        self._sql = _Upserts(self.postgres)
         if not self.postgres:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         metadata.create_all(self.engine)
@@ -362,13 +404,9 @@ class Store:
                             policy, now)  # fmt: skip
         return outcomes
 
-    def _upsert(self, table: sa.Table) -> Any:
-        return (postgresql.insert if self.postgres else sqlite.insert)(table)
-
     def _firing(
         self, conn: sa.Connection, alert: Alert, channel: str, payload: dict[str, Any], policy: AlertPolicy, now: float
     ) -> str:
-        f = alert_firings.c
         assert alert.service is not None
         row = {
             "firing_key": alert.firing, "identity": alert.identity, "source": alert.source,
@@ -376,72 +414,57 @@ class Store:
             "starts_at": alert.starts_at.timestamp(), "first_seen": now, "last_seen": now, "repeats": 0,
             "started": False,
         }  # fmt: skip
-        stored = conn.execute(
-            self._upsert(alert_firings).values(**row).on_conflict_do_nothing(index_elements=["firing_key"])
-            .returning(f.firing_key)
-        ).first()  # fmt: skip
-        if stored is None:
-            conn.execute(alert_firings.update().where(f.firing_key == alert.firing)
-                         .values(repeats=f.repeats + 1, last_seen=now))  # fmt: skip
+        if conn.execute(self._sql.firing_insert, row).first() is None:
+            conn.execute(_FIRING_REPEAT, {"key": alert.firing, "now": now})
             return "repeat"
-        earlier = conn.execute(
-            sa.select(f.job_id).where(f.identity == alert.identity, f.started, f.first_seen > now - policy.cooldown)
-            .order_by(f.first_seen.desc()).limit(1)
-        ).first()  # fmt: skip
+        earlier = conn.execute(_FIRING_EARLIER, {"identity": alert.identity, "since": now - policy.cooldown}).first()
         if earlier is not None:
-            conn.execute(alert_firings.update().where(f.firing_key == alert.firing).values(job_id=earlier.job_id))
+            conn.execute(_FIRING_JOB, {"key": alert.firing, "job": earlier.job_id, "started": False})
             return "cooldown"
         group = hashlib.sha256(f"service\0{alert.service}\0{alert.cluster or ''}".encode()).hexdigest()
         job_id = str(uuid.uuid4())
         if self._open_group(conn, group, job_id, policy.group_window, now):
-            window_start = alert.starts_at.timestamp() - policy.lookback
             args = {
                 "alert": payload, "alert_source": alert.source, "alertname": alert.alertname, "cluster": alert.cluster,
-                "severity": alert.severity, "summary": alert.summary, "window_start": window_start,
+                "severity": alert.severity, "summary": alert.summary,
+                "window_start": alert.starts_at.timestamp() - policy.lookback,
             }  # fmt: skip
-            conn.execute(jobs.insert().values(
-                id=job_id, idempotency_key=f"alert:{group}:{now}", dedupe_key=group, kind="analyze",
-                service=alert.service, args=json.dumps(args), channel=channel, user_id=alert.source, state="queued",
-                stage="queued", attempts=0, created_at=now, updated_at=now,
-            ))  # fmt: skip
+            conn.execute(jobs.insert(), {
+                "id": job_id, "idempotency_key": f"alert:{group}:{now}", "dedupe_key": group, "kind": "analyze",
+                "service": alert.service, "args": json.dumps(args), "channel": channel, "user_id": alert.source,
+                "state": "queued", "stage": "queued", "attempts": 0, "created_at": now, "updated_at": now,
+            })  # fmt: skip
             started, outcome = True, "new"
         else:
-            job_id = conn.execute(
-                sa.select(alert_groups.c.job_id).where(alert_groups.c.group_key == group)
-            ).scalar_one()
+            job_id = conn.execute(_GROUP_JOB, {"key": group}).scalar_one()
             started, outcome = False, "grouped"
-        conn.execute(alert_firings.update().where(f.firing_key == alert.firing).values(job_id=job_id, started=started))
+        conn.execute(_FIRING_JOB, {"key": alert.firing, "job": job_id, "started": started})
         return outcome
 
     def _open_group(self, conn: sa.Connection, key: str, job_id: str, window: float, now: float) -> bool:
         """Open the group `key` for `job_id` unless one is open (opened within `window`): whether we did."""
-        g = alert_groups.c
-        inserted = conn.execute(
-            self._upsert(alert_groups).values(group_key=key, job_id=job_id, opened_at=now)
-            .on_conflict_do_nothing(index_elements=["group_key"]).returning(g.group_key)
-        ).first()  # fmt: skip
-        if inserted is not None:
+        params = {"group_key": key, "job_id": job_id, "opened_at": now}
+        if conn.execute(self._sql.group_insert, params).first() is not None:
             return True
         # PostgreSQL re-checks the condition after a concurrent writer commits: one of two racers takes it over.
-        taken = conn.execute(alert_groups.update().where(g.group_key == key, g.opened_at <= now - window)
-                             .values(job_id=job_id, opened_at=now))  # fmt: skip
+        taken = conn.execute(_GROUP_TAKE, {"key": key, "job": job_id, "now": now, "expired": now - window})
         return bool(taken.rowcount == 1)
 
     def _storm(self, conn: sa.Connection, channels: set[str], policy: AlertPolicy, now: float) -> None:
         """A channel with `storm_threshold` new firings in the last minute gets one summary message."""
-        f = alert_firings.c
         for channel in sorted(channels):
-            recent = conn.execute(
-                sa.select(sa.func.count()).where(f.channel == channel, f.first_seen > now - 60)
-            ).scalar_one()  # fmt: skip
+            key = f"storm:{channel}"
+            opened = conn.execute(_GROUP_OPENED, {"key": key}).scalar()
+            if opened is not None and opened > now - policy.group_window:
+                continue  # this storm has its summary
+            recent = conn.execute(_RECENT_FIRINGS, {"channel": channel, "since": now - 60}).scalar_one()
             message_id = str(uuid.uuid4())
-            if recent >= policy.storm_threshold and self._open_group(
-                conn, f"storm:{channel}", message_id, policy.group_window, now
-            ):
-                conn.execute(outbox.insert().values(
-                    id=message_id, kind="storm", channel=channel, thread_job=None, args=json.dumps({"since": now - 60}),
-                    state="pending", not_before=now + policy.storm_settle, attempts=0, created_at=now,
-                ))  # fmt: skip
+            if recent >= policy.storm_threshold and self._open_group(conn, key, message_id, policy.group_window, now):
+                conn.execute(outbox.insert(), {
+                    "id": message_id, "kind": "storm", "channel": channel, "thread_job": None,
+                    "args": json.dumps({"since": now - 60}), "state": "pending",
+                    "not_before": now + policy.storm_settle, "attempts": 0, "created_at": now,
+                })  # fmt: skip
 
     def _resolved(self, conn: sa.Connection, alert: Alert, now: float) -> str:
         f = alert_firings.c
