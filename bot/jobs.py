@@ -223,6 +223,9 @@ class Run:
     def _collect(self, settings: Settings) -> Evidence:
         """Live telemetry when a cluster serves the service (preferred), else its incident bundle."""
         service, args = self.job.service, self.job.args
+        earlier = self.w.store.get(args["from_job"]) if args.get("from_job") else None
+        if earlier is not None:  # a fix for an earlier diagnosis looks at what that one looked at
+            args = {**earlier.args, **args}
         if settings.serves_live(service):
             from bot.live import alert_scope, live_collector, scope_for
 

@@ -78,6 +78,27 @@ def test_environment_problems_are_listed(monkeypatch, tmp_path: Path) -> None:
     assert "CLOUD_DOCTOR_STORE must be" in message
 
 
+def test_webhooks_need_a_channel_and_sns_pins_need_sns_urls(monkeypatch, tmp_path: Path) -> None:
+    config = tmp_path / "cd.yaml"
+    config.write_text(
+        "webhooks:\n  cooldown: soon\n  sns_certificates:\n    https://example.com/cert.pem: missing.pem\n"
+    )
+    monkeypatch.setenv("CLOUD_DOCTOR_CONFIG", str(config))
+    monkeypatch.setenv("CLOUD_DOCTOR_WEBHOOK_TOKEN", "t")
+    with pytest.raises(CloudDoctorError) as err:
+        load_settings()
+    assert "webhooks.cooldown" in str(err.value)
+    config.write_text("webhooks:\n  sns_certificates:\n    https://example.com/cert.pem: missing.pem\n")
+    with pytest.raises(CloudDoctorError) as err:
+        load_settings()
+    message = str(err.value)
+    assert "slack.default_channel: alert webhooks are enabled" in message
+    assert "https://example.com/cert.pem is not an https://sns.<region>.amazonaws.com/ URL" in message
+    assert f"{tmp_path / 'missing.pem'} is not a file" in message
+    config.write_text("slack:\n  default_channel: C0ALERTS\n")
+    assert load_settings().slack.default_channel == "C0ALERTS"
+
+
 def test_broken_yaml_names_the_line(monkeypatch, tmp_path: Path) -> None:
     config = tmp_path / "cd.yaml"
     config.write_text("slack:\n  reviewers: [U1\n")

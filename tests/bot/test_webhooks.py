@@ -8,6 +8,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 from fastapi import FastAPI
@@ -335,3 +336,38 @@ def test_concurrent_storm_requests_make_one_job_per_service(store_url: str, sign
     assert channels == ["C0ALERTS", "C0PAYMENTS"]  # one summary per channel the storm reached
     summary = {s["service"]: s for s in bot.store.storm_summary("C0ALERTS", 0)}
     assert sum(s["alerts"] for s in summary.values()) == 160 and all(len(s["jobs"]) == 1 for s in summary.values())
+
+
+def test_workers_diagnose_alert_jobs_with_the_alert_and_send_notes_in_the_thread(
+    hooks: tuple[TestClient, Bot], slack: Any
+) -> None:
+    """In-process: the worker runs the alert's job (the payload reaches the digest), then the note in its
+    thread; a fix asked for from that job looks at the same alert."""
+    from slack_sdk import WebClient
+
+    from analyzers import build_digest
+    from bot.jobs import Run, Worker
+    from tests.bot.conftest import TOKEN as SLACK_TOKEN
+
+    client, bot = hooks
+    starts = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30)
+    firing = alert("HighErrorRate", {"service": "checkout"}, starts=starts)
+    post(client, "alertmanager", alertmanager(firing))
+    resolved = {**firing, "status": "resolved", "endsAt": (starts + dt.timedelta(minutes=7)).isoformat()}
+    post(client, "alertmanager", alertmanager(resolved))
+    worker = Worker(bot.store, bot.settings, WebClient(token=SLACK_TOKEN, base_url=f"{slack.url}/api/"), "w1")
+    assert worker.run_once() and worker.run_once() and not worker.run_once()
+    [job] = bot.store.recent()
+    assert job.state == "done" and job.message_ts
+    [note] = [c for c in slack.of("chat.postMessage") if c.args.get("thread_ts")]
+    assert note.args["thread_ts"] == job.message_ts
+    assert note.args["text"] == ":white_check_mark: `HighErrorRate` (alertmanager) resolved after 7 min"
+    assert job.result and job.result["diagnosis"]["category"]
+    fix, _ = bot.store.create_job(idempotency_key="fix", kind="terraform", service="checkout",
+                                  args={"from_job": job.id}, channel="C0ALERTS", user_id="U1")  # fmt: skip
+    for each in (job, fix):  # the evidence both diagnose carries the alert as received
+        evidence = Run(worker, each, "w1")._collect(bot.settings)
+        assert evidence.alert == alertmanager(firing) | {"groupKey": ANY}
+        assert "alert HighErrorRate firing for checkout" in build_digest(evidence)[0].text
+    assert worker.run_once()
+    assert bot.store.get(fix.id).state == "done"  # type: ignore[union-attr]
