@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import blocks
 from bot.pipeline import collect_bundle, diagnose
-from bot.settings import Settings, seconds
+from bot.settings import Settings, seconds, use_cloud_identity
 from bot.store import OPEN_STATES, Job, Message, Store
 from collectors import CloudDoctorError, Evidence
 
@@ -68,6 +68,8 @@ def worker_main(settings: Settings, wake: Any, parent: int, index: int) -> None:
     # Measured at 50 concurrent clients on 2 cores: nice 19 kept ack p99 68-100 ms where 10 gave 82-124.
     os.nice(19)
     from slack_sdk import WebClient
+
+    use_cloud_identity(settings)
 
     logging.basicConfig(level=logging.WARNING)
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None

@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from bot.sns import is_sns_url
 from collectors import CloudDoctorError
+from collectors._aws import WebIdentity, use_web_identity
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "incidents"
 SECRET_FIELDS = ("slack_bot_token", "slack_signing_secret", "cloud_doctor_webhook_token", "gemini_access_token")
@@ -87,6 +88,30 @@ class WebhookSettings(Section):
     sns_topics: list[str] = []  # CloudWatch via SNS: the topic ARNs accepted (none configured = none accepted)
     # SigningCertURL -> a PEM file: certificates pinned instead of fetched (air-gapped hosts; the tests' key)
     sns_certificates: dict[str, Path] = {}
+
+
+class AwsSettings(Section):
+    """Keyless AWS access from GCP: the Cloud Run service account's Google ID token is exchanged for the
+    role's credentials (AssumeRoleWithWebIdentity), refreshed before expiry; no AWS keys anywhere."""
+
+    web_identity_role_arn: str | None = Field(default=None, pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$")
+    audience: str = "cloud-doctor"  # the ID token's audience, pinned by the role's trust policy
+    metadata_url: str = "http://metadata.google.internal"  # the tests point it at a stand-in
+    sts_region: str = "us-east-1"
+    sts_endpoint_url: str | None = None  # a VPC endpoint (or the tests' moto server)
+    duration_seconds: int = Field(default=3600, ge=900, le=43200)
+
+    def identity(self) -> WebIdentity | None:
+        if not self.web_identity_role_arn:
+            return None
+        return WebIdentity(
+            role_arn=self.web_identity_role_arn,
+            audience=self.audience,
+            metadata_url=self.metadata_url,
+            sts_region=self.sts_region,
+            sts_endpoint_url=self.sts_endpoint_url,
+            duration_seconds=self.duration_seconds,
+        )
 
 
 class JobSettings(Section):
@@ -177,6 +202,7 @@ class Settings(BaseSettings):
     digest: DigestSettings = DigestSettings()
     webhooks: WebhookSettings = WebhookSettings()
     jobs: JobSettings = JobSettings()
+    aws: AwsSettings = AwsSettings()
     _bundles: dict[str, Path] | None = PrivateAttr(default=None)
     _services: list[str] | None = PrivateAttr(default=None)
 
@@ -273,7 +299,14 @@ def load_settings(require_slack: bool = False) -> Settings:
     if problems:
         raise CloudDoctorError("settings have problems:\n" + "\n".join(f"  - {p}" for p in problems))
     assert settings is not None
+    use_cloud_identity(settings)
     return settings
+
+
+def use_cloud_identity(settings: Settings) -> None:
+    """AWS sessions of this process take the keyless web identity when `aws.web_identity_role_arn` is set
+    (worker processes call this too: they receive the settings, not the environment)."""
+    use_web_identity(settings.aws.identity())
 
 
 def _read_yaml(path: Path, problems: list[str]) -> dict[str, Any]:

@@ -163,14 +163,15 @@ def _peak(series: dict[str, Any]) -> float:
 class SigV4Auth:
     """requests auth for Amazon Managed Prometheus: each request signed with SigV4 for the `aps` service.
 
-    Credentials come from boto3's default chain (and refresh with it), never from the settings.
+    Credentials come from boto3's default chain or the keyless web identity (and refresh with it), never from
+    the settings.
     """
 
     def __init__(self, region: str, service: str = "aps") -> None:
-        import boto3
+        from collectors._aws import session
 
         self.region, self.service = region, service
-        self.session = boto3.Session()
+        self.session = session(region)
 
     def __call__(self, request: Any) -> Any:
         from botocore.auth import SigV4Auth as Signer

@@ -206,11 +206,12 @@ class BedrockPrescriber:
         raise ValueError("Claude did not call propose_patch")
 
     def _client(self) -> Any:
-        import boto3
         from botocore.config import Config
 
+        from collectors._aws import session  # the default chain, or the keyless web identity on Cloud Run
+
         config = Config(read_timeout=self.timeout, connect_timeout=10, retries={"total_max_attempts": 1})  # ours retry
-        return boto3.client("bedrock-runtime", region_name=self.region, endpoint_url=self.endpoint_url, config=config)
+        return session(self.region).client("bedrock-runtime", endpoint_url=self.endpoint_url, config=config)
 
     def _fix(
         self, index: TerraformIndex, tool_use: dict[str, Any], allowed: set[str], usage: dict[str, Any]

@@ -57,3 +57,17 @@ def store_url(request, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
     return request.getfixturevalue("postgres").database()
+
+
+@pytest.fixture(scope="session")
+def moto_url():
+    """moto in server mode on loopback: real boto3 over real HTTP (CloudWatch, STS)."""
+    from moto.server import ThreadedMotoServer
+
+    from tests.postgres import free_port
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()

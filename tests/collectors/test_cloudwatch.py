@@ -15,21 +15,9 @@ from collectors import BundleCollector, Scope, Window
 from collectors.cloudwatch import CloudWatchSource
 from collectors.live import LiveCollector, record
 from tests.conftest import INCIDENTS
-from tests.postgres import free_port
 
 REGION = "ap-northeast-2"
 BUNDLE = INCIDENTS / "ledger-db-conns"
-
-
-@pytest.fixture(scope="module")
-def moto_url():
-    from moto.server import ThreadedMotoServer
-
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 @pytest.fixture(scope="module")
