@@ -1,8 +1,9 @@
 """The container's cold start, measured outside a container: import of the app, and process start → first /readyz.
 
-Usage: python bench/bench_cold_start.py [--python PATH] [--runs 5] [--user 10001]
-`--python` is the interpreter of the environment to measure (default: this one); docs/deploy.md shows how
-to build one the way cloudrun/Dockerfile does. Run as root, the server runs as `--user` (the image's
+Usage: python bench/bench_cold_start.py [--python PATH] [--app DIR] [--runs 5] [--user 10001]
+`--python` is the interpreter of the environment to measure (default: this one) and `--app` the directory
+it runs in (the image's /app; default this checkout); the README shows how to build both the way
+cloudrun/Dockerfile does. Run as root, the server runs as `--user` (the image's
 non-root user, who cannot write into site-packages). Also times python-hcl2's first parse with its
 parser cache built (as the image does at build time) and without it.
 """
@@ -34,14 +35,14 @@ def as_user(uid: int | None) -> list[str]:
     return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups"] if uid is not None else []
 
 
-def timed(python: str, code: str, uid: int | None, env: dict[str, str]) -> float:
-    out = subprocess.run([*as_user(uid), python, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
+def timed(python: str, code: str, uid: int | None, env: dict[str, str], app: Path = ROOT) -> float:
+    out = subprocess.run([*as_user(uid), python, "-c", code], capture_output=True, text=True, env=env, cwd=app)
     if out.returncode:
         raise SystemExit(out.stderr)
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def serve_to_ready(python: str, uid: int | None, env: dict[str, str]) -> float:
+def serve_to_ready(python: str, uid: int | None, env: dict[str, str], app: Path) -> float:
     work = Path(tempfile.mkdtemp(prefix="cd-cold-"))
     work.chmod(0o777)
     port = free_port()
@@ -50,7 +51,7 @@ def serve_to_ready(python: str, uid: int | None, env: dict[str, str]) -> float:
     proc = subprocess.Popen(
         [*as_user(uid), python, "-m", "bot.cli", "serve", "--host", "127.0.0.1"],
         env=env,
-        cwd=ROOT,
+        cwd=app,
         stdout=subprocess.DEVNULL,
         stderr=(work / "log").open("wb"),
     )
@@ -72,6 +73,7 @@ def serve_to_ready(python: str, uid: int | None, env: dict[str, str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--app", type=Path, default=ROOT)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--user", type=int, default=10001)
     args = parser.parse_args()
@@ -84,22 +86,23 @@ def main() -> None:
         "PYTHONDONTWRITEBYTECODE": "1",
         "HOME": "/tmp",
     }
-    imports = [timed(args.python, IMPORT, uid, env) for _ in range(args.runs)]
-    ready = [serve_to_ready(args.python, uid, env) for _ in range(args.runs)]
-    warm_parse = [timed(args.python, PARSE, uid, env) for _ in range(args.runs)]
+    imports = [timed(args.python, IMPORT, uid, env, args.app) for _ in range(args.runs)]
+    ready = [serve_to_ready(args.python, uid, env, args.app) for _ in range(args.runs)]
+    warm_parse = [timed(args.python, PARSE, uid, env, args.app) for _ in range(args.runs)]
     # The same first parse with no parser cache: a copy of the package without it, first on the path.
     site = subprocess.run([args.python, "-c", "import hcl2, os; print(os.path.dirname(hcl2.__path__[0]))"],
                           capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
     bare = Path(tempfile.mkdtemp(prefix="cd-hcl2-"))
     shutil.copytree(Path(site) / "hcl2", bare / "hcl2", ignore=shutil.ignore_patterns(".lark_cache*"))
     bare.chmod(0o755)
-    cold_parse = [timed(args.python, PARSE, uid, env | {"PYTHONPATH": str(bare)}) for _ in range(args.runs)]
+    cold_parse = [timed(args.python, PARSE, uid, env | {"PYTHONPATH": str(bare)}, args.app) for _ in range(args.runs)]
     shutil.rmtree(bare, ignore_errors=True)
 
     def show(values: list[float]) -> str:
         return f"median {statistics.median(values):.2f} s (min {min(values):.2f}, max {max(values):.2f})"
 
-    print(f"python:                        {args.python} (as uid {uid if uid is not None else os.geteuid()})")
+    who = uid if uid is not None else os.geteuid()
+    print(f"python:                        {args.python} in {args.app} (as uid {who})")
     print(f"import bot.app + bot.cli:      {show(imports)}")
     print(f"serve start → first /readyz:   {show(ready)}")
     print(f"first HCL parse, cache built:  {show(warm_parse)}")
