@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -114,9 +115,21 @@ class AwsSettings(Section):
         )
 
 
+def available_cpus(cgroup: Path = Path("/sys/fs/cgroup/cpu.max")) -> int:
+    """CPUs this process may use: a container's CPU quota (cgroup v2 `cpu.max`, as on Cloud Run and
+    Kubernetes) when there is one, else the CPUs it may be scheduled on. os.cpu_count() is the host's."""
+    try:
+        quota, period = cgroup.read_text().split()[:2]
+        if quota != "max":
+            return max(1, math.ceil(int(quota) / int(period)))
+    except (OSError, ValueError):
+        pass
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 class JobSettings(Section):
-    # worker processes per instance; default: one per core but one, which stays with the acknowledgements
-    workers: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) - 1), ge=1, le=32)
+    # worker processes per instance; default: one per CPU but one, which stays with the acknowledgements
+    workers: int = Field(default_factory=lambda: max(1, available_cpus() - 1), ge=1, le=32)
     lease_seconds: int = Field(default=60, ge=5)  # a job whose worker died is reclaimed after this
     poll_seconds: float = Field(default=1.0, gt=0)
 

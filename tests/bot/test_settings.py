@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,16 @@ def test_serve_without_secrets_exits_2_with_the_list(monkeypatch) -> None:
     result = CliRunner().invoke(main, ["serve", "--port", "9"])
     assert result.exit_code == 2
     assert "SLACK_BOT_TOKEN is required" in result.output and "Traceback" not in result.output
+
+
+def test_workers_default_to_the_containers_cpu_quota(tmp_path: Path) -> None:
+    from bot.settings import available_cpus
+
+    quota = tmp_path / "cpu.max"
+    quota.write_text("200000 100000\n")  # 2 CPUs, as a 2-vCPU Cloud Run instance on a bigger host
+    assert available_cpus(quota) == 2
+    quota.write_text("150000 100000\n")
+    assert available_cpus(quota) == 2
+    quota.write_text("max 100000\n")  # no quota: the CPUs the process may run on
+    assert available_cpus(quota) == len(os.sched_getaffinity(0))
+    assert available_cpus(tmp_path / "absent") == len(os.sched_getaffinity(0))
