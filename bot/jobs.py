@@ -96,6 +96,7 @@ class Worker:
 
     def __init__(self, store: Store, settings: Settings, slack: WebClient, name: str) -> None:
         self.store, self.settings, self.slack, self.name = store, settings, slack, name
+        self._pruned = 0.0
 
     def run_once(self) -> bool:
         try:
@@ -112,9 +113,20 @@ class Worker:
             log.exception("claiming a message failed")
             return False
         if message is None:
+            self._prune()
             return False
         self.send(message)
         return True
+
+    def _prune(self) -> None:
+        """When idle, at most hourly: alert history past `webhooks.retention` goes (any worker may do it)."""
+        if time.monotonic() - self._pruned < 3600 and self._pruned:
+            return
+        self._pruned = time.monotonic()
+        try:
+            self.store.prune_alerts(seconds(self.settings.webhooks.retention))
+        except Exception:
+            log.exception("pruning alert history failed")
 
     def send(self, message: Message) -> None:
         """A thread note or a storm summary; a note waits until its job has posted the thread's first message."""

@@ -84,6 +84,7 @@ class WebhookSettings(Section):
     lookback: str = Field(default="15m", pattern=DURATION)  # the diagnosis looks this far before the alert began
     storm_threshold: int = Field(default=20, ge=2)  # new alerts in a minute that make a storm: one summary message
     storm_settle: str = Field(default="10s", pattern=DURATION)  # the summary waits this long for the storm to land
+    retention: str = Field(default="168h", pattern=DURATION)  # alert history kept this long (jobs are kept)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     basic_auth_user: str = "cloud-doctor"  # basic auth is this user with CLOUD_DOCTOR_WEBHOOK_TOKEN as password
     sns_topics: list[str] = []  # CloudWatch via SNS: the topic ARNs accepted (none configured = none accepted)
@@ -369,6 +370,9 @@ def _check(settings: Settings, require_slack: bool) -> list[str]:
             problems.append(
                 "slack.default_channel: alert webhooks are enabled; name the channel for alerts no route matches"
             )
+    hooks = settings.webhooks
+    if seconds(hooks.retention) < max(seconds(hooks.cooldown), seconds(hooks.group_window)):
+        problems.append("webhooks.retention: keep alert history at least as long as cooldown and group_window")
     for url, pem in settings.webhooks.sns_certificates.items():
         if not is_sns_url(url):
             problems.append(f"webhooks.sns_certificates: {url} is not an https://sns.<region>.amazonaws.com/ URL")

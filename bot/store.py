@@ -504,6 +504,18 @@ class Store:
                 entry["jobs"].add(job_id)
         return sorted(by.values(), key=lambda e: -e["alerts"])
 
+    def prune_alerts(self, keep_seconds: float, now: float | None = None) -> int:
+        """Forget alert history older than `keep_seconds` (firings not seen since, closed groups, sent
+        messages); jobs and the audit log are kept. How many rows went."""
+        cutoff = (now or time.time()) - keep_seconds
+        with self._transaction() as conn:
+            gone = conn.execute(alert_firings.delete().where(_F.last_seen < cutoff)).rowcount
+            gone += conn.execute(alert_groups.delete().where(_G.opened_at < cutoff)).rowcount
+            gone += conn.execute(
+                outbox.delete().where(outbox.c.state.in_(("sent", "failed")), outbox.c.created_at < cutoff)
+            ).rowcount
+        return int(gone)
+
     def last_alert_at(self, channel: str) -> float:
         """When this channel's newest firing arrived (0 when none has)."""
         f = alert_firings.c

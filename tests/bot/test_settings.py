@@ -96,6 +96,9 @@ def test_webhooks_need_a_channel_and_sns_pins_need_sns_urls(monkeypatch, tmp_pat
     assert "slack.default_channel: alert webhooks are enabled" in message
     assert "https://example.com/cert.pem is not an https://sns.<region>.amazonaws.com/ URL" in message
     assert f"{tmp_path / 'missing.pem'} is not a file" in message
+    config.write_text("slack:\n  default_channel: C0ALERTS\nwebhooks:\n  retention: 10m\n")
+    with pytest.raises(CloudDoctorError, match="webhooks.retention: keep alert history at least as long"):
+        load_settings()
     config.write_text("slack:\n  default_channel: C0ALERTS\n")
     assert load_settings().slack.default_channel == "C0ALERTS"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -371,3 +372,16 @@ def test_workers_diagnose_alert_jobs_with_the_alert_and_send_notes_in_the_thread
         assert "alert HighErrorRate firing for checkout" in build_digest(evidence)[0].text
     assert worker.run_once()
     assert bot.store.get(fix.id).state == "done"  # type: ignore[union-attr]
+
+
+def test_alert_history_is_pruned_after_the_retention_but_pending_messages_stay(hooks: tuple[TestClient, Bot]) -> None:
+    client, bot = hooks
+    starts = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=20)
+    firing = alert("HighErrorRate", {"service": "checkout"}, starts=starts)
+    post(client, "alertmanager", alertmanager(firing))
+    post(client, "alertmanager", alertmanager({**firing, "status": "resolved", "endsAt": firing["startsAt"]}))
+    assert bot.store.prune_alerts(3600) == 0  # nothing is old yet
+    week = 8 * 24 * 3600
+    assert bot.store.prune_alerts(7 * 24 * 3600, now=time.time() + week) == 2  # the firing and its group
+    assert bot.store.alert_firings() == [] and len(bot.store.messages()) == 1  # the note is still to be sent
+    assert len(bot.store.recent()) == 1  # jobs are kept
