@@ -23,6 +23,7 @@ from bot.settings import Settings
 from bot.sns import SnsRefused, SnsVerifier
 from bot.store import Store
 from tests.bot.webhook_payloads import CERT_URL, TOPIC, SnsSigner, alarm, alert, alertmanager, grafana
+from tests.conftest import INCIDENTS
 
 TOKEN = "webhook-s3cret"
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
@@ -320,10 +321,9 @@ def test_signing_certificates_are_fetched_from_sns_once_and_cached(signer: SnsSi
 
 def test_concurrent_storm_requests_make_one_job_per_service(store_url: str, signer: SnsSigner) -> None:
     """On both stores: 200 alerts for 5 services from 20 threads at once → 5 jobs, one storm summary."""
-    client, bot = make_hooks(store_url, signer)
     services = ["checkout", "inventory", "payments", "search", "ledger"]
-    known = {s: s for s in services}
-    bot.settings._services = sorted(known)  # these five are the known services of this test
+    bundle = str(INCIDENTS / "checkout-oom")
+    client, bot = make_hooks(store_url, signer, incidents=dict.fromkeys(services, bundle))
 
     def send(i: int) -> int:
         doc = alertmanager(alert(f"Alert{i}", {"service": services[i % 5]}))
