@@ -18,18 +18,24 @@ def _context(text: str) -> dict[str, Any]:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:2900]}]}
 
 
+def escape(text: Any) -> str:
+    """Text from outside (alert labels and annotations) as Slack shows it: no `<!channel>`, no links."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def title(job: Job) -> str:
     verb = "Terraform fix for" if job.kind == "terraform" else "Analyzing"
     source = job.args.get("alert_source")
-    if source:  # started by an alert webhook, not by a person
-        severity = f", {job.args['severity']}" if job.args.get("severity") else ""
-        return f"{verb} `{job.service}` (job `{job.id[:8]}`, {source} alert `{job.args.get('alertname')}`{severity})"
+    if source:  # started by an alert webhook, not by a person: every name in it came from the alert
+        severity = f", {escape(job.args['severity'])}" if job.args.get("severity") else ""
+        name = escape(job.args.get("alertname"))
+        return f"{verb} `{escape(job.service)}` (job `{job.id[:8]}`, {source} alert `{name}`{severity})"
     return f"{verb} `{job.service}` (job `{job.id[:8]}`, asked by <@{job.user_id}>)"
 
 
 def resolved(args: dict[str, Any]) -> str:
     minutes = int(args["minutes"])
-    return f":white_check_mark: `{args['alertname']}` ({args['source']}) resolved after {minutes} min"
+    return f":white_check_mark: `{escape(args['alertname'])}` ({args['source']}) resolved after {minutes} min"
 
 
 def storm(services: list[dict[str, Any]]) -> tuple[str, Blocks]:
@@ -38,10 +44,10 @@ def storm(services: list[dict[str, Any]]) -> tuple[str, Blocks]:
     text = f"Alert storm: {total} alerts for {len(services)} services; one diagnosis per service"
     lines = []
     for s in services[:20]:
-        names = ", ".join(f"`{n}`" for n, _ in sorted(s["names"].items(), key=lambda kv: -kv[1])[:3])
+        names = ", ".join(f"`{escape(n)}`" for n, _ in sorted(s["names"].items(), key=lambda kv: -kv[1])[:3])
         more = f" and {len(s['names']) - 3} more" if len(s["names"]) > 3 else ""
         jobs = ", ".join(f"`{j[:8]}`" for j in sorted(s["jobs"])) or "none"
-        lines.append(f"• `{s['service']}`: {s['alerts']} alerts ({names}{more}) → job {jobs}")
+        lines.append(f"• `{escape(s['service'])}`: {s['alerts']} alerts ({names}{more}) → job {jobs}")
     if len(services) > 20:
         lines.append(f"• and {len(services) - 20} more services")
     return text, [_section(f":rotating_light: *{text}*"), _section("\n".join(lines))]
@@ -49,8 +55,11 @@ def storm(services: list[dict[str, Any]]) -> tuple[str, Blocks]:
 
 def progress(job: Job, stage: str, elapsed: float) -> tuple[str, Blocks]:
     steps = " → ".join(f"*{s}*" if s == stage else s for s in STAGES)
-    text = f"Cloud Doctor: {stage} ({job.service})"
-    return text, [_section(f":stethoscope: {title(job)}"), _context(f"{steps}  ·  {elapsed:.1f} s")]
+    text = f"Cloud Doctor: {stage} ({escape(job.service)})"
+    blocks = [_section(f":stethoscope: {title(job)}")]
+    if job.args.get("summary"):
+        blocks.append(_context(f"Alert: {escape(job.args['summary'])[:500]}"))
+    return text, [*blocks, _context(f"{steps}  ·  {elapsed:.1f} s")]
 
 
 def failed(job: Job, error: str, elapsed: float) -> tuple[str, Blocks]:

@@ -93,7 +93,11 @@ class SnsVerifier:
             signature = base64.b64decode(str(message.get("Signature", "")), validate=True)
         except ValueError:
             raise SnsRefused("Signature: not base64") from None
-        public_key = self._certificate(str(url)).public_key()
+        certificate = self._certificate(str(url))
+        moment = now or datetime.now(UTC)
+        if not certificate.not_valid_before_utc <= moment <= certificate.not_valid_after_utc:
+            raise SnsRefused(f"the signing certificate from {url} is not valid now (expired or not yet valid)")
+        public_key = certificate.public_key()
         if not isinstance(public_key, rsa.RSAPublicKey):
             raise SnsRefused("the signing certificate does not hold an RSA key")
         try:
@@ -101,7 +105,7 @@ class SnsVerifier:
         except InvalidSignature:
             raise SnsRefused("the signature does not match the message") from None
         sent = _sent_at(message.get("Timestamp"))
-        if abs((now or datetime.now(UTC)) - sent) > MAX_AGE:
+        if abs(moment - sent) > MAX_AGE:
             raise SnsRefused(f"Timestamp {message.get('Timestamp')} is more than an hour away: a replay?")
         return message
 

@@ -317,6 +317,10 @@ def test_signing_certificates_are_fetched_from_sns_once_and_cached(signer: SnsSi
     assert fetched == [CERT_URL]
     with pytest.raises(ValueError, match="not an https://sns"):
         SnsVerifier([TOPIC], pinned={"https://example.com/x.pem": signer.path})
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)  # the test certificate is valid for a day
+    message = signer.notification(alarm("a", {"FunctionName": "checkout"}), Timestamp=later.isoformat())
+    with pytest.raises(SnsRefused, match="not valid now"):
+        verifier.verify(message, now=later)
 
 
 def test_concurrent_storm_requests_make_one_job_per_service(store_url: str, signer: SnsSigner) -> None:
@@ -385,3 +389,17 @@ def test_alert_history_is_pruned_after_the_retention_but_pending_messages_stay(h
     assert bot.store.prune_alerts(7 * 24 * 3600, now=time.time() + week) == 2  # the firing and its group
     assert bot.store.alert_firings() == [] and len(bot.store.messages()) == 1  # the note is still to be sent
     assert len(bot.store.recent()) == 1  # jobs are kept
+
+
+def test_alert_text_cannot_ping_the_channel(hooks: tuple[TestClient, Bot]) -> None:
+    from bot import blocks
+
+    client, bot = hooks
+    noisy = alert("<!channel> Disk", {"service": "checkout"})
+    noisy["annotations"]["summary"] = "<!here> see <https://evil.example|this>"
+    post(client, "alertmanager", alertmanager(noisy))
+    [job] = bot.store.recent()
+    text, content = blocks.progress(job, "collecting", 0.1)
+    shown = json.dumps(content)
+    assert "<!channel>" not in shown and "<!here>" not in shown and "<https://evil" not in shown
+    assert "&lt;!channel&gt; Disk" in shown and "Alert: &lt;!here&gt; see" in shown
