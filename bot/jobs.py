@@ -12,6 +12,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from bot import blocks
+from bot.intake import AlertIntake
 from bot.pipeline import collect_bundle, diagnose
 from bot.settings import Settings, seconds, use_cloud_identity
 from bot.store import OPEN_STATES, Job, Message, Store
@@ -124,7 +125,7 @@ class Worker:
             return
         self._pruned = time.monotonic()
         try:
-            self.store.prune_alerts(seconds(self.settings.webhooks.retention))
+            AlertIntake(self.store).prune(seconds(self.settings.webhooks.retention))
         except Exception:
             log.exception("pruning alert history failed")
 
@@ -142,11 +143,13 @@ class Worker:
             else:
                 # The summary goes out once the storm has been quiet for `storm_settle` (at most 2 min late).
                 settle = seconds(self.settings.webhooks.storm_settle)
-                quiet = time.time() - self.store.last_alert_at(message.channel)
+                quiet = time.time() - AlertIntake(self.store).last_alert_at(message.channel)
                 if quiet < settle and time.time() - message.args["since"] < 180:
                     self.store.message_later(message.id, self.name, settle - quiet)
                     return
-                text, content = blocks.storm(self.store.storm_summary(message.channel, message.args["since"]))
+                text, content = blocks.storm(
+                    AlertIntake(self.store).storm_summary(message.channel, message.args["since"])
+                )
             response = self.slack.chat_postMessage(
                 channel=message.channel, text=text, blocks=content, thread_ts=thread_ts
             )

@@ -13,14 +13,11 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import requests
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+if TYPE_CHECKING:  # cryptography and requests load on first use: the settings import this module's URL rule
+    from cryptography import x509
 
 SNS_HOST = re.compile(r"^sns\.[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com$")
 MAX_AGE = timedelta(hours=1)  # SNS retries an HTTP endpoint for minutes by default, not hours
@@ -31,7 +28,7 @@ SIGNED = {
     "SubscriptionConfirmation": ("Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"),
     "UnsubscribeConfirmation": ("Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"),
 }
-HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {"1": hashes.SHA1, "2": hashes.SHA256}
+HASHES = {"1": "SHA1", "2": "SHA256"}  # SignatureVersion -> the digest signed with RSA PKCS#1 v1.5
 
 
 class SnsRefused(Exception):
@@ -52,9 +49,18 @@ def is_sns_url(url: Any) -> bool:
     )
 
 
+class FetchFailed(Exception):
+    """The certificate or the confirmation URL could not be fetched."""
+
+
 def _fetch(url: str) -> bytes:
-    response = requests.get(url, timeout=10, allow_redirects=False)
-    response.raise_for_status()
+    import requests
+
+    try:
+        response = requests.get(url, timeout=10, allow_redirects=False)
+        response.raise_for_status()
+    except requests.RequestException as exc:
+        raise FetchFailed(str(exc)) from None
     return response.content
 
 
@@ -69,6 +75,8 @@ class SnsVerifier:
         self.fetch = fetch
         self._certs: dict[str, x509.Certificate] = {}
         self._lock = threading.Lock()
+        from cryptography import x509
+
         for url, path in (pinned or {}).items():
             if not is_sns_url(url):
                 raise ValueError(f"webhooks.sns_certificates: {url} is not an https://sns.<region>.amazonaws.com/ URL")
@@ -76,6 +84,10 @@ class SnsVerifier:
 
     def verify(self, message: Any, now: datetime | None = None) -> dict[str, Any]:
         """The message if SNS signed it for one of our topics, recently; else SnsRefused says why."""
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
         if not isinstance(message, dict):
             raise SnsRefused("not an SNS message (expected a JSON object)")
         kind = message.get("Type")
@@ -101,7 +113,8 @@ class SnsVerifier:
         if not isinstance(public_key, rsa.RSAPublicKey):
             raise SnsRefused("the signing certificate does not hold an RSA key")
         try:
-            public_key.verify(signature, string_to_sign(message), padding.PKCS1v15(), HASHES[version]())
+            digest = getattr(hashes, HASHES[version])()
+            public_key.verify(signature, string_to_sign(message), padding.PKCS1v15(), digest)
         except InvalidSignature:
             raise SnsRefused("the signature does not match the message") from None
         sent = _sent_at(message.get("Timestamp"))
@@ -110,13 +123,15 @@ class SnsVerifier:
         return message
 
     def _certificate(self, url: str) -> x509.Certificate:
+        from cryptography import x509
+
         with self._lock:
             cached = self._certs.get(url)
         if cached is not None:
             return cached
         try:
             cert = x509.load_pem_x509_certificate(self.fetch(url))
-        except (requests.RequestException, ValueError) as exc:
+        except (FetchFailed, ValueError) as exc:
             raise SnsRefused(f"cannot get the signing certificate from {url}: {exc}") from None
         with self._lock:
             self._certs[url] = cert
@@ -129,7 +144,7 @@ class SnsVerifier:
             raise SnsRefused(f"SubscribeURL {url!r} is not an https://sns.<region>.amazonaws.com/ URL")
         try:
             self.fetch(str(url))
-        except requests.RequestException as exc:
+        except FetchFailed as exc:
             raise SnsRefused(f"confirming the subscription failed: {exc}") from None
 
 

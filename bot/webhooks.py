@@ -20,9 +20,9 @@ from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from bot.alerts import Alert, PayloadError, channel_for, from_cloudwatch, from_prometheus_style
+from bot.intake import AlertIntake, AlertPolicy
 from bot.settings import seconds
 from bot.sns import SnsRefused, SnsVerifier
-from bot.store import AlertPolicy
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -57,6 +57,7 @@ class Webhooks:
         basic = f"{hooks.basic_auth_user}:{token.get_secret_value()}".encode() if token else b""
         self._basic = b"Basic " + base64.b64encode(basic) if token else None
         self.sns = SnsVerifier(hooks.sns_topics, hooks.sns_certificates)
+        self.intake = AlertIntake(bot.store)
 
     def authenticate(self, request: Request) -> None:
         if self._bearer is None or self._basic is None:
@@ -109,7 +110,7 @@ class Webhooks:
             else:
                 keep.append((alert, channel))
         if keep:
-            outcomes += self.bot.store.record_alerts(keep, payload, self.policy)
+            outcomes += self.intake.record(keep, payload, self.policy)
         counts = Counter(outcomes)
         source = alerts[0].source if alerts else "unknown"
         for outcome, n in counts.items():

@@ -15,8 +15,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-import requests
-
 METADATA_URL = "http://metadata.google.internal"
 IDENTITY_PATH = "/computeMetadata/v1/instance/service-accounts/default/identity"
 
@@ -49,6 +47,8 @@ def use_web_identity(identity: WebIdentity | None) -> None:
 
 def google_id_token(metadata_url: str, audience: str, timeout: float = 5.0) -> str:
     """A Google-signed ID token for this instance's service account, from the metadata server."""
+    import requests
+
     query = urlencode({"audience": audience, "format": "full"})
     response = requests.get(
         f"{metadata_url.rstrip('/')}{IDENTITY_PATH}?{query}", headers={"Metadata-Flavor": "Google"}, timeout=timeout

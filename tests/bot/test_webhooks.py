@@ -18,9 +18,10 @@ from fastapi.testclient import TestClient
 from bot import webhooks
 from bot.alerts import service_of
 from bot.app import Bot
+from bot.intake import AlertIntake
 from bot.metrics import Metrics
 from bot.settings import Settings
-from bot.sns import SnsRefused, SnsVerifier
+from bot.sns import FetchFailed, SnsRefused, SnsVerifier
 from bot.store import Store
 from tests.bot.webhook_payloads import CERT_URL, TOPIC, SnsSigner, alarm, alert, alertmanager, grafana
 from tests.conftest import INCIDENTS
@@ -317,6 +318,13 @@ def test_signing_certificates_are_fetched_from_sns_once_and_cached(signer: SnsSi
     assert fetched == [CERT_URL]
     with pytest.raises(ValueError, match="not an https://sns"):
         SnsVerifier([TOPIC], pinned={"https://example.com/x.pem": signer.path})
+
+    def unreachable(url: str) -> bytes:
+        raise FetchFailed("connection refused")
+
+    other = signer.notification("{}", SigningCertURL=CERT_URL.replace("us-east-1", "eu-west-1"))
+    with pytest.raises(SnsRefused, match="cannot get the signing certificate .*connection refused"):
+        SnsVerifier([TOPIC], fetch=unreachable).verify(other)
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)  # the test certificate is valid for a day
     message = signer.notification(alarm("a", {"FunctionName": "checkout"}), Timestamp=later.isoformat())
     with pytest.raises(SnsRefused, match="not valid now"):
@@ -339,7 +347,7 @@ def test_concurrent_storm_requests_make_one_job_per_service(store_url: str, sign
     storms = [m for m in bot.store.messages() if m["kind"] == "storm"]
     channels = sorted(m["channel"] for m in storms)
     assert channels == ["C0ALERTS", "C0PAYMENTS"]  # one summary per channel the storm reached
-    summary = {s["service"]: s for s in bot.store.storm_summary("C0ALERTS", 0)}
+    summary = {s["service"]: s for s in AlertIntake(bot.store).storm_summary("C0ALERTS", 0)}
     assert sum(s["alerts"] for s in summary.values()) == 160 and all(len(s["jobs"]) == 1 for s in summary.values())
 
 
@@ -384,9 +392,9 @@ def test_alert_history_is_pruned_after_the_retention_but_pending_messages_stay(h
     firing = alert("HighErrorRate", {"service": "checkout"}, starts=starts)
     post(client, "alertmanager", alertmanager(firing))
     post(client, "alertmanager", alertmanager({**firing, "status": "resolved", "endsAt": firing["startsAt"]}))
-    assert bot.store.prune_alerts(3600) == 0  # nothing is old yet
+    assert AlertIntake(bot.store).prune(3600) == 0  # nothing is old yet
     week = 8 * 24 * 3600
-    assert bot.store.prune_alerts(7 * 24 * 3600, now=time.time() + week) == 2  # the firing and its group
+    assert AlertIntake(bot.store).prune(7 * 24 * 3600, now=time.time() + week) == 2  # the firing and its group
     assert bot.store.alert_firings() == [] and len(bot.store.messages()) == 1  # the note is still to be sent
     assert len(bot.store.recent()) == 1  # jobs are kept
 
