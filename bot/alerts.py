@@ -11,24 +11,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.settings import Settings
+from collectors._normalize import RESOURCE_DIMENSIONS, RESOURCE_LABELS, pod_owner
 
-# Labels that name the service, best first. `job` is last: it is often the scrape job, not the workload.
-SERVICE_LABELS = (
-    "service", "app", "app_kubernetes_io_name", "app.kubernetes.io/name", "deployment", "statefulset", "daemonset",
-    "container", "job",
-)  # fmt: skip
 CLUSTER_LABELS = ("cluster", "cluster_name", "k8s_cluster", "kubernetes_cluster")
-# CloudWatch dimensions that name the resource, best first.
-DIMENSIONS = (
-    "ServiceName", "FunctionName", "DBInstanceIdentifier", "DBClusterIdentifier", "TargetGroup", "LoadBalancer",
-    "QueueName", "TableName", "ApiName", "ClusterName", "CacheClusterId", "InstanceId",
-)  # fmt: skip
-# Pod names: <deployment>-<replicaset hash>-<5>, <daemonset|job>-<5>, <statefulset>-<ordinal>.
-_POD_OWNER = (
-    re.compile(r"^(?P<owner>.+)-[a-z0-9]{6,10}-[a-z0-9]{5}$"),
-    re.compile(r"^(?P<owner>.+)-[a-z0-9]{5}$"),
-    re.compile(r"^(?P<owner>.+)-\d+$"),
-)
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 
 
@@ -88,17 +73,11 @@ def timestamp(value: Any, where: str) -> datetime:
 
 
 def service_of(labels: dict[str, str]) -> str | None:
-    for key in SERVICE_LABELS:
-        if labels.get(key):
-            return labels[key]
+    """The workload an alert is about, named as the collectors name it (the labels they read, best first,
+    then the pod's owner); None when no label names one: such an alert has nothing to scope."""
+    named = next((labels[k] for k in RESOURCE_LABELS if labels.get(k)), None)
     pod = labels.get("pod") or labels.get("pod_name")
-    if pod:
-        for pattern in _POD_OWNER:
-            match = pattern.match(pod)
-            if match:
-                return match.group("owner")
-        return pod
-    return None
+    return named or (pod_owner(pod) if pod else None)
 
 
 def _cluster_of(labels: dict[str, str]) -> str | None:
@@ -165,7 +144,7 @@ def from_cloudwatch(message: str, settings: Settings) -> Alert:
         raise PayloadError(f"Message.NewStateValue: expected ALARM, OK or INSUFFICIENT_DATA, got {state!r}")
     trigger = _object(alarm.get("Trigger") or {}, "Message.Trigger")
     dimensions = _dimensions(trigger)
-    resource = next((dimensions[d] for d in DIMENSIONS if dimensions.get(d)), None)
+    resource = next((dimensions[d] for d in RESOURCE_DIMENSIONS if dimensions.get(d)), None)
     if resource and dimensions.get("TargetGroup") == resource:  # targetgroup/<name>/<id>
         resource = resource.split("/")[1] if resource.count("/") == 2 else resource
     region = _arn_region(alarm.get("AlarmArn"))

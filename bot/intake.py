@@ -8,7 +8,6 @@ summary, a note in a job's thread.
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 import uuid
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.alerts import Alert
-from bot.store import Store, alert_firings, alert_groups, jobs, outbox
+from bot.store import Store, alert_firings, alert_groups, jobs, new_job_row, new_message_row, outbox
 
 
 @dataclass(slots=True)
@@ -125,11 +124,8 @@ class AlertIntake:
                 "severity": alert.severity, "summary": alert.summary,
                 "window_start": alert.starts_at.timestamp() - policy.lookback,
             }  # fmt: skip
-            conn.execute(jobs.insert(), {
-                "id": job_id, "idempotency_key": f"alert:{group}:{now}", "dedupe_key": group, "kind": "analyze",
-                "service": alert.service, "args": json.dumps(args), "channel": channel, "user_id": alert.source,
-                "state": "queued", "stage": "queued", "attempts": 0, "created_at": now, "updated_at": now,
-            })  # fmt: skip
+            job = new_job_row(f"alert:{group}:{now}", group, "analyze", alert.service, args, channel, alert.source, now)
+            conn.execute(jobs.insert(), job | {"id": job_id})
             started, outcome = True, "new"
         else:
             job_id = conn.execute(_GROUP_JOB, {"key": group}).scalar_one()
@@ -154,13 +150,11 @@ class AlertIntake:
             if opened is not None and opened > now - policy.group_window:
                 continue  # this storm has its summary
             recent = conn.execute(_RECENT_FIRINGS, {"channel": channel, "since": now - 60}).scalar_one()
-            message_id = str(uuid.uuid4())
-            if recent >= policy.storm_threshold and self._open_group(conn, key, message_id, policy.group_window, now):
-                conn.execute(outbox.insert(), {
-                    "id": message_id, "kind": "storm", "channel": channel, "thread_job": None,
-                    "args": json.dumps({"since": now - 60}), "state": "pending",
-                    "not_before": now + policy.storm_settle, "attempts": 0, "created_at": now,
-                })  # fmt: skip
+            summary = new_message_row("storm", channel, {"since": now - 60}, now, now + policy.storm_settle)
+            if recent >= policy.storm_threshold and self._open_group(
+                conn, key, summary["id"], policy.group_window, now
+            ):
+                conn.execute(outbox.insert(), summary)
 
     def _resolved(self, conn: sa.Connection, alert: Alert, now: float) -> str:
         f = alert_firings.c
@@ -177,12 +171,8 @@ class AlertIntake:
         if row.job_id is None:
             return "resolved"
         minutes = max(0, round((ended - row.starts_at) / 60))
-        conn.execute(outbox.insert().values(
-            id=str(uuid.uuid4()), kind="resolved", channel=row.channel, thread_job=row.job_id,
-            args=json.dumps({"alertname": row.alertname, "service": row.service, "minutes": minutes,
-                             "source": row.source}),
-            state="pending", not_before=now, attempts=0, created_at=now,
-        ))  # fmt: skip
+        note = {"alertname": row.alertname, "service": row.service, "minutes": minutes, "source": row.source}
+        conn.execute(outbox.insert(), new_message_row("resolved", row.channel, note, now, now, thread_job=row.job_id))
         return "resolved"
 
     def storm_summary(self, channel: str, since: float) -> list[dict[str, Any]]:

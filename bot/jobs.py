@@ -97,7 +97,8 @@ class Worker:
 
     def __init__(self, store: Store, settings: Settings, slack: WebClient, name: str) -> None:
         self.store, self.settings, self.slack, self.name = store, settings, slack, name
-        self._pruned = 0.0
+        self.intake = AlertIntake(store)
+        self._next_prune = 0.0  # monotonic time of the next pruning of alert history
 
     def run_once(self) -> bool:
         try:
@@ -121,35 +122,22 @@ class Worker:
 
     def _prune(self) -> None:
         """When idle, at most hourly: alert history past `webhooks.retention` goes (any worker may do it)."""
-        if time.monotonic() - self._pruned < 3600 and self._pruned:
+        if time.monotonic() < self._next_prune:
             return
-        self._pruned = time.monotonic()
+        self._next_prune = time.monotonic() + 3600
         try:
-            AlertIntake(self.store).prune(seconds(self.settings.webhooks.retention))
+            self.intake.prune(seconds(self.settings.webhooks.retention))
         except Exception:
             log.exception("pruning alert history failed")
 
     def send(self, message: Message) -> None:
-        """A thread note or a storm summary; a note waits until its job has posted the thread's first message."""
+        """Post an outbox message, or put it back for later (its thread has no first message yet, its storm
+        is still landing); a failed post is retried with back-off, five times."""
         try:
-            thread_ts = None
-            if message.kind == "resolved":
-                text, content = blocks.resolved(message.args), None
-                job = self.store.get(message.thread_job or "")
-                if job is not None and job.message_ts is None and job.state in OPEN_STATES and message.attempts < 100:
-                    self.store.message_later(message.id, self.name, 3.0)
-                    return
-                thread_ts = job.message_ts if job else None
-            else:
-                # The summary goes out once the storm has been quiet for `storm_settle` (at most 2 min late).
-                settle = seconds(self.settings.webhooks.storm_settle)
-                quiet = time.time() - AlertIntake(self.store).last_alert_at(message.channel)
-                if quiet < settle and time.time() - message.args["since"] < 180:
-                    self.store.message_later(message.id, self.name, settle - quiet)
-                    return
-                text, content = blocks.storm(
-                    AlertIntake(self.store).storm_summary(message.channel, message.args["since"])
-                )
+            ready = self._resolved_note(message) if message.kind == "resolved" else self._storm_summary(message)
+            if ready is None:
+                return
+            text, content, thread_ts = ready
             response = self.slack.chat_postMessage(
                 channel=message.channel, text=text, blocks=content, thread_ts=thread_ts
             )
@@ -160,6 +148,24 @@ class Worker:
                 self.store.message_done(message.id, self.name, None, failed=True)
             else:
                 self.store.message_later(message.id, self.name, 5.0 * message.attempts)
+
+    def _resolved_note(self, message: Message) -> tuple[str, blocks.Blocks | None, str | None] | None:
+        """In the job's thread once the job has posted its message (top level if it never will)."""
+        job = self.store.get(message.thread_job or "")
+        if job is not None and job.message_ts is None and job.state in OPEN_STATES and message.attempts < 100:
+            self.store.message_later(message.id, self.name, 3.0)
+            return None
+        return blocks.resolved(message.args), None, job.message_ts if job else None
+
+    def _storm_summary(self, message: Message) -> tuple[str, blocks.Blocks | None, str | None] | None:
+        """Once the storm has been quiet for `webhooks.storm_settle` (at most three minutes after it began)."""
+        settle = seconds(self.settings.webhooks.storm_settle)
+        quiet = time.time() - self.intake.last_alert_at(message.channel)
+        if quiet < settle and time.time() - message.args["since"] < 180:
+            self.store.message_later(message.id, self.name, settle - quiet)
+            return None
+        text, content = blocks.storm(self.intake.storm_summary(message.channel, message.args["since"]))
+        return text, content, None
 
 
 class Run:
@@ -244,14 +250,9 @@ class Run:
         if earlier is not None:  # a fix for an earlier diagnosis looks at what that one looked at
             args = {**earlier.args, **args}
         if settings.serves_live(service):
-            from bot.live import alert_scope, live_collector, scope_for
+            from bot.live import job_scope, live_collector
 
-            collector = live_collector(settings, service, args.get("cluster"))
-            if "alert" in args:
-                scope = alert_scope(service, args)
-            else:
-                scope = scope_for(service, args.get("since", "30m"), args.get("env"), args.get("cluster"))
-            evidence = collector.collect(scope)
+            evidence = live_collector(settings, service, args.get("cluster")).collect(job_scope(service, args))
             if settings.terraform.path:
                 evidence.terraform_dir = str(settings.terraform.path)
         else:

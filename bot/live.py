@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.settings import Cluster, Settings
+from bot.settings import Cluster, Settings, seconds
 from collectors import CloudDoctorError, Scope, Window
 from collectors.cloudwatch import CloudWatchSource
 from collectors.kubernetes import KubernetesSource
@@ -16,36 +16,34 @@ from collectors.prometheus import PrometheusSource
 
 
 def since(text: str) -> timedelta:
-    match = re.fullmatch(r"(\d+)([mhd])", text)
-    if not match:
+    if not re.fullmatch(r"\d+[mhd]", text):
         raise CloudDoctorError(f"--since {text!r}: use minutes, hours or days such as 30m, 2h, 1d")
-    unit = {"m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
-    return timedelta(**{unit: int(match.group(1))})
+    return timedelta(seconds=seconds(text))
 
 
 def scope_for(service: str, window: str, environment: str | None = None, cluster: str | None = None) -> Scope:
-    end = datetime.now(UTC).replace(microsecond=0)
-    return Scope(
-        f"{service}: live diagnosis",
-        Window(end - since(window), end),
-        service=service,
-        environment=environment,
-        clusters=(cluster,) if cluster else (),
-        source="cli",
-    )
+    """The last `window` (30m, 2h, 1d) of a service, until now."""
+    return job_scope(service, {"since": window, "env": environment, "cluster": cluster})
 
 
-def alert_scope(service: str, args: dict[str, Any]) -> Scope:
-    """From before the alert began (`window_start`, the settings' lookback) until now."""
+def job_scope(service: str, args: dict[str, Any]) -> Scope:
+    """What a job looks at, until now: from before its alert began (`window_start`, the settings' lookback;
+    at least five minutes), or the last `since` (default 30m) when a person asked."""
     end = datetime.now(UTC).replace(microsecond=0)
-    start = min(datetime.fromtimestamp(float(args["window_start"]), UTC), end - timedelta(minutes=5))
+    if "window_start" in args:
+        start = min(datetime.fromtimestamp(float(args["window_start"]), UTC).replace(microsecond=0),
+                    end - timedelta(minutes=5))  # fmt: skip
+        title, source = f"{service}: {args.get('alert_source')} alert {args.get('alertname')}", args["alert_source"]
+    else:
+        start, title, source = end - since(args.get("since") or "30m"), f"{service}: live diagnosis", "cli"
     cluster = args.get("cluster")
     return Scope(
-        f"{service}: {args.get('alert_source')} alert {args.get('alertname')}",
-        Window(start.replace(microsecond=0), end),
+        title,
+        Window(start, end),
         service=service,
+        environment=args.get("env"),
         clusters=(cluster,) if cluster else (),
-        source=str(args.get("alert_source")),
+        source=str(source),
     )
 
 

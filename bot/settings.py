@@ -70,12 +70,13 @@ class DigestSettings(Section):
     token_budget: int = Field(default=8000, ge=500, le=1_000_000)
 
 
-DURATION = r"^\d+[smh]$"
+DURATION = r"^\d+[smhd]$"
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def seconds(duration: str) -> float:
-    """`30s`, `5m`, `2h` in seconds (the settings' duration pattern has checked the form)."""
-    return float(duration[:-1]) * {"s": 1, "m": 60, "h": 3600}[duration[-1]]
+    """`30s`, `5m`, `2h`, `7d` in seconds (the settings' pattern, or the caller, has checked the form)."""
+    return float(duration[:-1]) * _UNIT_SECONDS[duration[-1]]
 
 
 class WebhookSettings(Section):
@@ -84,7 +85,7 @@ class WebhookSettings(Section):
     lookback: str = Field(default="15m", pattern=DURATION)  # the diagnosis looks this far before the alert began
     storm_threshold: int = Field(default=20, ge=2)  # new alerts in a minute that make a storm: one summary message
     storm_settle: str = Field(default="10s", pattern=DURATION)  # the summary waits this long for the storm to land
-    retention: str = Field(default="168h", pattern=DURATION)  # alert history kept this long (jobs are kept)
+    retention: str = Field(default="7d", pattern=DURATION)  # alert history kept this long (jobs are kept)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     basic_auth_user: str = "cloud-doctor"  # basic auth is this user with CLOUD_DOCTOR_WEBHOOK_TOKEN as password
     sns_topics: list[str] = []  # CloudWatch via SNS: the topic ARNs accepted (none configured = none accepted)

@@ -75,12 +75,10 @@ class SnsVerifier:
         self.fetch = fetch
         self._certs: dict[str, x509.Certificate] = {}
         self._lock = threading.Lock()
-        from cryptography import x509
-
         for url, path in (pinned or {}).items():
             if not is_sns_url(url):
                 raise ValueError(f"webhooks.sns_certificates: {url} is not an https://sns.<region>.amazonaws.com/ URL")
-            self._certs[url] = x509.load_pem_x509_certificate(path.read_bytes())
+            self._certs[url] = _certificate(path.read_bytes())
 
     def verify(self, message: Any, now: datetime | None = None) -> dict[str, Any]:
         """The message if SNS signed it for one of our topics, recently; else SnsRefused says why."""
@@ -123,14 +121,12 @@ class SnsVerifier:
         return message
 
     def _certificate(self, url: str) -> x509.Certificate:
-        from cryptography import x509
-
         with self._lock:
             cached = self._certs.get(url)
         if cached is not None:
             return cached
         try:
-            cert = x509.load_pem_x509_certificate(self.fetch(url))
+            cert = _certificate(self.fetch(url))
         except (FetchFailed, ValueError) as exc:
             raise SnsRefused(f"cannot get the signing certificate from {url}: {exc}") from None
         with self._lock:
@@ -146,6 +142,12 @@ class SnsVerifier:
             self.fetch(str(url))
         except FetchFailed as exc:
             raise SnsRefused(f"confirming the subscription failed: {exc}") from None
+
+
+def _certificate(pem: bytes) -> x509.Certificate:
+    from cryptography import x509  # loaded by the first certificate, not with the web process
+
+    return x509.load_pem_x509_certificate(pem)
 
 
 def string_to_sign(message: dict[str, Any]) -> bytes:

@@ -187,6 +187,34 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
+def new_job_row(
+    idempotency_key: str,
+    dedupe: str,
+    kind: str,
+    service: str,
+    args: dict[str, Any],
+    channel: str,
+    user_id: str,
+    now: float,
+) -> dict[str, Any]:
+    """A queued job's row, as every way of starting a job writes it."""
+    return {
+        "id": str(uuid.uuid4()), "idempotency_key": idempotency_key, "dedupe_key": dedupe, "kind": kind,
+        "service": service, "args": json.dumps(args), "channel": channel, "user_id": user_id, "state": "queued",
+        "stage": "queued", "attempts": 0, "created_at": now, "updated_at": now,
+    }  # fmt: skip
+
+
+def new_message_row(
+    kind: str, channel: str, args: dict[str, Any], now: float, not_before: float, thread_job: str | None = None
+) -> dict[str, Any]:
+    """A pending outbox message's row: a note in `thread_job`'s thread, or a message of its own."""
+    return {
+        "id": str(uuid.uuid4()), "kind": kind, "channel": channel, "thread_job": thread_job, "args": json.dumps(args),
+        "state": "pending", "not_before": not_before, "attempts": 0, "created_at": now,
+    }  # fmt: skip
+
+
 def dedupe_key(channel: str, user: str, kind: str, text: str) -> str:
     return hashlib.sha256(f"{channel}\0{user}\0{kind}\0{' '.join(text.split())}".encode()).hexdigest()
 
@@ -238,11 +266,7 @@ class Store:
         """The job for this request, and whether it is new: retries and double clicks get the first one."""
         key = dedupe_key(channel, user_id, kind, text or service)
         now = time.time()
-        row = {
-            "id": str(uuid.uuid4()), "idempotency_key": idempotency_key, "dedupe_key": key, "kind": kind,
-            "service": service, "args": json.dumps(args), "channel": channel, "user_id": user_id, "state": "queued",
-            "stage": "queued", "attempts": 0, "created_at": now, "updated_at": now,
-        }  # fmt: skip
+        row = new_job_row(idempotency_key, key, kind, service, args, channel, user_id, now)
         same = {"ikey": idempotency_key, "dkey": key, "since": now - DUPLICATE_WINDOW}
         try:
             inserted = self._insert_unless_stored({**row, **same})
@@ -264,7 +288,7 @@ class Store:
         return self._insert_once(params)
 
     def _insert_once(self, params: dict[str, Any]) -> bool:
-        with self._writer, self.engine.begin() as conn:
+        with self.transaction() as conn:
             if self.postgres:
                 return conn.execute(_INSERT_NEW_RETURNING, params).first() is not None
             return conn.execute(_INSERT_NEW, params).rowcount == 1
@@ -295,7 +319,7 @@ class Store:
     def _claim(
         self, table: sa.Table, claimable: Any, order: Any, values: dict[str, Any], worker: str, until: float
     ) -> str | None:
-        with self._writer, self.engine.begin() as conn:
+        with self.transaction() as conn:
             query = sa.select(table.c.id).where(claimable).order_by(order).limit(1)
             if self.postgres:  # several instances: each row goes to exactly one of them
                 query = query.with_for_update(skip_locked=True)
@@ -310,13 +334,13 @@ class Store:
             return str(found.id) if updated.rowcount == 1 else None
 
     def message_done(self, message_id: str, worker: str, ts: str | None, failed: bool = False) -> None:
-        with self._writer, self.engine.begin() as conn:
+        with self.transaction() as conn:
             conn.execute(outbox.update().where(outbox.c.id == message_id, outbox.c.lease_owner == worker)
                          .values(state="failed" if failed else "sent", sent_ts=ts, lease_until=None))  # fmt: skip
 
     def message_later(self, message_id: str, worker: str, seconds: float) -> None:
         """Not yet (the thread it belongs in has no message yet): try again in `seconds`."""
-        with self._writer, self.engine.begin() as conn:
+        with self.transaction() as conn:
             conn.execute(outbox.update().where(outbox.c.id == message_id, outbox.c.lease_owner == worker)
                          .values(not_before=time.time() + seconds, lease_until=None))  # fmt: skip
 
@@ -343,7 +367,7 @@ class Store:
     def finish(self, job_id: str, worker: str, result: dict[str, Any], timings: dict[str, float]) -> bool:
         """Done exactly once: only the worker that still holds the lease can finish the job."""
         category = (result.get("diagnosis") or {}).get("category")
-        with self._writer, self.engine.begin() as conn:
+        with self.transaction() as conn:
             done = conn.execute(
                 jobs.update().where(jobs.c.id == job_id, jobs.c.lease_owner == worker, jobs.c.state == "running")
                 .values(state="done", stage="done", result=json.dumps(result), category=category,
@@ -370,7 +394,7 @@ class Store:
         )
 
     def _update(self, job_id: str, worker: str, **values: Any) -> bool:
-        with self._writer, self.engine.begin() as conn:
+        with self.transaction() as conn:
             done = conn.execute(
                 jobs.update().where(jobs.c.id == job_id, jobs.c.lease_owner == worker, jobs.c.state == "running")
                 .values(updated_at=time.time(), **values)
@@ -434,7 +458,7 @@ class Store:
             "at": time.time(),
             "diff_sha256": hashlib.sha256(diff.encode()).hexdigest(),
         }
-        with self._writer, self.engine.begin() as conn:
+        with self.transaction() as conn:
             conn.execute(audit.insert().values(**entry))
         return entry
 

@@ -14,6 +14,7 @@ import json
 import logging
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request, Response
@@ -109,6 +110,9 @@ class Webhooks:
                 outcomes.append("no-channel")
             else:
                 keep.append((alert, channel))
+                continue
+            log.warning("alert %s from %s not diagnosed: %s (service %r)", alert.alertname, alert.source,
+                        outcomes[-1], alert.service)  # fmt: skip
         if keep:
             outcomes += self.intake.record(keep, payload, self.policy)
         counts = Counter(outcomes)
@@ -117,9 +121,6 @@ class Webhooks:
             self.bot.metrics.alerts.labels(source, outcome).inc(n)
         if counts["new"] or counts["resolved"]:
             self.bot.workers.wake()
-        for alert in alerts:
-            if alert.service is None or (alert.service not in known and not settings.serves_live(alert.service)):
-                log.warning("alert %s from %s not diagnosed: service %r", alert.alertname, alert.source, alert.service)
         return {"received": len(alerts), "outcomes": dict(sorted(counts.items()))}
 
 
@@ -138,30 +139,35 @@ def register(api: FastAPI, bot: Bot) -> None:
     hooks = Webhooks(bot)
     api.state.webhooks = hooks
 
-    async def prometheus_style(request: Request, source: str) -> Response:
+    async def answered(source: str, kind: str, work: Callable[[], Awaitable[dict[str, Any]]]) -> Response:
+        """Run a webhook's work; every refusal becomes its status and a message saying why."""
         started = time.perf_counter()
         try:
-            hooks.authenticate(request)
-            doc = await hooks.body(request)
-            alerts = from_prometheus_style(doc, source)
-            answer = await run_in_threadpool(hooks.store, alerts, doc)
+            return _answer(200, await work())
         except Refused as exc:
             return _answer(exc.status, {"error": exc.message}, exc.headers)
+        except SnsRefused as exc:
+            return _answer(403, {"error": f"SNS message refused: {exc}"})
         except PayloadError as exc:
-            return _answer(400, {"error": f"not a {source} webhook payload: {exc}"})
+            return _answer(400, {"error": f"not {kind}: {exc}"})
         finally:
             bot.metrics.webhook_seconds.labels(source).observe(time.perf_counter() - started)
-        return _answer(200, answer)
 
-    async def alertmanager(request: Request) -> Response:
-        return await prometheus_style(request, "alertmanager")
+    def prometheus_style(source: str) -> Callable[[Request], Awaitable[Response]]:
+        """Alertmanager and Grafana: the same authentication and the same alert list."""
 
-    async def grafana(request: Request) -> Response:
-        return await prometheus_style(request, "grafana")
+        async def endpoint(request: Request) -> Response:
+            async def work() -> dict[str, Any]:
+                hooks.authenticate(request)
+                doc = await hooks.body(request)
+                return await run_in_threadpool(hooks.store, from_prometheus_style(doc, source), doc)
+
+            return await answered(source, f"a {source} webhook payload", work)
+
+        return endpoint
 
     async def cloudwatch(request: Request) -> Response:
-        started = time.perf_counter()
-        try:
+        async def work() -> dict[str, Any]:
             message = await hooks.body(request)
             header = request.headers.get("x-amz-sns-message-type")
             if not isinstance(message, dict) or header != message.get("Type"):
@@ -170,25 +176,18 @@ def register(api: FastAPI, bot: Bot) -> None:
             if message["Type"] == "SubscriptionConfirmation":
                 await run_in_threadpool(hooks.sns.confirm, message)
                 log.warning("confirmed the SNS subscription to %s", message["TopicArn"])
-                return _answer(200, {"confirmed": message["TopicArn"]})
+                return {"confirmed": message["TopicArn"]}
             if message["Type"] == "UnsubscribeConfirmation":
                 log.warning("SNS says %s unsubscribed this endpoint", message["TopicArn"])
-                return _answer(200, {"unsubscribed": message["TopicArn"]})
+                return {"unsubscribed": message["TopicArn"]}
             alert = from_cloudwatch(str(message.get("Message", "")), bot.settings)
-            answer = await run_in_threadpool(hooks.store, [alert], message)
-        except Refused as exc:
-            return _answer(exc.status, {"error": exc.message}, exc.headers)
-        except SnsRefused as exc:
-            return _answer(403, {"error": f"SNS message refused: {exc}"})
-        except PayloadError as exc:
-            return _answer(400, {"error": f"not a CloudWatch alarm notification: {exc}"})
-        finally:
-            bot.metrics.webhook_seconds.labels("cloudwatch").observe(time.perf_counter() - started)
-        return _answer(200, answer)
+            return await run_in_threadpool(hooks.store, [alert], message)
+
+        return await answered("cloudwatch", "a CloudWatch alarm notification", work)
 
     for path, endpoint in (
-        ("/webhooks/alertmanager", alertmanager),
-        ("/webhooks/grafana", grafana),
+        ("/webhooks/alertmanager", prometheus_style("alertmanager")),
+        ("/webhooks/grafana", prometheus_style("grafana")),
         ("/webhooks/cloudwatch", cloudwatch),
     ):
         api.router.add_route(path, endpoint, methods=["POST"], include_in_schema=False)

@@ -35,6 +35,7 @@ RESOURCE_DIMENSIONS = (
 )
 
 _POD_HASH = re.compile(r"-(?:[a-z0-9]{8,10}-)?[a-z0-9]{5}$")
+_POD_ORDINAL = re.compile(r"-\d+$")
 _LEVEL_WORDS = {
     "fatal": "error",
     "critical": "error",
@@ -80,8 +81,12 @@ _RESOURCE_KEYS = ("service", "service_name", "app", "logger_service")
 
 
 def pod_owner(pod: str) -> str:
-    """`checkout-7d9f8b6c5d-x2x9k` → `checkout` (Deployment pods carry two hashes, others one)."""
-    return _POD_HASH.sub("", pod) or pod
+    """`checkout-7d9f8b6c5d-x2x9k` → `checkout` (Deployment pods carry two hashes, DaemonSet and Job pods
+    one), `ledger-2` → `ledger` (a StatefulSet's pods carry an ordinal)."""
+    owner = _POD_HASH.sub("", pod)
+    if owner == pod:
+        owner = _POD_ORDINAL.sub("", pod)
+    return owner or pod
 
 
 def resource_from_labels(labels: dict[str, str]) -> str:
