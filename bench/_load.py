@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -69,32 +71,58 @@ def serve_slack(token: str, conn: Any) -> None:
     slack.close()
 
 
+@dataclass
+class Served:
+    port: int
+    process: subprocess.Popen[bytes]
+    started: float  # perf_counter just before the server process was started
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
 @contextmanager
-def slack_standin(token: str) -> Iterator[str]:
+def bot_server(store: str, env: dict[str, str] | None = None) -> Iterator[Served]:
+    """`cloud-doctor serve` against the Slack stand-in (in a process of its own), on a free port; `env` adds
+    to the environment (CLOUD_DOCTOR_CONFIG, say); none of the caller's SLACK_ or CLOUD_DOCTOR_ settings leak."""
+    sys.path.insert(0, str(ROOT))
+    from tests.bot.conftest import SECRET, TOKEN
+    from tests.postgres import free_port
+
     parent, child = multiprocessing.Pipe()
-    process = multiprocessing.get_context("spawn").Process(target=serve_slack, args=(token, child), daemon=True)
-    process.start()
+    slack = multiprocessing.get_context("spawn").Process(target=serve_slack, args=(TOKEN, child), daemon=True)
+    slack.start()
     try:
-        yield parent.recv()
+        environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLOUD_DOCTOR_"))}
+        slack_url = parent.recv()
+        environment |= {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": f"{slack_url}/api/",
+                        "CLOUD_DOCTOR_STORE": store, **(env or {})}  # fmt: skip
+        port = free_port()
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+            env=environment,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            yield Served(port, proc, started)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
     finally:
         parent.send("done")
-        process.join(timeout=10)
+        slack.join(timeout=10)
 
 
-@contextmanager
-def server(port: int, env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+def latency_line(latencies: list[float]) -> str:
+    q = statistics.quantiles(latencies, n=100)
+    return (
+        f"p50 {q[49] * 1000:.0f} ms, p95 {q[94] * 1000:.0f} ms, p99 {q[98] * 1000:.0f} ms, "
+        f"max {max(latencies) * 1000:.0f} ms"
     )
-    try:
-        yield proc
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def cpu_seconds(pid: int) -> float:

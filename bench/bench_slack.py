@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import statistics
 import sys
 import tempfile
 import time
@@ -22,10 +20,9 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from bench._load import Request, cpu_seconds, load, server, slack_standin  # noqa: E402
+from bench._load import Request, bot_server, cpu_seconds, latency_line, load  # noqa: E402
 from bot.store import Store  # noqa: E402
-from tests.bot.conftest import SECRET, TOKEN, sign  # noqa: E402
-from tests.postgres import free_port  # noqa: E402
+from tests.bot.conftest import sign  # noqa: E402
 
 
 def body(user: str, trigger: str, text: str = "checkout") -> bytes:
@@ -59,36 +56,24 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cd-bench-"))
     store = f"sqlite:///{work / 'bench.db'}" if args.store == "sqlite" else args.store
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with slack_standin(TOKEN) as slack_url:
-        env = {
-            **os.environ,
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": f"{slack_url}/api/",
-            "CLOUD_DOCTOR_STORE": store,
-        }
-        env.pop("CLOUD_DOCTOR_CONFIG", None)
-        started = time.perf_counter()
-        with server(port, env) as proc:
-            cold = None
-            while cold is None and time.perf_counter() - started < 30:
-                try:
-                    payload = body("U0COLD", "cold")
-                    if httpx.post(f"{url}/slack/events", content=payload, headers=sign(payload), timeout=2).is_success:
-                        cold = time.perf_counter() - started
-                except httpx.HTTPError:
-                    time.sleep(0.01)
-            # Measure the steady state: the worker processes are up once the cold command's job is done.
-            jobs = Store(store)
-            while time.perf_counter() - started < 60 and any(j.state != "done" for j in jobs.recent(1)):
-                time.sleep(0.1)
-            jobs.engine.dispose()
-            cpu = cpu_seconds(proc.pid)
-            latencies, errors, wall = asyncio.run(load(port, args.clients, command, args.requests))
-            cpu = cpu_seconds(proc.pid) - cpu
-    q = statistics.quantiles(latencies, n=100)
+    with bot_server(store) as served:
+        cold = None
+        while cold is None and time.perf_counter() - served.started < 30:
+            try:
+                payload = body("U0COLD", "cold")
+                response = httpx.post(f"{served.url}/slack/events", content=payload, headers=sign(payload), timeout=2)
+                if response.is_success:
+                    cold = time.perf_counter() - served.started
+            except httpx.HTTPError:
+                time.sleep(0.01)
+        # Measure the steady state: the worker processes are up once the cold command's job is done.
+        jobs = Store(store)
+        while time.perf_counter() - served.started < 60 and any(j.state != "done" for j in jobs.recent(1)):
+            time.sleep(0.1)
+        jobs.engine.dispose()
+        cpu = cpu_seconds(served.process.pid)
+        latencies, errors, wall = asyncio.run(load(served.port, args.clients, command, args.requests))
+        cpu = cpu_seconds(served.process.pid) - cpu
     print(f"store:            {store.split(':')[0]}")
     print(
         f"cold start:       {cold:.2f} s from process start to the first acknowledgement"
@@ -96,10 +81,7 @@ def main() -> None:
         else "cold start:       no acknowledgement within 30 s"
     )
     print(f"requests:         {len(latencies)} from {args.clients} concurrent clients in {wall:.1f} s, {errors} errors")
-    print(
-        f"ack latency:      p50 {q[49] * 1000:.0f} ms, p95 {q[94] * 1000:.0f} ms, p99 {q[98] * 1000:.0f} ms, "
-        f"max {max(latencies) * 1000:.0f} ms"
-    )
+    print(f"ack latency:      {latency_line(latencies)}")
     print(f"server CPU:       {cpu / len(latencies) * 1000:.2f} ms per acknowledgement (web process, all threads)")
 
 

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import tempfile
-import time
-from pathlib import Path
 
-import httpx
 import yaml
 
+from tests.daemon import Daemon
 from tests.postgres import free_port
 
 
-class Alertmanager:
+class Alertmanager(Daemon):
+    name = "alertmanager"
+
     def __init__(self, webhook_url: str, bearer_token: str) -> None:
         binary = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
         if not binary:
             raise FileNotFoundError("alertmanager not found: install the Debian package prometheus-alertmanager")
-        self.root = Path(tempfile.mkdtemp(prefix="cd-am-"))
+        super().__init__("cd-am-")
         config = {
             # Short waits so a test sees the first notification, repeats and the resolution within seconds.
             "route": {
@@ -45,7 +43,7 @@ class Alertmanager:
         (self.root / "alertmanager.yml").write_text(yaml.safe_dump(config))
         self.port = free_port()
         self.address = f"127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen(
+        self._run(
             [
                 binary,
                 f"--config.file={self.root / 'alertmanager.yml'}",
@@ -53,23 +51,5 @@ class Alertmanager:
                 f"--web.listen-address={self.address}",
                 "--cluster.listen-address=",  # no gossip: one instance
             ],
-            stdout=subprocess.DEVNULL,
-            stderr=(self.root / "log").open("wb"),
+            f"http://{self.address}/-/ready",
         )
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                if httpx.get(f"http://{self.address}/-/ready", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"alertmanager did not start: {self.log()}")
-
-    def log(self) -> str:
-        return (self.root / "log").read_text()[-3000:]
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-        shutil.rmtree(self.root, ignore_errors=True)

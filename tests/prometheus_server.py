@@ -5,12 +5,8 @@ from __future__ import annotations
 import shutil
 import signal
 import subprocess
-import tempfile
-import time
-from pathlib import Path
 
-import httpx
-
+from tests.daemon import Daemon
 from tests.postgres import free_port
 
 Series = dict[tuple[str, tuple[tuple[str, str], ...]], list[tuple[float, float]]]
@@ -30,14 +26,16 @@ def openmetrics(series: Series) -> str:
     return "\n".join(lines) + "\n# EOF\n"
 
 
-class Prometheus:
+class Prometheus(Daemon):
     """`rules` (a rule file's YAML) are evaluated every second and sent to `alertmanager` (host:port)."""
+
+    name = "prometheus"
 
     def __init__(self, series: Series, rules: str | None = None, alertmanager: str | None = None) -> None:
         binary, promtool = shutil.which("prometheus"), shutil.which("promtool")
         if not binary or not promtool:
             raise FileNotFoundError("prometheus/promtool not found: install the Debian package prometheus")
-        self.root = Path(tempfile.mkdtemp(prefix="cd-prom-"))
+        super().__init__("cd-prom-")
         data = self.root / "data"
         source = self.root / "series.om"
         source.write_text(openmetrics(series))
@@ -57,7 +55,7 @@ class Prometheus:
         (self.root / "prometheus.yml").write_text(config)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen(
+        self._run(
             [
                 binary,
                 f"--config.file={self.root / 'prometheus.yml'}",
@@ -66,25 +64,10 @@ class Prometheus:
                 "--storage.tsdb.retention.time=30d",
                 "--rules.alert.resend-delay=1s",  # alerts still firing are sent again every second
             ],
-            stdout=subprocess.DEVNULL,
-            stderr=(self.root / "log").open("wb"),
+            f"{self.url}/-/ready",
         )
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                if httpx.get(f"{self.url}/-/ready", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"prometheus did not start: {(self.root / 'log').read_text()[-2000:]}")
 
     def reload_rules(self, rules: str) -> None:
         """New rules, read on SIGHUP; an alert whose rule no longer matches is sent as resolved."""
         self.rules.write_text(rules)
         self.proc.send_signal(signal.SIGHUP)
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-        shutil.rmtree(self.root, ignore_errors=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import boto3
 import pytest
@@ -29,8 +30,20 @@ def identity(metadata: MetadataServer, moto_url: str) -> Iterator[WebIdentity]:
     use_web_identity(None)  # the process-wide choice must not leak into other tests
 
 
+@pytest.fixture
+def sent_to_sts() -> Iterator[list[dict[str, Any]]]:
+    """The parameters of every AssumeRoleWithWebIdentity call (moto takes any token: the test checks which)."""
+    calls: list[dict[str, Any]] = []
+    boto3.setup_default_session()
+    boto3.DEFAULT_SESSION.events.register(  # type: ignore[union-attr]
+        "provide-client-params.sts.AssumeRoleWithWebIdentity", lambda params, **_: calls.append(dict(params))
+    )
+    yield calls
+    boto3.DEFAULT_SESSION = None
+
+
 def test_credentials_come_from_the_google_identity_and_refresh_before_expiry(
-    identity: WebIdentity, metadata: MetadataServer, moto_url: str
+    identity: WebIdentity, metadata: MetadataServer, moto_url: str, sent_to_sts: list[dict[str, Any]]
 ) -> None:
     clock = [datetime.now(UTC)]
     credentials = web_identity_credentials(identity, time_fetcher=lambda: clock[0])
@@ -38,6 +51,9 @@ def test_credentials_come_from_the_google_identity_and_refresh_before_expiry(
     first = credentials.get_frozen_credentials()
     [claims] = metadata.issued
     assert claims["aud"] == "cloud-doctor" and claims["sub"] == metadata.unique_id
+    [call] = sent_to_sts  # the token the metadata server issued, for our role, for an hour
+    assert call == {"RoleArn": ROLE, "RoleSessionName": "cloud-doctor", "WebIdentityToken": metadata.tokens[0],
+                    "DurationSeconds": 3600}  # fmt: skip
     # The credentials are the role's: STS says who they are.
     sts = boto3.client("sts", region_name="us-east-1", endpoint_url=moto_url, aws_access_key_id=first.access_key,
                        aws_secret_access_key=first.secret_key, aws_session_token=first.token)  # fmt: skip
@@ -50,6 +66,7 @@ def test_credentials_come_from_the_google_identity_and_refresh_before_expiry(
     clock[0] += timedelta(minutes=25)
     second = credentials.get_frozen_credentials()
     assert len(metadata.issued) == 2 and second.access_key != first.access_key
+    assert [c["WebIdentityToken"] for c in sent_to_sts] == metadata.tokens  # each refresh with a fresh token
 
 
 def test_configured_identity_is_what_every_aws_client_uses(identity: WebIdentity, metadata: MetadataServer) -> None:

@@ -30,6 +30,7 @@ class MetadataServer:
     ):
         self.unique_id, self.email = unique_id, email
         self.issued: list[dict[str, Any]] = []  # the claims of every token handed out
+        self.tokens: list[str] = []  # and the tokens themselves
         self._lock = threading.Lock()
         self._http = LoopbackServer(self._handler())
         self.url = self._http.url
@@ -67,9 +68,10 @@ class MetadataServer:
                 }  # fmt: skip
                 if (query.get("format") or [""])[0] == "full":
                     claims |= {"email": standin.email, "email_verified": True}
+                token = ".".join((_b64({"alg": "RS256", "kid": "test", "typ": "JWT"}), _b64(claims), "c2lnbmF0dXJl"))
                 with standin._lock:
                     standin.issued.append(claims)
-                token = ".".join((_b64({"alg": "RS256", "kid": "test", "typ": "JWT"}), _b64(claims), "c2lnbmF0dXJl"))
+                    standin.tokens.append(token)
                 return self._text(200, token)
 
         return Handler
