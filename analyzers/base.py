@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -45,7 +46,9 @@ class Finding:
     attrs: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """Strict JSON: a rate change with no baseline (infinite) is null; `attrs.new` says it is new."""
+        strict: dict[str, Any] = _finite(asdict(self))
+        return strict
 
 
 @dataclass(slots=True)
@@ -123,3 +126,13 @@ class Diagnoser(Protocol):
     name: str
 
     def diagnose(self, digest: Digest, evidence: Evidence) -> Diagnosis: ...
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value

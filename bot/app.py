@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -42,10 +43,10 @@ def create_app(settings: Settings) -> FastAPI:
     store = Store(settings.store_url, pre_ping=False)
     client = WebClient(token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url, timeout=10)
     metrics = Metrics(store)
+    _quiet_token_warning()
     bolt = App(
-        token=settings.slack_bot_token.get_secret_value(),
         signing_secret=settings.slack_signing_secret.get_secret_value(),
-        client=client,
+        client=client,  # carries the token, the stand-in's base URL in tests, and the timeout
         token_verification_enabled=False,  # no network call at start-up: cold start stays short
         # Listeners only store the job and acknowledge: run them in the request's thread and answer when
         # they return, rather than on Bolt's pool of 5 threads polled every 10 ms (measured: p50 16 ms).
@@ -115,3 +116,20 @@ def create_app(settings: Settings) -> FastAPI:
         return Response(payload, media_type=CONTENT_TYPE_LATEST)
 
     return api
+
+
+class _TokenUnusedFilter(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment even when handed a client that carries the token,
+    then warns at every start that the token "will be unused". The client is the one we mean: this drops
+    that one line and nothing else Bolt says."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+def _quiet_token_warning() -> None:
+    bolt_log = logging.getLogger("slack_bolt.App")
+    if not any(isinstance(f, _TokenUnusedFilter) for f in bolt_log.filters):
+        bolt_log.addFilter(_TokenUnusedFilter())

@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.store import Job
 
+DECIDED = {"approve": "approved", "reject": "rejected"}
 STAGES = ("collecting", "digesting", "diagnosing", "writing fix")
 Blocks = list[dict[str, Any]]
 
@@ -23,8 +24,8 @@ def escape(text: Any) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def title(job: Job) -> str:
-    verb = "Terraform fix for" if job.kind == "terraform" else "Analyzing"
+def title(job: Job, finished: bool = False) -> str:
+    verb = "Terraform fix for" if job.kind == "terraform" else "Diagnosis of" if finished else "Analyzing"
     source = job.args.get("alert_source")
     if source:  # started by an alert webhook, not by a person: every name in it came from the alert
         severity = f", {escape(job.args['severity'])}" if job.args.get("severity") else ""
@@ -85,7 +86,7 @@ def diagnosis(job: Job, result: dict[str, Any], elapsed: float) -> tuple[str, Bl
     d, fix = result["diagnosis"], result.get("fix")
     text = f"Cloud Doctor: {d['category']} in {d['resource']} ({d['confidence']:.0%})"
     blocks: Blocks = [
-        _section(f":stethoscope: {title(job)}"),
+        _section(f":stethoscope: {title(job, finished=True)}"),
         {"type": "section", "fields": [
             {"type": "mrkdwn", "text": f"*Category*\n{d['category']}"},
             {"type": "mrkdwn", "text": f"*Resource*\n`{d['resource']}`"},
@@ -130,11 +131,10 @@ def evidence(result: dict[str, Any]) -> str:
 def decided(blocks: Blocks, action: str, user: str, diff_sha: str) -> Blocks:
     """The message's blocks with the buttons replaced by who decided, so nobody decides twice by accident."""
     kept = [b for b in blocks if b.get("type") != "actions"]
-    verb = "approved" if action == "approve" else "rejected"
     return [
         *kept,
         _context(
-            f":{'white_check_mark' if action == 'approve' else 'no_entry'}: Fix {verb} by "
+            f":{'white_check_mark' if action == 'approve' else 'no_entry'}: Fix {DECIDED[action]} by "
             f"<@{user}> · diff sha256 `{diff_sha[:12]}`"
         ),
     ]

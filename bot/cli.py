@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import sys
 import time
 from collections.abc import Callable
@@ -90,6 +91,8 @@ def _collect(bundle: Path | None, service: str | None, since: str, cluster: str 
         from bot.pipeline import collect_bundle
 
         _stderr(f"reading {bundle}")
+        if (bundle / "terraform").is_dir():
+            _say_if_the_hcl_parser_is_cold()
         return collect_bundle(bundle)
     from bot.live import live_collector, scope_for
 
@@ -179,7 +182,11 @@ def evaluate_command(
         cassette = Cassette(record or replay, "record" if record else "replay")  # type: ignore[arg-type]
         for name in ("gemini", "bedrock"):
             options[name]["cassette"] = cassette
-    report = summary(evaluate(folder, diagnoser, prescriber, options))
+
+    def progress(done: int, total: int, name: str) -> None:
+        _stderr(f"[{done + 1}/{total}] {name}" if name else f"evaluated {total} bundles")
+
+    report = summary(evaluate(folder, diagnoser, prescriber, options, progress=progress))
     if fmt == "json":
         click.echo(json.dumps(report, indent=2))
         return
@@ -200,10 +207,26 @@ def serve(host: str, port: int) -> None:
     from bot.settings import load_settings
 
     settings = load_settings(require_slack=True)
-    _stderr(f"cloud-doctor serving on http://{host}:{port} (store {settings.store_url.split('@')[-1]})")
+    try:  # bound before anything starts, so a busy port is one clear line and exit 3, not a traceback
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.create_server((host, port), family=family)
+    except OSError as exc:
+        _stderr(f"cloud-doctor: cannot listen on {host}:{port}: {exc.strerror}; stop what holds it or pass --port")
+        sys.exit(3)
+    store = settings.store_url.split("@")[-1]
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if not self.should_exit:  # the app has started (workers too) and the socket is listening
+                _stderr(f"cloud-doctor serving on http://{host}:{port} (store {store})")
+
     # httptools parses HTTP in C: under a burst of commands h11's pure-Python parser was a fifth of the
     # web process's CPU (profiled), and the acknowledgements wait on that one core.
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False, http="httptools")
+    config = uvicorn.Config(
+        create_app(settings), host=host, port=port, log_level="warning", access_log=False, http="httptools"
+    )
+    Server(config).run(sockets=[sock])
 
 
 @main.group()
@@ -218,7 +241,12 @@ def jobs_list(limit: int) -> None:
     """The latest jobs."""
     from bot.render import print_jobs
 
-    print_jobs(_store().recent(limit))
+    store = _store()
+    recent = store.recent(limit) if store is not None else []
+    if not recent:
+        click.echo("No jobs yet: they appear here once `/analyze-logs`, `/terraform` or an alert starts one.")
+        return
+    print_jobs(recent)
 
 
 @jobs.command("show")
@@ -229,17 +257,30 @@ def jobs_show(job_id: str) -> None:
     from bot.render import print_job
 
     store = _store()
-    job = store.find(job_id)
+    job = store.find(job_id) if store is not None else None
     if job is None:
         raise CloudDoctorError(f"no job matches {job_id!r}; `cloud-doctor jobs list` shows the ids")
     print_job(job, store.audit_trail(job.id))
 
 
 def _store() -> Any:
+    """The configured store; None when it is a SQLite file that does not exist yet (reading creates nothing)."""
     from bot.settings import load_settings
     from bot.store import Store
 
-    return Store(load_settings().store_url)
+    url = load_settings().store_url
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).exists():
+        return None
+    return Store(url)
+
+
+def _say_if_the_hcl_parser_is_cold() -> None:
+    """python-hcl2 builds its LALR parser on its first parse after an install and caches it beside itself
+    (2-7 s, once; the image builds it at build time): say so rather than look hung."""
+    from hcl2.parser import PARSER_FILE
+
+    if not PARSER_FILE.exists():
+        _stderr("building python-hcl2's parser cache (once after installing; a few seconds)")
 
 
 def _terraform_problems(bundle: Path) -> list[Problem]:

@@ -45,6 +45,7 @@ def parse(command: str, text: str) -> Command | None:
     return Command(target, flags)
 
 
-def help_text(services: list[str]) -> str:
-    known = ", ".join(f"`{s}`" for s in services[:25]) or "none yet"
-    return "\n".join([*USAGE.values(), f"Services I know: {known}."])
+def help_text(services: list[str], limit: int = 25) -> str:
+    known = ", ".join(f"`{s}`" for s in services[:limit]) or "none yet"
+    more = f" and {len(services) - limit} more" if len(services) > limit else ""
+    return "\n".join([*USAGE.values(), f"Services I know: {known}{more}."])

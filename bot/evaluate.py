@@ -1,14 +1,95 @@
-"""Evaluation over a folder of bundles with expected.json: the only code that reads the answers."""
+"""Evaluation over a folder of bundles with expected.json: the only code that reads the answers.
+
+expected.json (docs/incident-bundle.md): `category` and `resource` are one acceptable answer or a list of
+them; `fix` is true (a fix passing every check), false (no fix), an object naming the files the fix must
+change and strings its added lines must contain, or absent (not scored).
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.pipeline import collect_bundle, diagnose
-from collectors import CloudDoctorError
+from collectors import CloudDoctorError, InputError, Problem
+
+Progress = Callable[[int, int, str], None]  # (done so far, total, bundle name)
+
+
+@dataclass(frozen=True, slots=True)
+class Expected:
+    categories: tuple[str, ...]
+    resources: tuple[str, ...]
+    fix: bool | None  # None: not scored
+    fix_files: tuple[str, ...] | None = None  # the exact set of files the fix changes
+    fix_contains: tuple[str, ...] = ()  # strings that must appear in the diff's added lines
+
+    def fix_agrees(self, fix: dict[str, Any] | None) -> bool:
+        if self.fix is None:
+            return True
+        offered = fix is not None and all(c["passed"] for c in fix["checks"])
+        if not self.fix or not offered:
+            return offered == self.fix
+        assert fix is not None
+        if self.fix_files is not None and set(fix["files"]) != set(self.fix_files):
+            return False
+        added = [line[1:] for line in fix["diff"].splitlines() if line.startswith("+") and not line.startswith("+++")]
+        return all(any(want in line for line in added) for want in self.fix_contains)
+
+    def describe(self) -> str:
+        return f"{'|'.join(self.categories)} {'|'.join(self.resources)}"
+
+
+def read_expected(path: Path) -> Expected:
+    """expected.json, checked field by field: a mistake names the file, the field and the accepted forms."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(str(path), "", f"cannot read it ({exc})")], what="expected answer") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            [Problem(str(path), "", f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")],
+            what="expected answer",
+        ) from exc
+    problems: list[Problem] = []
+    if not isinstance(doc, dict):
+        raise InputError(
+            [Problem(str(path), "", "must be an object with category and resource")], what="expected answer"
+        )
+
+    def answers(key: str) -> tuple[str, ...]:
+        value = doc.get(key)
+        if isinstance(value, str) and value:
+            return (value,)
+        if isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
+            return tuple(value)
+        problems.append(Problem(str(path), key, "must be a non-empty string or a non-empty list of strings"))
+        return ()
+
+    categories, resources = answers("category"), answers("resource")
+    fix = doc.get("fix")
+    expected = Expected(categories, resources, fix if isinstance(fix, bool) else None)
+    if isinstance(fix, dict):
+        unknown = set(fix) - {"files", "contains"}
+        files, contains = fix.get("files"), fix.get("contains", [])
+        if unknown:
+            problems.append(Problem(str(path), "fix", f"unknown keys {sorted(unknown)}; use files and contains"))
+        if files is not None and not (isinstance(files, list) and all(isinstance(f, str) for f in files)):
+            problems.append(Problem(str(path), "fix.files", "must be a list of paths relative to terraform/"))
+        if not (isinstance(contains, list) and all(isinstance(c, str) for c in contains)):
+            problems.append(Problem(str(path), "fix.contains", "must be a list of strings"))
+        else:
+            expected = Expected(
+                categories, resources, True, tuple(files) if isinstance(files, list) else None, tuple(contains)
+            )
+    elif fix is not None and not isinstance(fix, bool):
+        problems.append(Problem(str(path), "fix", "must be true, false or an object {files, contains}"))
+    if problems:
+        raise InputError(problems, what="expected answer")
+    return expected
 
 
 @dataclass(slots=True)
@@ -24,23 +105,43 @@ class Outcome:
     output_tokens: int
 
 
-def evaluate(folder: Path, diagnoser: str, prescriber: str, options: dict[str, dict[str, Any]] | None) -> list[Outcome]:
+def _quiet(_done: int, _total: int, _name: str) -> None:
+    return None
+
+
+def evaluate(
+    folder: Path,
+    diagnoser: str,
+    prescriber: str,
+    options: dict[str, dict[str, Any]] | None,
+    progress: Progress = _quiet,
+) -> list[Outcome]:
     bundles = sorted(p.parent for p in folder.glob("*/expected.json"))
     if not bundles:
         raise CloudDoctorError(f"{folder}: no bundle with an expected.json below it")
+    answers, problems = {}, []
+    for bundle in bundles:  # every mistake in every expected.json, before any bundle is diagnosed
+        try:
+            answers[bundle] = read_expected(bundle / "expected.json")
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems, what=f"the expected answers in {folder}")
     outcomes = []
-    for bundle in bundles:
-        expected = json.loads((bundle / "expected.json").read_text())
+    for n, bundle in enumerate(bundles):
+        progress(n, len(bundles), bundle.name)
+        expected = answers[bundle]
         out = diagnose(collect_bundle(bundle), diagnoser=diagnoser, prescriber=prescriber, options=options).to_json()
         d, fix = out["diagnosis"], out["fix"]
-        fix_ok = (fix is not None and all(c["passed"] for c in fix["checks"])) == bool(expected.get("fix"))
         usages = [u for u in (d.get("usage"), (fix or {}).get("usage")) if u]
         engines = f"{d['engine']}+{fix['engine'] if fix else '-'}"
         outcomes.append(Outcome(
-            bundle.name, f"{expected['category']} {expected['resource']}", f"{d['category']} {d['resource']}",
-            d["category"] == expected["category"], d["resource"] == expected["resource"], fix_ok, engines,
-            sum(int(u.get("input_tokens", 0)) for u in usages), sum(int(u.get("output_tokens", 0)) for u in usages),
+            bundle.name, expected.describe(), f"{d['category']} {d['resource']}",
+            d["category"] in expected.categories, d["resource"] in expected.resources, expected.fix_agrees(fix),
+            engines, sum(int(u.get("input_tokens", 0)) for u in usages),
+            sum(int(u.get("output_tokens", 0)) for u in usages),
         ))  # fmt: skip
+    progress(len(bundles), len(bundles), "")
     return outcomes
 
 

@@ -217,19 +217,16 @@ class Run:
 
     def _compute(self) -> dict[str, Any]:
         settings = self.w.settings
-        self._stage("collecting")
-        mark = time.monotonic()
+        current, since = "collecting", time.monotonic()
+        self._stage(current)
         evidence = self._collect(settings)
-        self.timings["collecting"] = time.monotonic() - mark
-        current, since = "digesting", time.monotonic()
 
-        def progress(stage: str, _detail: str) -> None:
+        def progress(stage: str, _detail: str) -> None:  # the pipeline names each stage once, as it starts
             nonlocal current, since
             self.timings[current] = time.monotonic() - since
             current, since = stage, time.monotonic()
             self._stage(stage)
 
-        self._stage("digesting")
         report = diagnose(
             evidence,
             settings.digest.token_budget,
@@ -265,17 +262,22 @@ class Run:
         return evidence
 
     def _deliver(self, result: dict[str, Any]) -> None:
+        """Stored first, shown second: whoever sees "done" in Slack finds the job done in the store, and a
+        worker that lost its lease shows nothing. A Slack failure now costs the message, not the diagnosis."""
         elapsed = time.monotonic() - self.started
-        text, message = blocks.diagnosis(self.job, result, elapsed)
-        self._show(text, message)
-        fix = result.get("fix")
-        if self.job.kind == "terraform" and fix:
-            self.w.slack.files_upload_v2(
-                channel=self.job.channel, thread_ts=self.job.message_ts, content=fix["diff"],
-                filename=f"cloud-doctor-{self.job.service}-{self.job.id[:8]}.diff", title=fix["summary"][:200],
-            )  # fmt: skip
         if not self.w.store.finish(self.job.id, self.worker, result, self.timings):
             raise LeaseLost
+        try:
+            text, message = blocks.diagnosis(self.job, result, elapsed)
+            self._show(text, message)
+            fix = result.get("fix")
+            if self.job.kind == "terraform" and fix:
+                self.w.slack.files_upload_v2(
+                    channel=self.job.channel, thread_ts=self.job.message_ts, content=fix["diff"],
+                    filename=f"cloud-doctor-{self.job.service}-{self.job.id[:8]}.diff", title=fix["summary"][:200],
+                )  # fmt: skip
+        except Exception:
+            log.exception("job %s is done but its Slack message could not be updated", self.job.id)
 
     def _failed(self, error: str) -> None:
         try:

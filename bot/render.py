@@ -1,130 +1,166 @@
-"""A diagnosis report for a person at a terminal (rich)."""
+"""A diagnosis report for a person at a terminal (rich).
+
+Everything that comes from telemetry, a model, a bundle or a person is printed as text, never as Rich
+markup: a log line such as `ERROR [pricing-refresh-1] …` or `[/x]` must appear exactly as it was logged.
+Only the fixed labels of this module carry styles, and they are built as `Text` parts, not markup strings.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.table import Table
+from rich.text import Text
 
 from bot.pipeline import Report
 from bot.store import Job
 
 
+def _text(*parts: str | Text | tuple[str, str]) -> Text:
+    """Plain strings stay plain; (text, style) pairs are styled. Nothing is parsed as markup."""
+    return Text.assemble(*parts)
+
+
+def _console(console: Console | None) -> Console:
+    return console or Console(markup=False, emoji=False, highlight=False)
+
+
+def _title(text: str) -> Text:
+    return Text(text)  # a panel or table title from the incident is data too
+
+
 def print_report(report: Report, console: Console | None = None) -> None:
-    out = console or Console()
+    out = _console(console)
     d, p = report.diagnosis, report.prescription
-    out.print(
-        Panel.fit(
-            f"[bold]{d.category}[/bold] in [bold cyan]{d.resource}[/bold cyan]  "
-            f"confidence {d.confidence:.0%}  (engine: {d.engine})\n\n{d.summary}",
-            title=f"Cloud Doctor — {report.evidence.scope.title}",
-        )
-    )
+    head = _text(
+        (d.category, "bold"), " in ", (d.resource, "bold cyan"),
+        f"  confidence {d.confidence:.0%}  (engine: {d.engine})\n\n", d.summary,
+    )  # fmt: skip
+    out.print(Panel.fit(head, title=_title(f"Cloud Doctor — {report.evidence.scope.title}")))
     if d.evidence:
         table = Table(title="Evidence", show_lines=False, expand=True)
         table.add_column("source", style="dim", no_wrap=True)
         table.add_column("where", style="dim", overflow="fold", max_width=40)
-        table.add_column("line")
+        table.add_column("line", overflow="fold")
         for line in d.evidence:
-            table.add_row(line.source, line.ref, line.text)
+            table.add_row(Text(line.source), Text(line.ref), Text(line.text))
         out.print(table)
     if d.hypotheses:
         alt = Table(title="Also considered")
         for col in ("category", "resource", "confidence"):
-            alt.add_column(col)
+            alt.add_column(col, overflow="fold")
         for h in d.hypotheses:
-            alt.add_row(h.category, h.resource, f"{h.confidence:.0%}")
+            alt.add_row(Text(h.category), Text(h.resource), f"{h.confidence:.0%}")
         out.print(alt)
     if p.fix is None:
-        out.print(Panel(p.advice, title="No Terraform fix offered", border_style="yellow"))
+        out.print(Panel(Text(p.advice), title="No Terraform fix offered", border_style="yellow"))
     else:
-        checks = "  ".join(f"[green]✔ {c.name}[/green]" if c.passed else f"[red]✘ {c.name}[/red]" for c in p.fix.checks)
-        out.print(
-            Panel(
-                f"{p.fix.summary}\nrisk: {p.fix.risk}\n{checks}",
-                title="Terraform fix (review, then apply through your pipeline)",
-                border_style="green",
-            )
+        checks = Text("  ").join(
+            Text(f"✔ {c.name}", style="green") if c.passed else Text(f"✘ {c.name}", style="red") for c in p.fix.checks
         )
+        body = Group(Text(f"{p.fix.summary}\nrisk: {p.fix.risk}"), checks)
+        out.print(Panel(body, title="Terraform fix (review, then apply through your pipeline)", border_style="green"))
         out.print(Syntax(p.fix.diff, "diff", theme="ansi_dark", word_wrap=True))
     digest = report.digest
     out.print(
-        f"[dim]{digest.log_lines} log lines → {len(digest.findings)} findings → digest of {digest.tokens} "
-        f"tokens; redacted {sum(digest.redactions.values())} secrets; "
-        + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in report.timings.items())
-        + "[/dim]"
+        Text(
+            f"{digest.log_lines} log lines → {len(digest.findings)} findings → digest of {digest.tokens} "
+            f"tokens; redacted {sum(digest.redactions.values())} secrets; "
+            + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in report.timings.items()),
+            style="dim",
+        )
     )
 
 
 def print_jobs(jobs: list[Job], console: Console | None = None) -> None:
-    out = console or Console()
+    out = _console(console)
     table = Table(title="Jobs (newest first)")
     for col in ("id", "created", "kind", "service", "state", "stage", "result"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for job in jobs:
         d = (job.result or {}).get("diagnosis") or {}
         result = f"{d.get('category')} in {d.get('resource')}" if d else (job.error or "")
-        table.add_row(job.id[:8], _when(job.created_at), job.kind, job.service, job.state, job.stage, result)
+        cells = (job.id[:8], _when(job.created_at), job.kind, job.service, job.state, job.stage, result)
+        table.add_row(*(Text(str(c)) for c in cells))
     out.print(table)
 
 
 def print_job(job: Job, trail: list[dict[str, Any]], console: Console | None = None) -> None:
-    out = console or Console()
+    out = _console(console)
     out.print(
-        f"[bold]job {job.id}[/bold]  {job.kind} {job.service}  state {job.state} ({job.stage}), "
-        f"{job.attempts} attempt(s), created {_when(job.created_at)} by {job.user_id} in {job.channel}"
+        _text(
+            (f"job {job.id}", "bold"),
+            f"  {job.kind} {job.service}  state {job.state} ({job.stage}), "
+            f"{job.attempts} attempt(s), created {_when(job.created_at)} by {job.user_id} in {job.channel}",
+        )
     )
     if job.error:
-        out.print(f"[red]error:[/red] {job.error}")
+        out.print(_text(("error: ", "red"), job.error))
     if job.result:
         d, fix = job.result["diagnosis"], job.result.get("fix")
         out.print(
             Panel(
-                f"{d['category']} in {d['resource']} ({d['confidence']:.0%}, {d['engine']})\n{d['summary']}",
+                Text(f"{d['category']} in {d['resource']} ({d['confidence']:.0%}, {d['engine']})\n{d['summary']}"),
                 title="Diagnosis",
             )
         )
         if fix:
-            out.print(Panel(f"{fix['summary']} (risk {fix['risk']})", title="Fix"))
+            out.print(Panel(Text(f"{fix['summary']} (risk {fix['risk']})"), title="Fix"))
             out.print(Syntax(fix["diff"], "diff", theme="ansi_dark"))
     if trail:
         table = Table(title="Audit trail")
         for col in ("when", "action", "who", "diff sha256"):
-            table.add_column(col)
+            table.add_column(col, overflow="fold")
         for entry in trail:
-            table.add_row(_when(entry["at"]), entry["action"], entry["user_id"], entry["diff_sha256"])
+            cells = (_when(entry["at"]), entry["action"], entry["user_id"], entry["diff_sha256"])
+            table.add_row(*(Text(str(c)) for c in cells))
         out.print(table)
     else:
-        out.print("[dim]No approval or rejection recorded.[/dim]")
+        out.print(Text("No approval or rejection recorded.", style="dim"))
 
 
 def _when(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def _mark(ok: bool) -> Text:
+    return Text("✔", style="green") if ok else Text("✘", style="red")
+
+
 def print_evaluation(report: dict[str, Any], console: Console | None = None) -> None:
-    out = console or Console()
-    table = Table(title="Evaluation")
-    for col in ("bundle", "expected", "got", "diagnosis", "fix", "engines", "tokens in/out"):
-        table.add_column(col)
-    for r in report["results"]:
-        ok = r["category_ok"] and r["resource_ok"]
-        table.add_row(
-            r["bundle"],
-            r["expected"],
-            r["got"],
-            "[green]✔[/green]" if ok else "[red]✘[/red]",
-            "[green]✔[/green]" if r["fix_ok"] else "[red]✘[/red]",
-            r["engines"],
-            f"{r['input_tokens']}/{r['output_tokens']}",
-        )
-    out.print(table)
+    """A table on a wide terminal; below 120 columns one wrapped line per bundle, so no name is ever cut."""
+    out = _console(console)
+    tokens = any(r["input_tokens"] or r["output_tokens"] for r in report["results"])
+    if out.width >= 120:
+        table = Table(title="Evaluation")
+        for col in ("bundle", "expected", "got"):
+            table.add_column(col, overflow="fold")
+        for col in ("diagnosis", "fix"):
+            table.add_column(col, no_wrap=True, justify="center")
+        table.add_column("engines", overflow="fold")
+        if tokens:
+            table.add_column("tokens in/out", no_wrap=True)
+        for r in report["results"]:
+            cells: list[Text | str] = [Text(r["bundle"]), Text(r["expected"]), Text(r["got"])]
+            cells += [_mark(r["category_ok"] and r["resource_ok"]), _mark(r["fix_ok"]), Text(r["engines"])]
+            table.add_row(*cells, *([f"{r['input_tokens']}/{r['output_tokens']}"] if tokens else []))
+        out.print(table)
+    else:
+        for r in report["results"]:
+            line = _text(
+                _mark(r["category_ok"] and r["resource_ok"]), " diagnosis ", _mark(r["fix_ok"]), " fix  ",
+                (r["bundle"], "bold"), f": got {r['got']}, expected {r['expected']} ({r['engines']}",
+            )  # fmt: skip
+            line.append(f", tokens {r['input_tokens']}/{r['output_tokens']})" if tokens else ")")
+            out.print(line)
     out.print(
-        f"{report['bundles']} bundles: diagnosis {report['diagnosis_accuracy']:.0%} (category "
-        f"{report['category_accuracy']:.0%}, resource {report['resource_accuracy']:.0%}), fix "
-        f"{report['fix_agreement']:.0%}; tokens {report['input_tokens']} in, {report['output_tokens']} out"
+        Text(
+            f"{report['bundles']} bundles: diagnosis {report['diagnosis_accuracy']:.0%} (category "
+            f"{report['category_accuracy']:.0%}, resource {report['resource_accuracy']:.0%}), fix "
+            f"{report['fix_agreement']:.0%}; tokens {report['input_tokens']} in, {report['output_tokens']} out"
+        )
     )

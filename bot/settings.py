@@ -179,7 +179,6 @@ class KubernetesConfig(Section):
 
 
 class Cluster(Section):
-    model_config = ConfigDict(extra="allow")  # kubernetes and cloudwatch are specified by later work
     name: str
     cloud: Literal["aws", "gcp"]
     region: str | None = None
@@ -267,9 +266,18 @@ class Settings(BaseSettings):
         return any(not c.services or service in c.services for c in self.clusters)
 
     def known_services(self) -> list[str]:
+        """Every name a command accepts (bundled examples answer to their folder name and a short alias)."""
         if self._services is None:  # asked on every command
             self._services = sorted(set(self.incident_bundles()) | {s for c in self.clusters for s in c.services})
         return self._services
+
+    def listed_services(self) -> list[str]:
+        """One name per service for people to read: a bundle reached by a short alias is listed once, by it."""
+        bundles = self.incident_bundles()
+        by_path: dict[Path, str] = {}
+        for name, path in sorted(bundles.items(), key=lambda kv: (len(kv[0]), kv[0])):
+            by_path.setdefault(path, name)  # the shortest name of each bundle
+        return sorted(set(by_path.values()) | {s for c in self.clusters for s in c.services})
 
     def incident_bundles(self) -> dict[str, Path]:
         """Service name -> bundle; with none configured, the bundled examples (`checkout-oom`, `checkout`)."""
@@ -308,7 +316,7 @@ def load_settings(require_slack: bool = False) -> Settings:
     except ValidationError as exc:
         for err in exc.errors():
             where = ".".join(str(p) for p in err["loc"])
-            problems.append(f"{config or 'environment'}: {where}: {err['msg']}")
+            problems.append(f"{config or 'environment'}: {where}: {_explain(err)}")
     if settings is not None:
         problems += _check(settings, require_slack)
     if problems:
@@ -316,6 +324,62 @@ def load_settings(require_slack: bool = False) -> Settings:
     assert settings is not None
     use_cloud_identity(settings)
     return settings
+
+
+SECRET_WORDS = ("token", "secret", "password", "passwd", "api_key", "apikey", "private_key", "credential")
+# Where a secret someone wrote into the YAML belongs instead.
+SECRET_HOMES = {
+    ("slack", "bot_token"): "SLACK_BOT_TOKEN",
+    ("slack", "token"): "SLACK_BOT_TOKEN",
+    ("slack", "signing_secret"): "SLACK_SIGNING_SECRET",
+    ("webhooks", "token"): "CLOUD_DOCTOR_WEBHOOK_TOKEN",
+    ("engines", "gemini", "access_token"): "GEMINI_ACCESS_TOKEN",
+}
+
+
+def _explain(err: Any) -> str:
+    """pydantic's message, except for a key that is a secret: say so, and where the secret goes."""
+    loc = tuple(str(p) for p in err["loc"])
+    key = loc[-1].lower() if loc else ""
+    if err["type"] != "extra_forbidden" or not any(word in key for word in SECRET_WORDS):
+        if err["type"] == "extra_forbidden":
+            return "not a setting here (misspelt, or in the wrong section?); README, Settings, lists them"
+        return str(err["msg"])
+    path = tuple(p for p in loc if not p.isdigit())
+    home = SECRET_HOMES.get(path)
+    if home:
+        return f"is a secret: secrets come only from the environment; remove it here and set {home}"
+    section = _section_model(path[:-1])
+    named = [f"`{f}`" for f in (section.model_fields if section else {}) if f.endswith("_env")]
+    if named:
+        return (
+            "is a secret: secrets never sit in the YAML; put it in an environment variable and give that "
+            f"variable's name in {' or '.join(named)}"
+        )
+    return "is a secret: secrets never sit in the YAML, and this section takes none (README, Settings)"
+
+
+def _section_model(path: tuple[str, ...]) -> type[BaseModel] | None:
+    """The settings model at a YAML path such as ("clusters", "loki"), through lists and optionals."""
+    model: type[BaseModel] = Settings
+    for part in path:
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        found = [
+            t for t in (field.annotation, *_inner(field.annotation)) if isinstance(t, type) and issubclass(t, BaseModel)
+        ]
+        if not found:
+            return None
+        model = found[0]
+    return model
+
+
+def _inner(annotation: Any) -> list[Any]:
+    from typing import get_args
+
+    args = list(get_args(annotation))
+    return args + [inner for a in args for inner in get_args(a)]
 
 
 def use_cloud_identity(settings: Settings) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
+import requests
 
 from collectors.resilience import retry
 
@@ -18,11 +18,18 @@ class LokiError(Exception):
 def _retryable(exc: Exception) -> bool:
     if isinstance(exc, LokiError):
         return exc.status == 429 or exc.status >= 500
-    return isinstance(exc, httpx.TransportError)
+    return isinstance(exc, requests.ConnectionError | requests.Timeout)
 
 
 def query_range(
-    client: httpx.Client, url: str, query: str, start_ns: int, end_ns: int, limit: int, direction: str = "forward"
+    client: requests.Session,
+    url: str,
+    query: str,
+    start_ns: int,
+    end_ns: int,
+    limit: int,
+    direction: str = "forward",
+    timeout: float = 15.0,
 ) -> dict[str, Any]:
     """The exact JSON body Loki returned for one page."""
 
@@ -36,6 +43,7 @@ def query_range(
                 "limit": str(limit),
                 "direction": direction,
             },
+            timeout=timeout,
         )
         if response.status_code != 200:
             raise LokiError(response.status_code, response.text)

@@ -80,8 +80,11 @@ class BundleCollector:
         return problems
 
     def _read(self, problems: list[Problem]) -> Evidence | None:
+        if not self.path.exists():
+            problems.append(Problem(str(self.path), "", "does not exist; pass the bundle's folder"))
+            return None
         if not self.path.is_dir():
-            problems.append(Problem(str(self.path), "", "is not a directory; pass the bundle's folder"))
+            problems.append(Problem(str(self.path), "", "is a file, not a directory; pass the bundle's folder"))
             return None
         scope, alert = self._incident(problems)
         # Without a valid incident.json the sources are still read, so every problem is listed at once.

@@ -6,11 +6,13 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import httpx
+import requests
+from requests.adapters import HTTPAdapter
 
 from collectors._loki_api import query_range
 from collectors.base import Document, Scope
 
+SLICE_WORKERS = 4  # sample slices fetched at once (urllib3's pool is thread-safe; one connection each)
 ERRORS = r"(?i)(error|exception|fatal|panic|fail|timed? ?out|refused|denied|forbidden|killed|oom|unavailable|x509)"
 
 
@@ -41,18 +43,26 @@ class LokiSource:
         headers = {"X-Scope-OrgID": tenant} if tenant else {}
         if bearer_token:
             headers["Authorization"] = f"Bearer {bearer_token}"
-        self.client_args = {"headers": headers, "auth": basic_auth, "timeout": timeout_seconds}
+        self.headers, self.auth, self.timeout = headers, basic_auth, timeout_seconds
+
+    def _session(self) -> requests.Session:
+        session = requests.Session()
+        session.headers.update(self.headers)
+        session.auth = self.auth
+        session.mount("http://", HTTPAdapter(pool_maxsize=SLICE_WORKERS))
+        session.mount("https://", HTTPAdapter(pool_maxsize=SLICE_WORKERS))
+        return session
 
     def fetch(self, scope: Scope) -> list[Document]:
         start, end = int(scope.window.start_ts * 1e9), int(scope.window.end_ts * 1e9)
         documents = []
-        with httpx.Client(**self.client_args) as client:  # type: ignore[arg-type]
+        with self._session() as client:
             errors = f'{self.selector} |~ "{ERRORS}"'
             cursor, fetched, page = start, 0, 0
             boundary: set[tuple[str, str, str]] = set()  # lines already kept at the cursor's nanosecond
             while cursor < end and fetched < self.max_error_lines:
                 limit = min(self.page_limit, self.max_error_lines - fetched)
-                body = query_range(client, self.url, errors, cursor, end, limit)
+                body = query_range(client, self.url, errors, cursor, end, limit, timeout=self.timeout)
                 returned = sum(len(s.get("values", [])) for s in body["data"]["result"])
                 body, kept = _without(body, boundary)
                 documents.append(self._document(f"errors-{page}", errors, body))
@@ -71,9 +81,11 @@ class LokiSource:
 
             def sample(slice_start: int) -> dict[str, object]:
                 stop = min(end, slice_start + self.slice_ns)
-                return query_range(client, self.url, rest, slice_start, stop, self.sample_per_slice)
+                return query_range(
+                    client, self.url, rest, slice_start, stop, self.sample_per_slice, timeout=self.timeout
+                )
 
-            with ThreadPoolExecutor(max_workers=4) as pool:  # slices are independent
+            with ThreadPoolExecutor(max_workers=SLICE_WORKERS) as pool:  # slices are independent
                 for n, body in enumerate(pool.map(sample, slices)):
                     documents.append(self._document(f"sample-{n}", rest, body))
         return documents

@@ -75,6 +75,6 @@ def _decide(bot: Bot, action: str, body: dict[str, Any], respond: Respond, clien
     client.chat_update(
         channel=body["channel"]["id"],
         ts=message.get("ts", job.message_ts),
-        text=f"Fix {action}d by <@{user}>",
+        text=f"Fix {blocks.DECIDED[action]} by <@{user}>",
         blocks=blocks.decided(message.get("blocks", []), action, user, entry["diff_sha256"]),
     )

@@ -35,13 +35,14 @@ def _handle(bot: Bot, ack: Ack, command: dict[str, Any], kind: str) -> None:
         ack(response_type="ephemeral", text=str(exc))
         return
     if parsed is None:
-        ack(response_type="ephemeral", text=help_text(services))
+        ack(response_type="ephemeral", text=help_text(bot.settings.listed_services()))
         return
     service, args = parsed.target, dict(parsed.flags)
     if kind == "terraform" and service not in services and (earlier := bot.store.find(service)) is not None:
         service, args["from_job"] = earlier.service, earlier.id
     if service not in services and not bot.settings.serves_live(service):
-        ack(response_type="ephemeral", text=f"I have no incident source for `{service}`. {help_text(services)}")
+        listed = help_text(bot.settings.listed_services())
+        ack(response_type="ephemeral", text=f"I have no incident source for `{service}`. {listed}")
         return
     job, new = bot.store.create_job(
         idempotency_key=f"slack:{command.get('trigger_id') or command.get('command_ts', '')}:{channel}:{user}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -51,3 +52,14 @@ def test_templates_report_rate_change_at_onset() -> None:
     assert oom.baseline == 0 and oom.during > 0 and oom.change(1200, 1200) == float("inf")
     noisy = next(t for k, t in templates.items() if "deprecated config key" in k)
     assert noisy.baseline > 0 and 0.5 < noisy.change(1200, 1200) < 2
+
+
+@pytest.mark.parametrize("bundle", BUNDLES, ids=lambda p: p.name)
+def test_digest_json_is_strict_json(bundle) -> None:
+    """No NaN or Infinity (a new template's rate change): other tools parse this with strict parsers."""
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{constant} is not JSON")
+
+    text = json.dumps(digest_bundle(bundle).to_json())
+    json.loads(text, parse_constant=refuse)

@@ -33,3 +33,14 @@ def test_jobs_list_and_show(monkeypatch, store_url: str) -> None:
     assert "1024Mi" in shown.output
     missing = runner.invoke(main, ["jobs", "show", "zzzzzz"])
     assert missing.exit_code == 2 and "no job matches" in missing.output
+
+
+def test_jobs_list_on_an_empty_store_says_so_and_creates_nothing(monkeypatch, tmp_path) -> None:
+    monkeypatch.delenv("CLOUD_DOCTOR_STORE", raising=False)
+    monkeypatch.delenv("CLOUD_DOCTOR_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    listing = CliRunner().invoke(main, ["jobs", "list"])
+    assert listing.exit_code == 0 and listing.output.startswith("No jobs yet")
+    shown = CliRunner().invoke(main, ["jobs", "show", "abc"])
+    assert shown.exit_code == 2 and "no job matches 'abc'" in shown.output
+    assert list(tmp_path.iterdir()) == []  # no cloud-doctor.db appeared in the working directory

@@ -128,3 +128,47 @@ def test_workers_default_to_the_containers_cpu_quota(tmp_path: Path) -> None:
     quota.write_text("max 100000\n")  # no quota: the CPUs the process may run on
     assert available_cpus(quota) == len(os.sched_getaffinity(0))
     assert available_cpus(tmp_path / "absent") == len(os.sched_getaffinity(0))
+
+
+def test_a_secret_in_the_yaml_is_named_as_one_with_where_it_belongs(monkeypatch, tmp_path: Path) -> None:
+    config = tmp_path / "cd.yaml"
+    config.write_text(
+        "slack:\n  bot_token: xoxb-1\n  signing_secret: s\n"
+        "clusters:\n  - name: eks\n    cloud: aws\n    loki: {url: 'http://loki', bearer_token: t}\n"
+        "    prometheus: {url: 'http://prom', password: p}\n"
+    )
+    monkeypatch.setenv("CLOUD_DOCTOR_CONFIG", str(config))
+    with pytest.raises(CloudDoctorError) as err:
+        load_settings()
+    message = str(err.value)
+    assert "Extra inputs are not permitted" not in message
+    assert (
+        "slack.bot_token: is a secret: secrets come only from the environment; remove it here and set SLACK_BOT_TOKEN"
+        in message
+    )
+    assert "slack.signing_secret: is a secret" in message and "set SLACK_SIGNING_SECRET" in message
+    assert "clusters.0.loki.bearer_token: is a secret" in message and "`bearer_token_env`" in message
+    assert "`basic_auth_password_env`" in message
+
+
+def test_a_misspelt_source_in_a_cluster_is_refused(monkeypatch, tmp_path: Path) -> None:
+    config = tmp_path / "cd.yaml"
+    config.write_text("clusters:\n  - name: eks\n    cloud: aws\n    lokii: {url: 'http://loki'}\n")
+    monkeypatch.setenv("CLOUD_DOCTOR_CONFIG", str(config))
+    with pytest.raises(CloudDoctorError) as err:
+        load_settings()
+    assert "clusters.0.lokii: not a setting here (misspelt, or in the wrong section?)" in str(err.value)
+
+
+def test_help_lists_one_name_per_bundle_and_says_how_many_more(monkeypatch, tmp_path: Path) -> None:
+    from bot.commands import help_text
+
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings()
+    listed = settings.listed_services()
+    assert "checkout" in listed and "checkout-oom" not in listed  # the alias, once
+    assert set(listed) <= set(settings.known_services()) and len(listed) == len(
+        set(settings.incident_bundles().values())
+    )
+    text = help_text(listed, limit=5)
+    assert text.endswith(f"and {len(listed) - 5} more.") and text.count("`, `") == 4

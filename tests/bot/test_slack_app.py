@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import httpx
 
 from bot.store import Store
 from tests.bot.conftest import Server
+from tests.conftest import ROOT
 from tests.standins.slack_api import SlackStandIn
 
 
@@ -31,10 +34,14 @@ def test_signed_command_is_acknowledged_and_the_diagnosis_posted(
     posted = slack.of("chat.postMessage")
     assert len(posted) == 1 and posted[0].args["channel"] == "C0INCIDENT"
     stages = [c.args["text"] for c in slack.of("chat.update")]
-    assert any("digesting" in s for s in stages) and any("diagnosing" in s for s in stages)
+    assert [s for s in stages if not s.startswith("Cloud Doctor: memory")] == [
+        "Cloud Doctor: digesting (checkout)", "Cloud Doctor: diagnosing (checkout)",
+        "Cloud Doctor: writing fix (checkout)",
+    ]  # each stage shown once, in order  # fmt: skip
     final = _final(slack)[0].args
     assert final["text"].startswith("Cloud Doctor: memory_exhaustion in checkout")
-    job = Store(store_url).recent()[0]
+    assert "Diagnosis of `checkout`" in str(final["blocks"]) and "Analyzing" not in str(final["blocks"])
+    job = Store(store_url).recent()[0]  # read as soon as the final message is seen: it must say done
     assert final["ts"] == job.message_ts and all(c.args["ts"] == job.message_ts for c in slack.of("chat.update"))
     blocks = final["blocks"]
     actions = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
@@ -118,11 +125,16 @@ def test_only_reviewers_may_approve(make_server, slack: SlackStandIn, store_url:
     trail = Store(store_url).audit_trail(job.id)
     assert [(t["action"], t["user_id"]) for t in trail] == [("approve", "U0REVIEWER"), ("reject", "U0GROUPREVIEWER")]
     slack.wait_for(lambda: any("approved by <@U0REVIEWER>" in str(c.args) for c in slack.of("chat.update")))
+    slack.wait_for(
+        lambda: any(c.args.get("text") == "Fix rejected by <@U0GROUPREVIEWER>" for c in slack.of("chat.update"))
+    )
 
 
 def test_help_unknown_flags_and_unknown_services_get_a_short_answer(make_server) -> None:
     server: Server = make_server()
-    assert "Services I know" in server.command("help").json()["text"]
+    listed = server.command("help").json()["text"]
+    assert "Services I know: `cart-bad`, `catalog`, `checkout`," in listed  # one name per bundle: no aliases twice
+    assert "checkout-oom" not in listed and listed.endswith("`thumbnailer`.")
     assert "Unknown option `colour`" in server.command("checkout colour=red", trigger="t2").json()["text"]
     assert "no incident source for `billing-x`" in server.command("billing-x", trigger="t3").json()["text"]
 
@@ -186,3 +198,32 @@ def test_a_service_served_by_a_cluster_is_diagnosed_from_live_telemetry(
     assert loki.requests and all(r["tenant"] == "prod" for r in loki.requests)
     assert _final(slack)[0].args["text"].startswith("Cloud Doctor: memory_exhaustion in checkout")
     assert Store(store_url).recent()[0].args == {"since": "45m"}
+
+
+def test_serve_says_serving_only_once_it_answers_and_a_busy_port_is_one_line(make_server, tmp_path) -> None:
+    server: Server = make_server()
+    log = server.log.read_text()
+    assert f"cloud-doctor serving on http://127.0.0.1:{server.port}" in log
+    assert "will be unused" not in log  # Bolt's token warning is not printed at every start
+    busy = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "serve", "--port", str(server.port)],
+        env=server.env, cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert busy.returncode == 3
+    assert f"cannot listen on 127.0.0.1:{server.port}: Address already in use" in busy.stderr
+    assert "Traceback" not in busy.stderr and "serving on" not in busy.stderr
+    # A fresh start: the moment it says it is serving, it answers (no retry).
+    fresh = Server(server.env, tmp_path / "fresh.log")
+    with fresh.log.open("ab") as out:
+        fresh.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--port", str(fresh.port)], env=server.env, cwd=ROOT,
+            stdout=out, stderr=out,
+        )  # fmt: skip
+    try:
+        deadline = time.time() + 30
+        while "serving on" not in fresh.log.read_text():
+            assert time.time() < deadline and fresh.proc.poll() is None, fresh.log.read_text()
+            time.sleep(0.02)
+        assert httpx.get(f"{fresh.url}/healthz", timeout=5).json() == {"status": "ok"}
+    finally:
+        fresh.stop()

@@ -108,3 +108,11 @@ def test_validate_lists_every_problem_at_once(copy_bundle) -> None:
 def test_valid_bundle_validates(copy_bundle) -> None:
     code, output = _cli("validate", str(copy_bundle("node-failure")))
     assert code == 0 and "valid" in output
+
+
+def test_a_path_that_does_not_exist_is_said_so(tmp_path: Path) -> None:
+    proc = run_cli("diagnose", str(tmp_path / "nowhere"))
+    assert proc.returncode == 2 and "nowhere: does not exist; pass the bundle's folder" in proc.stderr
+    (tmp_path / "file.json").write_text("{}")
+    proc = run_cli("diagnose", str(tmp_path / "file.json"))
+    assert proc.returncode == 2 and "file.json: is a file, not a directory" in proc.stderr

@@ -1,0 +1,71 @@
+"""Terminal output prints telemetry, titles and model text verbatim: nothing from outside is Rich markup."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from rich.console import Console
+
+from bot.pipeline import collect_bundle, diagnose
+from bot.render import print_jobs, print_report
+from bot.store import Job
+from tests.conftest import run_cli
+
+HOSTILE = "[/x] [bold]not bold[/bold] [link=https://evil.example]click[/link] [red]"
+
+
+def _poison(bundle: Path) -> None:
+    """The decisive OOM line and the incident's title carry markup-looking text, as real logs can."""
+    loki = bundle / "loki" / "shop.json"
+    doc = json.loads(loki.read_text())
+    for stream in doc["response"]["data"]["result"]:
+        stream["values"] = [
+            [ts, line.replace("OutOfMemoryError", f"OutOfMemoryError {HOSTILE}")] for ts, line in stream["values"]
+        ]
+    loki.write_text(json.dumps(doc))
+    incident = json.loads((bundle / "incident.json").read_text())
+    incident["title"] = "frontend [bold]5xx[/] spike [/x]"
+    (bundle / "incident.json").write_text(json.dumps(incident))
+
+
+def test_diagnose_prints_markup_looking_log_text_verbatim(copy_bundle) -> None:
+    bundle = copy_bundle("checkout-oom")
+    _poison(bundle)
+    done = run_cli("diagnose", str(bundle), env={**os.environ, "COLUMNS": "400"})
+    assert done.returncode == 0, done.stderr
+    assert HOSTILE in done.stdout
+    assert "frontend [bold]5xx[/] spike [/x]" in done.stdout
+    assert "ERROR [pricing-refresh-1] com.acme.checkout.PricingCache" in done.stdout  # a thread name, not a tag
+
+
+def test_a_markup_console_still_prints_outside_text_as_text(copy_bundle) -> None:
+    """Even handed a console that parses markup, the report passes outside text as Text, never as markup."""
+    bundle = copy_bundle("checkout-oom")
+    _poison(bundle)
+    report = diagnose(collect_bundle(bundle))
+    console = Console(record=True, width=400, markup=True)
+    print_report(report, console)
+    job = Job.from_mapping(
+        {
+            "id": "j1",
+            "kind": "analyze",
+            "service": "[/oops]",
+            "args": "{}",
+            "channel": "C1",
+            "user_id": "U1",
+            "state": "failed",
+            "stage": "failed",
+            "error": "[bold]boom[/bold]",
+            "message_ts": None,
+            "result": None,
+            "attempts": 1,
+            "created_at": 0.0,
+            "updated_at": 0.0,
+            "finished_at": None,
+        }
+    )
+    print_jobs([job], console)
+    text = console.export_text()
+    assert HOSTILE in text and "[/oops]" in text and "[bold]boom[/bold]" in text
