@@ -17,14 +17,14 @@ import importlib
 import pkgutil
 
 modules = 0
-for package in ("bot", "analyzers", "prescribers", "collectors"):
+for package in ("kernel", "collectors", "analyzers", "prescribers", "bot"):
     root = importlib.import_module(package)
     if "site-packages" not in (root.__file__ or ""):
         raise SystemExit(f"{package} came from {root.__file__}, not from the installed packages")
     for info in pkgutil.walk_packages(root.__path__, f"{package}."):
         importlib.import_module(info.name)
         modules += 1
-print(f"production install: imported all {modules} modules of bot, analyzers, prescribers, collectors")
+print(f"production install: imported all {modules} modules of kernel, collectors, analyzers, prescribers, bot")
 PY
 
 "$prod/venv/bin/cloud-doctor" diagnose "$repo/examples/incidents/checkout-oom" >"$prod/report.txt"

@@ -10,10 +10,10 @@ from typing import Any
 
 from analyzers.base import Digest, Finding
 from analyzers.kube import kube_findings
-from analyzers.metrics import score_metrics
+from analyzers.log_templates import LogTemplate, mine
+from analyzers.metric_anomalies import score_metrics
 from analyzers.onset import incident_onset
 from analyzers.redact import Redactor
-from analyzers.templates import LogTemplate, mine
 from collectors import Evidence
 
 DEFAULT_TOKEN_BUDGET = 8000

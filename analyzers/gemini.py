@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from analyzers.base import CATEGORIES, Diagnosis, Digest, EvidenceLine, Hypothesis
-from analyzers.cassette import Cassette
-from analyzers.prompts import fence, render
 from analyzers.rules import Board, RulesDiagnoser
-from collectors import CloudDoctorError, Evidence
-from collectors.resilience import CircuitBreaker, CircuitOpen, retry
+from collectors import Evidence
+from kernel import CloudDoctorError
+from kernel.cassette import Cassette
+from kernel.prompts import fence, render
+from kernel.resilience import CircuitBreaker, CircuitOpen, retry
 
 log = logging.getLogger("cloud_doctor.gemini")
 PROMPTS = Path(__file__).parent / "prompts"

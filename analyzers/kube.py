@@ -7,7 +7,7 @@ from typing import Any
 
 from analyzers.base import Finding
 from collectors import KubeObject
-from collectors._normalize import pod_owner
+from collectors.naming import pod_owner
 
 NODE_GROUP_LABELS = (
     "eks.amazonaws.com/nodegroup",

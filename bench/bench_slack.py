@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 
 from bench._load import Request, bot_server, cpu_seconds, latency_line, load  # noqa: E402
-from bot.store import Store  # noqa: E402
+from bot.jobs.store import Store  # noqa: E402
 from tests.bot.conftest import sign  # noqa: E402
 
 

@@ -24,8 +24,8 @@ import httpx  # noqa: E402
 import yaml  # noqa: E402
 
 from bench._load import Request, bot_server, cpu_seconds, latency_line, load  # noqa: E402
-from bot.store import Store  # noqa: E402
-from tests.bot.webhook_payloads import alert, alertmanager, grafana  # noqa: E402
+from bot.jobs.store import Store  # noqa: E402
+from tests.bot.alerts.webhook_payloads import alert, alertmanager, grafana  # noqa: E402
 
 WEBHOOK_TOKEN = "bench-webhook-token"
 SERVICES = ["checkout", "inventory", "payments", "search", "ledger", "orders", "shipping", "catalog"]

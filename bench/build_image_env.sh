@@ -10,11 +10,11 @@ export PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECOD
 export PATH="$out/venv/bin:$PATH"
 cd "$out/app"
 cp "$root/pyproject.toml" "$root/README.md" .
-mkdir bot analyzers prescribers collectors    # as the Dockerfile: dependencies first, without [dev]
-touch bot/__init__.py analyzers/__init__.py prescribers/__init__.py collectors/__init__.py
+mkdir kernel bot analyzers prescribers collectors    # as the Dockerfile: dependencies first, without [dev]
+touch kernel/__init__.py bot/__init__.py analyzers/__init__.py prescribers/__init__.py collectors/__init__.py
 pip install -q . && pip uninstall -q -y cloud-doctor
-rm -rf bot analyzers prescribers collectors
-cp -r "$root/bot" "$root/analyzers" "$root/prescribers" "$root/collectors" .
+rm -rf kernel bot analyzers prescribers collectors
+cp -r "$root/kernel" "$root/bot" "$root/analyzers" "$root/prescribers" "$root/collectors" .
 mkdir -p examples && cp -r "$root/examples/incidents" examples/
 find . -name __pycache__ -prune -exec rm -rf {} +
 pip install -q --no-deps -e .

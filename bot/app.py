@@ -7,28 +7,19 @@ import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 
 from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from bot.access import Access
-from bot.jobs import Workers
-from bot.metrics import Metrics
+from bot.app_metrics import Metrics
+from bot.context import Bot
+from bot.jobs.store import Store
+from bot.jobs.workers import Workers
 from bot.settings import Settings
-from bot.store import Store
+from bot.slack.access import Access
 
 ACK_THREADS = 8
-
-
-@dataclass
-class Bot:
-    settings: Settings
-    store: Store
-    access: Access
-    workers: Workers
-    metrics: Metrics
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -36,8 +27,8 @@ def create_app(settings: Settings) -> FastAPI:
     from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
     from slack_sdk import WebClient
 
-    from bot import webhooks
-    from bot.listeners import actions, commands
+    from bot.alerts import webhooks
+    from bot.slack import actions, commands
 
     assert settings.slack_bot_token and settings.slack_signing_secret  # load_settings(require_slack=True)
     store = Store(settings.store_url, pre_ping=False)

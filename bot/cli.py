@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 
 import click
 
-from collectors import BundleCollector, CloudDoctorError, InputError, Problem
+from collectors import BundleCollector
+from kernel import CloudDoctorError, InputError, Problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 BUNDLE = click.Path(path_type=Path)
@@ -94,7 +95,7 @@ def _collect(bundle: Path | None, service: str | None, since: str, cluster: str 
         if (bundle / "terraform").is_dir():
             _say_if_the_hcl_parser_is_cold()
         return collect_bundle(bundle)
-    from bot.live import live_collector, scope_for
+    from bot.sources import live_collector, scope_for
 
     assert service is not None
     collector = live_collector(settings, service, cluster)
@@ -171,9 +172,9 @@ def evaluate_command(
     folder: Path, diagnoser: str, prescriber: str, record: Path | None, replay: Path | None, fmt: str
 ) -> None:
     """Diagnose every bundle below FOLDER that has an expected.json and report the accuracy."""
-    from analyzers.cassette import Cassette
     from bot.evaluate import evaluate, summary
     from bot.settings import load_settings
+    from kernel.cassette import Cassette
 
     if record and replay:
         raise CloudDoctorError("--record and --replay exclude each other")
@@ -265,8 +266,8 @@ def jobs_show(job_id: str) -> None:
 
 def _store() -> Any:
     """The configured store; None when it is a SQLite file that does not exist yet (reading creates nothing)."""
+    from bot.jobs.store import Store
     from bot.settings import load_settings
-    from bot.store import Store
 
     url = load_settings().store_url
     if url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).exists():

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.pipeline import collect_bundle, diagnose
-from collectors import CloudDoctorError, InputError, Problem
+from kernel import CloudDoctorError, InputError, Problem
 
 Progress = Callable[[int, int, str], None]  # (done so far, total, bundle name)
 

@@ -10,7 +10,8 @@ from typing import Any
 
 from analyzers import DEFAULT_TOKEN_BUDGET, Diagnosis, Digest, Redactor, build_digest
 from analyzers import REGISTRY as DIAGNOSERS
-from collectors import BundleCollector, CloudDoctorError, Evidence
+from collectors import BundleCollector, Evidence
+from kernel import CloudDoctorError
 from prescribers import REGISTRY as PRESCRIBERS
 from prescribers import Prescription
 

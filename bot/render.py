@@ -16,8 +16,8 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
+from bot.jobs.store import Job
 from bot.pipeline import Report
-from bot.store import Job
 
 
 def _text(*parts: str | Text | tuple[str, str]) -> Text:

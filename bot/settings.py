@@ -11,9 +11,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from bot.sns import is_sns_url
-from collectors import CloudDoctorError
-from collectors._aws import WebIdentity, use_web_identity
+from bot.alerts.sns import is_sns_url
+from kernel import CloudDoctorError
+from kernel.aws import WebIdentity, use_web_identity
+from kernel.durations import DURATION, seconds
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "incidents"
 SECRET_FIELDS = ("slack_bot_token", "slack_signing_secret", "cloud_doctor_webhook_token", "gemini_access_token")
@@ -68,15 +69,6 @@ class TerraformSettings(Section):
 
 class DigestSettings(Section):
     token_budget: int = Field(default=8000, ge=500, le=1_000_000)
-
-
-DURATION = r"^\d+[smhd]$"
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def seconds(duration: str) -> float:
-    """`30s`, `5m`, `2h`, `7d` in seconds (the settings' pattern, or the caller, has checked the form)."""
-    return float(duration[:-1]) * _UNIT_SECONDS[duration[-1]]
 
 
 class WebhookSettings(Section):

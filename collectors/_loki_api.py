@@ -6,7 +6,7 @@ from typing import Any
 
 import requests
 
-from collectors.resilience import retry
+from kernel.resilience import retry
 
 
 class LokiError(Exception):

@@ -9,26 +9,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from collectors._normalize import (
+from collectors.base import Evidence, KubeObject, LogRecord, MetricSeries, Scope, SourceStatus, SourceStatusKind, Window
+from collectors.naming import (
     RESOURCE_DIMENSIONS,
     parse_line,
     resource_from_labels,
     resource_from_log_group,
 )
-from collectors.base import (
-    Evidence,
-    InputError,
-    KubeObject,
-    LogRecord,
-    MetricSeries,
-    Problem,
-    Scope,
-    SourceStatus,
-    SourceStatusKind,
-    Window,
-)
+from kernel import InputError, Problem
 
-SOURCES = ("incident.json", "prometheus", "loki", "cloudwatch/logs", "cloudwatch/metrics", "kubernetes")
 INCIDENT_SOURCES = {"slack", "alertmanager", "grafana", "cloudwatch", "cli"}
 KUBE_KINDS = {
     "Event",

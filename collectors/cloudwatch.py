@@ -12,8 +12,8 @@ import math
 from datetime import datetime
 from typing import Any
 
-from collectors._normalize import RESOURCE_DIMENSIONS
 from collectors.base import Document, Scope
+from collectors.naming import RESOURCE_DIMENSIONS
 
 ERROR_PATTERN = "?ERROR ?Error ?error ?Exception ?FATAL ?Fatal ?panic ?Timeout ?timed ?refused ?denied ?Denied ?Killed"
 # How to aggregate each metric over a period: the statistic that shows trouble.
@@ -60,7 +60,7 @@ class CloudWatchSource:
     def _client(self, name: str) -> Any:
         from botocore.config import Config
 
-        from collectors._aws import session
+        from kernel.aws import session
 
         config = Config(
             connect_timeout=5, read_timeout=self.timeout, retries={"mode": "standard", "total_max_attempts": 3}

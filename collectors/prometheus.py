@@ -168,7 +168,7 @@ class SigV4Auth:
     """
 
     def __init__(self, region: str, service: str = "aps") -> None:
-        from collectors._aws import session
+        from kernel.aws import session
 
         self.region, self.service = region, service
         self.session = session(region)

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from analyzers import Diagnosis
-from analyzers.cassette import Cassette
-from analyzers.prompts import fence, render
-from collectors import CloudDoctorError, Evidence
-from collectors.resilience import CircuitBreaker, CircuitOpen, retry
+from collectors import Evidence
+from kernel import CloudDoctorError
+from kernel.cassette import Cassette
+from kernel.prompts import fence, render
+from kernel.resilience import CircuitBreaker, CircuitOpen, retry
 from prescribers.base import Check, Fix, Prescription
 from prescribers.templates import TemplatePrescriber, finish, implicated, names_for
 from prescribers.tfindex import TerraformIndex
@@ -208,7 +209,7 @@ class BedrockPrescriber:
     def _client(self) -> Any:
         from botocore.config import Config
 
-        from collectors._aws import session  # the default chain, or the keyless web identity on Cloud Run
+        from kernel.aws import session  # the default chain, or the keyless web identity on Cloud Run
 
         config = Config(read_timeout=self.timeout, connect_timeout=10, retries={"total_max_attempts": 1})  # ours retry
         return session(self.region).client("bedrock-runtime", endpoint_url=self.endpoint_url, config=config)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from collectors import InputError, Problem
+from kernel import InputError, Problem
 from prescribers._hcltext import Node, Span, attribute, parse_nodes, unquote
 
 # Attributes through which a block names the thing telemetry calls it by.

@@ -10,8 +10,8 @@ import pytest
 
 from analyzers import gemini
 from analyzers.gemini import GeminiDiagnoser
-from analyzers.prompts import DATA_CLOSE, DATA_OPEN
 from bot.pipeline import collect_bundle, diagnose
+from kernel.prompts import DATA_CLOSE, DATA_OPEN
 from tests.conftest import INCIDENTS
 from tests.standins.models import VertexStandIn
 

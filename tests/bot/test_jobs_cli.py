@@ -5,8 +5,8 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.jobs.store import Store
 from bot.pipeline import collect_bundle, diagnose
-from bot.store import Store
 from tests.conftest import INCIDENTS
 
 

@@ -96,7 +96,7 @@ def test_unknown_service_or_cluster_is_a_clear_error(tmp_path: Path) -> None:
 def test_a_jobs_scope_starts_before_its_alert_or_since_ago() -> None:
     from datetime import UTC, datetime, timedelta
 
-    from bot.live import job_scope
+    from bot.sources import job_scope
 
     began = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
     alert = {"window_start": began.timestamp(), "alert_source": "alertmanager", "alertname": "HighErrorRate",

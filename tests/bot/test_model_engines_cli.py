@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from analyzers.prompts import DATA_CLOSE, DATA_OPEN
+from kernel.prompts import DATA_CLOSE, DATA_OPEN
 from tests.conftest import INCIDENTS, run_cli
 from tests.standins.models import BedrockStandIn, VertexStandIn
 

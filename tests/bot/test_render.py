@@ -8,9 +8,9 @@ from pathlib import Path
 
 from rich.console import Console
 
+from bot.jobs.store import Job
 from bot.pipeline import collect_bundle, diagnose
 from bot.render import print_jobs, print_report
-from bot.store import Job
 from tests.conftest import run_cli
 
 HOSTILE = "[/x] [bold]not bold[/bold] [link=https://evil.example]click[/link] [red]"

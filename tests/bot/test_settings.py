@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.settings import load_settings
-from collectors import CloudDoctorError
+from kernel import CloudDoctorError
 
 
 @pytest.fixture(autouse=True)
@@ -161,7 +161,7 @@ def test_a_misspelt_source_in_a_cluster_is_refused(monkeypatch, tmp_path: Path) 
 
 
 def test_help_lists_one_name_per_bundle_and_says_how_many_more(monkeypatch, tmp_path: Path) -> None:
-    from bot.commands import help_text
+    from bot.slack.command_text import help_text
 
     monkeypatch.chdir(tmp_path)
     settings = load_settings()

@@ -11,7 +11,7 @@ import boto3
 import pytest
 
 from collectors import _aws
-from collectors._aws import WebIdentity, session, use_web_identity, web_identity_credentials
+from kernel.aws import WebIdentity, session, use_web_identity, web_identity_credentials
 from tests.standins.gce_metadata import MetadataServer
 
 ROLE = "arn:aws:iam::123456789012:role/cloud-doctor"

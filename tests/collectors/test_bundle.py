@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from collectors import BundleCollector, InputError
+from collectors import BundleCollector
+from kernel import InputError
 from tests.conftest import run_cli
 
 

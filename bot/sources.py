@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.settings import Cluster, Settings, seconds
-from collectors import CloudDoctorError, Scope, Window
+from bot.settings import Cluster, Settings
+from collectors import Scope, Window
 from collectors.cloudwatch import CloudWatchSource
 from collectors.kubernetes import KubernetesSource
 from collectors.live import LiveCollector, Source
 from collectors.loki import LokiSource
 from collectors.prometheus import PrometheusSource
+from kernel import CloudDoctorError
+from kernel.durations import is_duration, seconds
 
 
 def since(text: str) -> timedelta:
-    if not re.fullmatch(r"\d+[mhd]", text):
+    if not is_duration(text, "mhd"):
         raise CloudDoctorError(f"--since {text!r}: use minutes, hours or days such as 30m, 2h, 1d")
     return timedelta(seconds=seconds(text))
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.commands import CommandError, help_text, parse
+from bot.slack.command_text import CommandError, help_text, parse
 
 if TYPE_CHECKING:
     from slack_bolt import Ack, App
 
-    from bot.app import Bot
+    from bot.context import Bot
 
 
 def register(app: App, bot: Bot) -> None:

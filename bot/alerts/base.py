@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.settings import Settings
-from collectors._normalize import RESOURCE_DIMENSIONS, RESOURCE_LABELS, pod_owner
+from collectors.naming import RESOURCE_DIMENSIONS, RESOURCE_LABELS, pod_owner
 
 CLUSTER_LABELS = ("cluster", "cluster_name", "k8s_cluster", "kubernetes_cluster")
 _FRACTION = re.compile(r"(\.\d{6})\d+")

@@ -15,15 +15,15 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from bot import webhooks
-from bot.alerts import service_of
+from bot.alerts import webhooks
+from bot.alerts.base import service_of
+from bot.alerts.intake import AlertIntake
+from bot.alerts.sns import FetchFailed, SnsRefused, SnsVerifier
 from bot.app import Bot
-from bot.intake import AlertIntake
-from bot.metrics import Metrics
+from bot.app_metrics import Metrics
+from bot.jobs.store import Store
 from bot.settings import Settings
-from bot.sns import FetchFailed, SnsRefused, SnsVerifier
-from bot.store import Store
-from tests.bot.webhook_payloads import CERT_URL, TOPIC, SnsSigner, alarm, alert, alertmanager, grafana
+from tests.bot.alerts.webhook_payloads import CERT_URL, TOPIC, SnsSigner, alarm, alert, alertmanager, grafana
 from tests.conftest import INCIDENTS
 
 TOKEN = "webhook-s3cret"
@@ -359,7 +359,7 @@ def test_workers_diagnose_alert_jobs_with_the_alert_and_send_notes_in_the_thread
     from slack_sdk import WebClient
 
     from analyzers import build_digest
-    from bot.jobs import Run, Worker
+    from bot.jobs.workers import Run, Worker
     from tests.bot.conftest import TOKEN as SLACK_TOKEN
 
     client, bot = hooks
@@ -400,7 +400,7 @@ def test_alert_history_is_pruned_after_the_retention_but_pending_messages_stay(h
 
 
 def test_alert_text_cannot_ping_the_channel(hooks: tuple[TestClient, Bot]) -> None:
-    from bot import blocks
+    from bot.slack import blocks
 
     client, bot = hooks
     noisy = alert("<!channel> Disk", {"service": "checkout"})

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from bot import blocks
+from bot.slack import blocks
 
 if TYPE_CHECKING:
     from slack_bolt import Ack, App, Respond
 
-    from bot.app import Bot
+    from bot.context import Bot
 
 log = logging.getLogger("cloud_doctor.actions")
 

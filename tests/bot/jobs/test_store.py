@@ -8,7 +8,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from bot.store import Store
+from bot.jobs.store import Store
 
 
 def _job(store: Store, key: str = "k1", text: str = "checkout", user: str = "U1"):
@@ -30,7 +30,7 @@ def test_retries_and_double_clicks_map_to_one_job(store_url: str) -> None:
 def test_the_same_command_after_the_duplicate_window_is_a_new_job(store_url: str, monkeypatch) -> None:
     store = Store(store_url)
     first, _ = _job(store, "trigger-1")
-    monkeypatch.setattr("bot.store.DUPLICATE_WINDOW", 0.0)  # the minute has passed
+    monkeypatch.setattr("bot.jobs.store.DUPLICATE_WINDOW", 0.0)  # the minute has passed
     later, new = _job(store, "trigger-2")
     retry, new_retry = _job(store, "trigger-2")  # but a retry of that delivery is still the same job
     assert new and later.id != first.id and not new_retry and retry.id == later.id
@@ -98,7 +98,7 @@ def test_audit_log_records_who_when_and_the_diff_hash(store_url: str) -> None:
 def test_model_usage_is_kept_per_job_and_exposed_as_metrics(store_url: str) -> None:
     from prometheus_client import generate_latest
 
-    from bot.metrics import Metrics
+    from bot.app_metrics import Metrics
 
     store = Store(store_url)
     job, _ = _job(store)

@@ -11,12 +11,14 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from bot import blocks
-from bot.intake import AlertIntake
+from bot.alerts.intake import AlertIntake
+from bot.jobs.store import OPEN_STATES, Job, Message, Store
 from bot.pipeline import collect_bundle, diagnose
-from bot.settings import Settings, seconds, use_cloud_identity
-from bot.store import OPEN_STATES, Job, Message, Store
-from collectors import CloudDoctorError, Evidence
+from bot.settings import Settings, use_cloud_identity
+from bot.slack import blocks
+from collectors import Evidence
+from kernel import CloudDoctorError
+from kernel.durations import seconds
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -247,7 +249,7 @@ class Run:
         if earlier is not None:  # a fix for an earlier diagnosis looks at what that one looked at
             args = {**earlier.args, **args}
         if settings.serves_live(service):
-            from bot.live import job_scope, live_collector
+            from bot.sources import job_scope, live_collector
 
             evidence = live_collector(settings, service, args.get("cluster")).collect(job_scope(service, args))
             if settings.terraform.path:

@@ -12,10 +12,10 @@ from typing import Any
 
 import httpx
 
-from bot.store import Store
+from bot.jobs.store import Store
 from tests.alertmanager_server import Alertmanager
 from tests.bot.conftest import Server
-from tests.bot.webhook_payloads import alert, alertmanager, grafana
+from tests.bot.alerts.webhook_payloads import alert, alertmanager, grafana
 from tests.conftest import start_server
 from tests.prometheus_server import Prometheus
 from tests.standins.slack_api import SlackStandIn

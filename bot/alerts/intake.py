@@ -16,8 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.alerts import Alert
-from bot.store import Store, alert_firings, alert_groups, jobs, new_job_row, new_message_row, outbox
+from bot.alerts.base import Alert
+from bot.jobs.store import Store, alert_firings, alert_groups, jobs, new_job_row, new_message_row, outbox
 
 
 @dataclass(slots=True)

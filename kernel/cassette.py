@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-from collectors import CloudDoctorError
+from kernel import CloudDoctorError
 
 
 class Cassette:

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
-from bot.sns import string_to_sign
+from bot.alerts.sns import string_to_sign
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:cloud-doctor-alarms"
 CERT_URL = "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem"

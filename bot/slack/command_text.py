@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+
+from kernel.durations import is_duration
 
 FLAGS = ("since", "env", "cluster")
 USAGE = {
@@ -33,7 +34,7 @@ def parse(command: str, text: str) -> Command | None:
             key, _, value = word.partition("=")
             if key not in FLAGS:
                 raise CommandError(f"Unknown option `{key}`. {USAGE[command]}")
-            if key == "since" and not re.fullmatch(r"\d+[mhd]", value):
+            if key == "since" and not is_duration(value, "mhd"):
                 raise CommandError("`since` takes a duration such as `30m`, `2h` or `1d`.")
             flags[key] = value
         elif target:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.store import Job
+from bot.jobs.store import Job
 
 DECIDED = {"approve": "approved", "reject": "rejected"}
 STAGES = ("collecting", "digesting", "diagnosing", "writing fix")

@@ -8,7 +8,7 @@ import time
 
 import httpx
 
-from bot.store import Store
+from bot.jobs.store import Store
 from tests.bot.conftest import Server
 from tests.conftest import ROOT
 from tests.standins.slack_api import SlackStandIn

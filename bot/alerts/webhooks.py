@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from bot.alerts import Alert, PayloadError, channel_for, from_cloudwatch, from_prometheus_style
-from bot.intake import AlertIntake, AlertPolicy
-from bot.settings import seconds
-from bot.sns import SnsRefused, SnsVerifier
+from bot.alerts.base import Alert, PayloadError, channel_for, from_cloudwatch, from_prometheus_style
+from bot.alerts.intake import AlertIntake, AlertPolicy
+from bot.alerts.sns import SnsRefused, SnsVerifier
+from kernel.durations import seconds
 
 if TYPE_CHECKING:
-    from bot.app import Bot
+    from bot.context import Bot
 
 log = logging.getLogger("cloud_doctor.webhooks")
 

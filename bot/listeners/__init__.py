@@ -1,1 +1,0 @@
-"""Bolt listeners, grouped by Slack surface; bot/app.py wires them."""
