@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from analyzers.base import CATEGORIES, Diagnoser, Diagnosis, Digest, EvidenceLine, Finding, Hypothesis
+from analyzers.base import Diagnoser, Diagnosis, Digest, EvidenceLine, Finding, Hypothesis
 from analyzers.digest import DEFAULT_TOKEN_BUDGET, build_digest, estimate_tokens
 from analyzers.gemini import GeminiDiagnoser
 from analyzers.redact import Redactor
 from analyzers.rules import RulesDiagnoser
+from analyzers.signatures import CATEGORIES
 
 REGISTRY: dict[str, type[RulesDiagnoser] | type[GeminiDiagnoser]] = {
     "rules": RulesDiagnoser,

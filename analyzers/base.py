@@ -10,28 +10,6 @@ from collectors import Evidence
 
 FindingKind = Literal["log_template", "metric", "kubernetes", "alert"]
 
-CATEGORIES = (
-    "memory_exhaustion",
-    "cpu_saturation",
-    "capacity_limit",
-    "db_connection_exhaustion",
-    "disk_full",
-    "timeout",
-    "permission_denied",
-    "rate_limited",
-    "crash_loop",
-    "bad_deploy",
-    "network_blocked",
-    "dependency_failure",
-    "certificate_expired",
-    "health_check_failure",
-    "queue_backlog",
-    "image_pull_failure",
-    "scheduling_failure",
-    "routing_misconfig",
-    "node_failure",
-)
-
 
 @dataclass(slots=True)
 class Finding:

@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from analyzers.base import CATEGORIES, Diagnosis, Digest, EvidenceLine, Hypothesis
+from analyzers.base import Diagnosis, Digest, EvidenceLine, Hypothesis
 from analyzers.rules import Board, RulesDiagnoser
+from analyzers.signatures import CATEGORIES
 from collectors import Evidence
 from kernel import CloudDoctorError
 from kernel.cassette import Cassette

@@ -2,51 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from analyzers import _details
 from analyzers.base import Diagnosis, Digest, EvidenceLine, Finding, Hypothesis
-from analyzers.signatures import ADVICE, HOST, LOG_SIGNATURES, VICTIM
+from analyzers.signatures import ADVICE, HOST, LOG_SIGNATURES, REGISTRY, VICTIM
+from analyzers.signatures.capacity_limit import CAPACITY_WORDS
+from analyzers.signatures.queue_backlog import CONSUMER_WORDS
 from collectors import Evidence
 
+# kind -> (category, weight) when the series is saturated, pinned or far off its baseline
 METRIC_SIGNALS: dict[str, tuple[str, float]] = {
-    # kind -> (category, weight) when the series is saturated, pinned or far off its baseline
-    "memory_ratio": ("memory_exhaustion", 3),
-    "memory_bytes": ("memory_exhaustion", 3),
-    "memory_percent": ("memory_exhaustion", 3),
-    "cpu_ratio": ("cpu_saturation", 5),
-    "cpu_percent": ("cpu_saturation", 5),
-    "cpu_throttling": ("cpu_saturation", 5),
-    "connections": ("db_connection_exhaustion", 4),
-    "free_storage": ("disk_full", 5),
-    "queue_age": ("queue_backlog", 5),
-    "queue_depth": ("queue_backlog", 3),
-    "throttles": ("rate_limited", 4),
-    "duration": ("timeout", 3),
-    "unhealthy_hosts": ("health_check_failure", 3),
-    "hpa_current": ("capacity_limit", 4),
+    kind: (s.category, weight) for s in REGISTRY.values() for kind, weight in s.metric_kinds.items()
 }
 KUBE_REASONS: dict[str, tuple[str, float]] = {
-    "OOMKilled": ("memory_exhaustion", 6),
-    "OOMKilling": ("memory_exhaustion", 6),
-    "CrashLoopBackOff": ("crash_loop", 3),
-    "CreateContainerConfigError": ("crash_loop", 5),
-    "ImagePullBackOff": ("image_pull_failure", 6),
-    "ErrImagePull": ("image_pull_failure", 6),
-    "InvalidImageName": ("image_pull_failure", 6),
-    "NotReady": ("node_failure", 6),
-    "NodeNotReady": ("node_failure", 4),
-    "HPAAtMax": ("capacity_limit", 4),
-    "QuotaExhausted": ("capacity_limit", 2),
-    "NoEndpoints": ("routing_misconfig", 5),
-    "Unhealthy": ("health_check_failure", 2),
-    "DiskPressure": ("node_failure", 2),
+    reason: (s.category, weight) for s in REGISTRY.values() for reason, weight in s.kube_reasons.items()
 }
-CONSUMER_WORDS = re.compile(r"(?i)receiv|poll|consum|process|handl|dequeue")
-CAPACITY_WORDS = ("Insufficient cpu", "Insufficient memory", "Too many pods", "exceeded quota")
 
 
 @dataclass
@@ -62,7 +35,7 @@ class Candidate:
 
 
 class RulesDiagnoser:
-    """Deterministic diagnosis from the catalogue in `signatures.py`; no model, no network."""
+    """Deterministic diagnosis from the catalogue in `signatures/`; no model, no network."""
 
     name = "rules"
 

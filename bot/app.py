@@ -28,7 +28,7 @@ def create_app(settings: Settings) -> FastAPI:
     from slack_sdk import WebClient
 
     from bot.alerts import webhooks
-    from bot.slack import actions, commands
+    from bot.slack import actions, slash
 
     assert settings.slack_bot_token and settings.slack_signing_secret  # load_settings(require_slack=True)
     store = Store(settings.store_url, pre_ping=False)
@@ -44,7 +44,7 @@ def create_app(settings: Settings) -> FastAPI:
         process_before_response=True,
     )
     bot = Bot(settings, store, Access(settings.slack, client), Workers(settings), metrics)
-    commands.register(bolt, bot)
+    slash.register(bolt, bot)
     actions.register(bolt, bot)
 
     @asynccontextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import sys
 import time
@@ -52,7 +53,11 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--diagnoser", default="rules", show_default=True, help="rules (offline) | gemini")
 @click.option("--prescriber", default="templates", show_default=True, help="templates (offline) | bedrock")
-@click.option("--token-budget", default=8000, show_default=True, type=click.IntRange(500, 1_000_000))
+@click.option(
+    "--token-budget",
+    type=click.IntRange(500, 1_000_000),
+    help="digest size in tokens [default: digest.token_budget of the settings, else 8000]",
+)
 @friendly
 def diagnose(
     bundle: Path | None,
@@ -62,9 +67,10 @@ def diagnose(
     fmt: str,
     diagnoser: str,
     prescriber: str,
-    token_budget: int,
+    token_budget: int | None,
 ) -> None:
     """Diagnose an incident bundle (or a service, live) and propose a Terraform fix."""
+    from analyzers.digest import DEFAULT_TOKEN_BUDGET
     from bot.pipeline import diagnose as run
     from bot.settings import load_settings
 
@@ -72,9 +78,10 @@ def diagnose(
         raise CloudDoctorError("give a BUNDLE directory, or --service NAME to collect live (not both)")
     started = time.perf_counter()
     needs_settings = service is not None or {diagnoser, prescriber} - {"rules", "templates"}
-    settings = load_settings() if needs_settings else None
+    settings = load_settings() if needs_settings or os.environ.get("CLOUD_DOCTOR_CONFIG") else None
     evidence = _collect(bundle, service, since, cluster, settings)
     options = settings.engine_options() if settings else None
+    token_budget = token_budget or (settings.digest.token_budget if settings else DEFAULT_TOKEN_BUDGET)
     report = run(
         evidence, token_budget, diagnoser, prescriber, progress=lambda _stage, detail: _stderr(detail), options=options
     )
@@ -134,11 +141,18 @@ def record_command(out_dir: Path, service: str, since: str, cluster: str | None)
 @main.command()
 @click.argument("bundle", type=BUNDLE)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="json", show_default=True)
-@click.option("--token-budget", default=8000, show_default=True, type=click.IntRange(500, 1_000_000))
+@click.option(
+    "--token-budget",
+    type=click.IntRange(500, 1_000_000),
+    help="digest size in tokens [default: digest.token_budget of the settings, else 8000]",
+)
 @friendly
-def digest(bundle: Path, fmt: str, token_budget: int) -> None:
+def digest(bundle: Path, fmt: str, token_budget: int | None) -> None:
     """Print exactly what a model would be given for this bundle."""
     from bot.pipeline import digest_bundle
+
+    if token_budget is None:
+        token_budget = _configured_budget()
 
     result = digest_bundle(bundle, token_budget)
     if fmt == "json":
@@ -262,6 +276,17 @@ def jobs_show(job_id: str) -> None:
     if job is None:
         raise CloudDoctorError(f"no job matches {job_id!r}; `cloud-doctor jobs list` shows the ids")
     print_job(job, store.audit_trail(job.id))
+
+
+def _configured_budget() -> int:
+    """`digest.token_budget` when a settings file is in use (reading it costs a fraction of a second)."""
+    from analyzers.digest import DEFAULT_TOKEN_BUDGET
+
+    if not os.environ.get("CLOUD_DOCTOR_CONFIG"):
+        return DEFAULT_TOKEN_BUDGET
+    from bot.settings import load_settings
+
+    return load_settings().digest.token_budget
 
 
 def _store() -> Any:

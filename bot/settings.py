@@ -5,13 +5,15 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError, create_model
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from analyzers.digest import DEFAULT_TOKEN_BUDGET
 from bot.alerts.sns import is_sns_url
+from collectors.sources import SOURCES
 from kernel import CloudDoctorError
 from kernel.aws import WebIdentity, use_web_identity
 from kernel.durations import DURATION, seconds
@@ -68,7 +70,7 @@ class TerraformSettings(Section):
 
 
 class DigestSettings(Section):
-    token_budget: int = Field(default=8000, ge=500, le=1_000_000)
+    token_budget: int = Field(default=DEFAULT_TOKEN_BUDGET, ge=500, le=1_000_000)
 
 
 class WebhookSettings(Section):
@@ -128,62 +130,30 @@ class JobSettings(Section):
     poll_seconds: float = Field(default=1.0, gt=0)
 
 
-class PrometheusConfig(Section):
-    url: str
-    namespace: str = "default"  # the namespace whose workloads the curated queries look at
-    bearer_token_env: str | None = None  # name of the environment variable holding the token
-    basic_auth_user: str | None = None
-    basic_auth_password_env: str | None = None
-    sigv4_region: str | None = None  # Amazon Managed Prometheus: sign requests with SigV4 (boto3 credentials)
-    timeout_seconds: float = Field(default=15.0, gt=0)
-    max_points: int = Field(default=240, ge=10)
-    max_series: int = Field(default=100, ge=5)  # a query's series beyond this: the ones that matter are kept
+class ClusterBase(Section):
+    """A cluster (or cloud account) to collect from; its source blocks come from collectors.sources."""
 
-
-class LokiConfig(Section):
-    url: str
-    tenant: str | None = None  # sent as X-Scope-OrgID
-    selector: str | None = None  # LogQL stream selector; default {namespace="<prometheus.namespace>"}
-    bearer_token_env: str | None = None
-    timeout_seconds: float = Field(default=15.0, gt=0)
-    max_error_lines: int = Field(default=50_000, ge=100)
-    sample_per_slice: int = Field(default=1000, ge=10)
-
-
-class CloudWatchConfig(Section):
-    region: str | None = None  # default: the cluster's region
-    log_groups: list[str] = ["/ecs/{service}", "/aws/lambda/{service}"]  # {service} is filled in
-    metric_namespaces: list[str] = ["AWS/ECS", "AWS/Lambda", "AWS/RDS", "AWS/SQS", "AWS/DynamoDB"]
-    resources: dict[str, list[str]] = {}  # service -> related resource names (its database, queue, table)
-    endpoint_url: str | None = None  # a VPC endpoint (or the tests' moto server)
-    role_arn: str | None = None  # assume this role (STS, refreshed); default: boto3's credential chain
-    timeout_seconds: float = Field(default=15.0, gt=0)
-    max_events: int = Field(default=20_000, ge=100)
-
-
-class KubernetesConfig(Section):
-    context: str | None = None  # a kubeconfig context; default the current one
-    in_cluster: bool = False  # use the pod's service account instead of a kubeconfig
-    namespaces: list[str] = []  # default: the Prometheus namespace, else "default"
-    host: str | None = None  # an explicit API server URL (with token_env), e.g. through a proxy
-    token_env: str | None = None
-    timeout_seconds: float = Field(default=15.0, gt=0)
-
-
-class Cluster(Section):
     name: str
     cloud: Literal["aws", "gcp"]
     region: str | None = None
     project: str | None = None
     services: list[str] = []  # which services live here; empty = ask this cluster about any service
-    prometheus: PrometheusConfig | None = None
-    loki: LokiConfig | None = None
-    cloudwatch: CloudWatchConfig | None = None
-    kubernetes: KubernetesConfig | None = None
 
     def secret(self, env_name: str | None) -> str | None:
         """A credential named by the YAML and held in the environment (secrets never sit in the YAML)."""
         return os.environ.get(env_name) if env_name else None
+
+    def source_config(self, name: str) -> Any:
+        """The settings of one source of this cluster (None when it is not configured)."""
+        return getattr(self, name, None)
+
+
+if TYPE_CHECKING:
+    Cluster = ClusterBase
+else:  # one optional block per registered source: `prometheus: {...}`, `loki: {...}`, ...
+    Cluster = create_model(
+        "Cluster", __base__=ClusterBase, **{name: (kind.config | None, None) for name, kind in SOURCES.items()}
+    )
 
 
 class Settings(BaseSettings):
@@ -333,16 +303,16 @@ def _explain(err: Any) -> str:
     """pydantic's message, except for a key that is a secret: say so, and where the secret goes."""
     loc = tuple(str(p) for p in err["loc"])
     key = loc[-1].lower() if loc else ""
-    if err["type"] != "extra_forbidden" or not any(word in key for word in SECRET_WORDS):
-        if err["type"] == "extra_forbidden":
+    unknown = err["type"] in ("extra_forbidden", "unexpected_keyword_argument")
+    if not unknown or not any(word in key for word in SECRET_WORDS):
+        if unknown:
             return "not a setting here (misspelt, or in the wrong section?); README, Settings, lists them"
         return str(err["msg"])
     path = tuple(p for p in loc if not p.isdigit())
     home = SECRET_HOMES.get(path)
     if home:
         return f"is a secret: secrets come only from the environment; remove it here and set {home}"
-    section = _section_model(path[:-1])
-    named = [f"`{f}`" for f in (section.model_fields if section else {}) if f.endswith("_env")]
+    named = [f"`{f}`" for f in _section_fields(path[:-1]) if f.endswith("_env")]
     if named:
         return (
             "is a secret: secrets never sit in the YAML; put it in an environment variable and give that "
@@ -351,20 +321,27 @@ def _explain(err: Any) -> str:
     return "is a secret: secrets never sit in the YAML, and this section takes none (README, Settings)"
 
 
-def _section_model(path: tuple[str, ...]) -> type[BaseModel] | None:
-    """The settings model at a YAML path such as ("clusters", "loki"), through lists and optionals."""
-    model: type[BaseModel] = Settings
+def _section_fields(path: tuple[str, ...]) -> list[str]:
+    """The field names of the settings section at a YAML path such as ("clusters", "loki"), through lists and
+    optionals: pydantic models and the collectors' dataclasses alike."""
+    import dataclasses
+
+    section: Any = Settings
     for part in path:
-        field = model.model_fields.get(part)
+        fields = getattr(section, "model_fields", None) or {f.name: f for f in dataclasses.fields(section)}
+        field = fields.get(part)
         if field is None:
-            return None
+            return []
+        annotation = getattr(field, "annotation", None) or field.type
         found = [
-            t for t in (field.annotation, *_inner(field.annotation)) if isinstance(t, type) and issubclass(t, BaseModel)
+            t for t in (annotation, *_inner(annotation)) if hasattr(t, "model_fields") or dataclasses.is_dataclass(t)
         ]
         if not found:
-            return None
-        model = found[0]
-    return model
+            return []
+        section = found[0]
+    if dataclasses.is_dataclass(section):
+        return [f.name for f in dataclasses.fields(section)]
+    return list(section.model_fields)
 
 
 def _inner(annotation: Any) -> list[Any]:

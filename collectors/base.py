@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
+
+from kernel import Problem
 
 Level = Literal["error", "warn", "info", "debug"]
 SourceStatusKind = Literal["ok", "error", "no_data"]
@@ -114,3 +117,39 @@ class Collector(Protocol):
     name: str
 
     def collect(self, scope: Scope | None = None) -> Evidence: ...
+
+
+class Source(Protocol):
+    """One live system to ask (a cluster's Prometheus, Loki, Kubernetes API, a CloudWatch region)."""
+
+    name: str  # e.g. prometheus:eks-prod
+    url: str
+
+    def fetch(self, scope: Scope) -> list[Document]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterContext:
+    """What a source's settings are read against: the cluster around them and the service asked about."""
+
+    name: str
+    cloud: str
+    region: str | None
+    project: str | None
+    service: str
+    namespace: str  # the cluster's namespace for the service: the first source setting that names one
+    secret: Callable[[str | None], str | None]  # an environment variable's value, by the name the settings give
+
+
+Reader = Callable[[str, dict[str, Any], Evidence, list[Problem]], None]  # (file, document, into, problems)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceKind:
+    """A telemetry system, all in one module: its settings (a dataclass the bot's settings validate), how to
+    build its live source from them, and the readers of its bundle folders."""
+
+    name: str  # the key under a cluster in the settings, e.g. "loki"
+    config: type[Any]
+    live: Callable[[Any, ClusterContext], Source]
+    readers: dict[str, Reader]  # bundle folder -> reader, e.g. {"loki": read_streams}

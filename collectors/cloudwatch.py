@@ -9,11 +9,16 @@ GetMetricData shapes, timestamps as ISO 8601 text (a bundle's `cloudwatch/...`).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
-from collectors.base import Document, Scope
-from collectors.naming import RESOURCE_DIMENSIONS
+from annotated_types import Ge, Gt
+
+from collectors import reading
+from collectors.base import ClusterContext, Document, Evidence, LogRecord, MetricSeries, Scope, SourceKind
+from collectors.naming import RESOURCE_DIMENSIONS, parse_line, resource_from_log_group
+from kernel import CloudDoctorError, Problem
 
 ERROR_PATTERN = "?ERROR ?Error ?error ?Exception ?FATAL ?Fatal ?panic ?Timeout ?timed ?refused ?denied ?Denied ?Killed"
 # How to aggregate each metric over a period: the statistic that shows trouble.
@@ -29,6 +34,23 @@ STATISTICS = {
     "HealthyHostCount": "Minimum",
     "TargetResponseTime": "Maximum",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class CloudWatchConfig:
+    """`clusters[].cloudwatch` in the settings."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
+    region: str | None = None  # default: the cluster's region
+    log_groups: list[str] = field(default_factory=lambda: ["/ecs/{service}", "/aws/lambda/{service}"])
+    metric_namespaces: list[str] = field(
+        default_factory=lambda: ["AWS/ECS", "AWS/Lambda", "AWS/RDS", "AWS/SQS", "AWS/DynamoDB"]
+    )
+    resources: dict[str, list[str]] = field(default_factory=dict)  # service -> its database, queue, table...
+    endpoint_url: str | None = None  # a VPC endpoint (or the tests' moto server)
+    role_arn: str | None = None  # assume this role (STS, refreshed); default: boto3's credential chain
+    timeout_seconds: Annotated[float, Gt(0)] = 15.0
+    max_events: Annotated[int, Ge(100)] = 20_000
 
 
 class CloudWatchSource:
@@ -148,3 +170,93 @@ def _jsonable(result: dict[str, Any]) -> dict[str, Any]:
         "Values": [float(v) for v in result.get("Values", [])],
         "StatusCode": result.get("StatusCode", ""),
     }
+
+
+def live(config: CloudWatchConfig, cluster: ClusterContext) -> CloudWatchSource:
+    region = config.region or cluster.region
+    if not region:
+        raise CloudDoctorError(f"clusters.{cluster.name}.cloudwatch: give a region (or the cluster's region)")
+    return CloudWatchSource(
+        cluster.name,
+        region,
+        cluster.service,
+        config.log_groups,
+        config.metric_namespaces,
+        resources=config.resources.get(cluster.service, []),
+        role_arn=config.role_arn,
+        endpoint_url=config.endpoint_url,
+        timeout_seconds=config.timeout_seconds,
+        max_events=config.max_events,
+    )
+
+
+def read_log_events(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[Problem]) -> None:
+    """`cloudwatch/logs/*.json`: a FilterLogEvents response and the log group it came from."""
+    group = doc.get("logGroupName")
+    if not isinstance(group, str) or not group:
+        problems.append(Problem(rel, "logGroupName", "required: the log group the events came from"))
+        return
+    body = reading.response(rel, doc, problems, "FilterLogEvents")
+    if body is None:
+        return
+    events = body.get("events")
+    if not isinstance(events, list):
+        problems.append(Problem(rel, "response.events", "must be a list (a FilterLogEvents response)"))
+        return
+    base = {"log_group": group, "region": str(doc.get("region", ""))}
+    for i, event in enumerate(events):
+        if not isinstance(event, dict) or not isinstance(event.get("message"), str):
+            problems.append(Problem(rel, f"response.events[{i}].message", "required string"))
+            return
+        if not isinstance(event.get("timestamp"), int | float):
+            problems.append(Problem(rel, f"response.events[{i}].timestamp", "required: epoch milliseconds"))
+            return
+        stream = str(event.get("logStreamName", ""))
+        message, level, named = parse_line(event["message"])
+        resource = named or resource_from_log_group(group, stream)
+        labels = {**base, "log_stream": stream}
+        ev.logs.append(LogRecord(event["timestamp"] / 1000, "cloudwatch", group, resource, level, message, labels))
+
+
+def read_metric_data(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[Problem]) -> None:
+    """`cloudwatch/metrics/*.json`: a GetMetricData response and the MetricDataQueries sent."""
+    body = reading.response(rel, doc, problems, "GetMetricData")
+    if body is None:
+        return
+    results = body.get("MetricDataResults")
+    if not isinstance(results, list):
+        problems.append(Problem(rel, "response.MetricDataResults", "must be a list (a GetMetricData response)"))
+        return
+    queries = {q.get("Id"): q for q in doc.get("queries", []) if isinstance(q, dict)}
+    for i, res in enumerate(results):
+        fld = f"response.MetricDataResults[{i}]"
+        if not isinstance(res, dict):
+            problems.append(Problem(rel, fld, "must be an object"))
+            continue
+        stamps, values = res.get("Timestamps"), res.get("Values")
+        if not isinstance(stamps, list) or not isinstance(values, list) or len(stamps) != len(values):
+            problems.append(Problem(rel, fld, "Timestamps and Values must be lists of equal length"))
+            continue
+        points: list[tuple[float, float]] = []
+        for stamp, value in zip(stamps, values, strict=True):
+            when = reading.parse_time(stamp, rel, f"{fld}.Timestamps", problems)
+            if when is None:
+                return
+            points.append((when.timestamp(), float(value)))
+        points.sort()
+        stat = queries.get(res.get("Id"), {}).get("MetricStat", {})
+        metric = stat.get("Metric", {})
+        labels = {d["Name"]: str(d["Value"]) for d in metric.get("Dimensions", []) if "Name" in d and "Value" in d}
+        labels["namespace"] = str(metric.get("Namespace", ""))
+        labels["stat"] = str(stat.get("Stat", ""))
+        name = str(metric.get("MetricName") or res.get("Label") or res.get("Id"))
+        resource = next((labels[d] for d in RESOURCE_DIMENSIONS if d in labels), "unknown")
+        ev.metrics.append(MetricSeries("cloudwatch", str(res.get("Id", "")), name, resource, labels, points))
+
+
+SOURCE = SourceKind(
+    "cloudwatch",
+    CloudWatchConfig,
+    live,
+    {"cloudwatch/logs": read_log_events, "cloudwatch/metrics": read_metric_data},
+)

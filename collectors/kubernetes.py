@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar
 
-from collectors.base import Document, Scope
+from annotated_types import Gt
+
+from collectors import reading
+from collectors.base import ClusterContext, Document, Evidence, KubeObject, Scope, SourceKind
+from kernel import Problem
 
 # (kind, API group path, resource, namespaced)
 KINDS: tuple[tuple[str, str, str, bool], ...] = (
@@ -26,6 +31,19 @@ KINDS: tuple[tuple[str, str, str, bool], ...] = (
 )
 PAGE_SIZE = 500  # items per list request; large namespaces are read in pages, as kubectl does
 API_VERSIONS = {"/api/v1": "v1", "/apis/apps/v1": "apps/v1", "/apis/autoscaling/v2": "autoscaling/v2"}
+
+
+@dataclass(frozen=True, slots=True)
+class KubernetesConfig:
+    """`clusters[].kubernetes` in the settings."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
+    context: str | None = None  # a kubeconfig context; default the current one
+    in_cluster: bool = False  # use the pod's service account instead of a kubeconfig
+    namespaces: list[str] = field(default_factory=list)  # default: the cluster's namespace
+    host: str | None = None  # an explicit API server URL (with token_env), e.g. through a proxy
+    token_env: str | None = None
+    timeout_seconds: Annotated[float, Gt(0)] = 15.0
 
 
 class KubernetesSource:
@@ -108,3 +126,55 @@ class KubernetesSource:
             token = (body.get("metadata") or {}).get("continue") or ""
             if not token or len(items) >= self.max_items:
                 return items[: self.max_items]
+
+
+def live(config: KubernetesConfig, cluster: ClusterContext) -> KubernetesSource:
+    return KubernetesSource(
+        cluster.name,
+        config.namespaces or [cluster.namespace],
+        context=config.context,
+        in_cluster=config.in_cluster,
+        host=config.host,
+        token=cluster.secret(config.token_env),
+        timeout_seconds=config.timeout_seconds,
+    )
+
+
+# The kinds the analyzers read (docs/incident-bundle.md); items of other kinds are skipped.
+KUBE_KINDS = {
+    "Event",
+    "Pod",
+    "Deployment",
+    "ReplicaSet",
+    "Service",
+    "Endpoints",
+    "Node",
+    "HorizontalPodAutoscaler",
+    "ResourceQuota",
+}
+
+
+def read_list(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[Problem]) -> None:
+    """`kubernetes/*.json`: the output of `kubectl get <kinds> -o json`."""
+    body = reading.response(rel, doc, problems, "kubectl get -o json")
+    if body is None:
+        return
+    items = body.get("items")
+    if body.get("kind") != "List" or not isinstance(items, list):
+        problems.append(Problem(rel, "response", "must be a v1 List with items (kubectl get ... -o json)"))
+        return
+    cluster = str(doc.get("cluster", ""))
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("metadata"), dict):
+            problems.append(Problem(rel, f"response.items[{i}].metadata", "required object"))
+            continue
+        kind = item.get("kind")
+        if kind not in KUBE_KINDS:
+            continue  # unknown kinds are ignored, as the contract says
+        meta = item["metadata"]
+        ev.kubernetes.append(
+            KubeObject(str(kind), str(meta.get("name", "")), str(meta.get("namespace", "")), cluster, item)
+        )
+
+
+SOURCE = SourceKind("kubernetes", KubernetesConfig, live, {"kubernetes": read_list})

@@ -11,21 +11,11 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
-from typing import Protocol
 
-from collectors.base import Document, Evidence, Scope, SourceStatus
+from collectors.base import Evidence, Scope, Source, SourceStatus
 from collectors.bundle import COLLECTION, add_document
 
 log = logging.getLogger("cloud_doctor.live")
-
-
-class Source(Protocol):
-    """One system to ask (a cluster's Prometheus, Loki, Kubernetes API, a CloudWatch region)."""
-
-    name: str  # e.g. prometheus:eks-prod
-    url: str
-
-    def fetch(self, scope: Scope) -> list[Document]: ...
 
 
 class LiveCollector:

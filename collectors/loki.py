@@ -4,16 +4,35 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
-import requests
-from requests.adapters import HTTPAdapter
+from annotated_types import Ge, Gt
 
-from collectors._loki_api import query_range
-from collectors.base import Document, Scope
+from collectors import reading
+from collectors.base import ClusterContext, Document, Evidence, LogRecord, Scope, SourceKind
+from collectors.naming import parse_line, resource_from_labels
+from kernel import Problem
+
+if TYPE_CHECKING:  # requests loads with the first live fetch; a bundle replay never needs it
+    import requests
 
 SLICE_WORKERS = 4  # sample slices fetched at once (urllib3's pool is thread-safe; one connection each)
 ERRORS = r"(?i)(error|exception|fatal|panic|fail|timed? ?out|refused|denied|forbidden|killed|oom|unavailable|x509)"
+
+
+@dataclass(frozen=True, slots=True)
+class LokiConfig:
+    """`clusters[].loki` in the settings."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
+    url: str
+    tenant: str | None = None  # sent as X-Scope-OrgID
+    selector: str | None = None  # LogQL stream selector; default {namespace="<the cluster's namespace>"}
+    bearer_token_env: str | None = None
+    timeout_seconds: Annotated[float, Gt(0)] = 15.0
+    max_error_lines: Annotated[int, Ge(100)] = 50_000
+    sample_per_slice: Annotated[int, Ge(10)] = 1000
 
 
 class LokiSource:
@@ -46,6 +65,9 @@ class LokiSource:
         self.headers, self.auth, self.timeout = headers, basic_auth, timeout_seconds
 
     def _session(self) -> requests.Session:
+        import requests
+        from requests.adapters import HTTPAdapter
+
         session = requests.Session()
         session.headers.update(self.headers)
         session.auth = self.auth
@@ -54,6 +76,8 @@ class LokiSource:
         return session
 
     def fetch(self, scope: Scope) -> list[Document]:
+        from collectors._loki_api import query_range
+
         start, end = int(scope.window.start_ts * 1e9), int(scope.window.end_ts * 1e9)
         documents = []
         with self._session() as client:
@@ -107,3 +131,45 @@ def _without(
         if values:
             result.append({**stream, "values": values})
     return {**body, "data": {**body["data"], "result": result}}, kept
+
+
+def live(config: LokiConfig, cluster: ClusterContext) -> LokiSource:
+    selector = (config.selector or f'{{namespace="{cluster.namespace}"}}').replace("{service}", cluster.service)
+    return LokiSource(
+        cluster.name,
+        config.url,
+        selector,
+        tenant=config.tenant,
+        bearer_token=cluster.secret(config.bearer_token_env),
+        timeout_seconds=config.timeout_seconds,
+        max_error_lines=config.max_error_lines,
+        sample_per_slice=config.sample_per_slice,
+    )
+
+
+def read_streams(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[Problem]) -> None:
+    """`loki/*.json`: a query_range streams body."""
+    query = str(doc.get("query", ""))
+    cluster = str(doc.get("cluster", ""))
+    for i, stream in enumerate(reading.result(rel, doc, problems, "streams")):
+        if not isinstance(stream, dict) or not isinstance(stream.get("values"), list):
+            problems.append(Problem(rel, f"response.data.result[{i}].values", "must be a list of [ns, line]"))
+            continue
+        labels = reading.labels(stream.get("stream"))
+        if cluster:
+            labels.setdefault("cluster", cluster)
+        stream_resource = resource_from_labels(labels)
+        for j, entry in enumerate(stream["values"]):
+            if not isinstance(entry, list) or len(entry) < 2 or not isinstance(entry[1], str):
+                problems.append(Problem(rel, f"response.data.result[{i}].values[{j}]", 'must be ["ns", "line"]'))
+                break
+            try:
+                ts = int(entry[0]) / 1e9
+            except (TypeError, ValueError):
+                problems.append(Problem(rel, f"response.data.result[{i}].values[{j}][0]", "must be nanoseconds"))
+                break
+            message, level, named = parse_line(entry[1])
+            ev.logs.append(LogRecord(ts, "loki", query, named or stream_resource, level, message, labels))
+
+
+SOURCE = SourceKind("loki", LokiConfig, live, {"loki": read_streams})

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar
 
-from collectors.base import Document, Scope
+from annotated_types import Ge, Gt
+
+from collectors import reading
+from collectors.base import ClusterContext, Document, Evidence, MetricSeries, Scope, SourceKind
+from collectors.naming import resource_from_labels
+from kernel import Problem
 
 PARALLEL_REQUESTS = 4
 # name -> PromQL; {ns} is the namespace. Documented in the README; each feeds analyzers/metrics.py.
@@ -39,6 +46,22 @@ QUERIES: dict[str, str] = {
 # limit query -> the usage query it bounds; a usage series is ranked by how close it came to its limit
 LIMIT_OF_USAGE = {"memory-limit": "memory", "cpu-limit": "cpu", "hpa-max": "hpa"}
 RANK_BY_INCREASE = {"restarts"}  # counters: what rose in the window, not what was always high
+
+
+@dataclass(frozen=True, slots=True)
+class PrometheusConfig:
+    """`clusters[].prometheus` in the settings."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
+    url: str
+    namespace: str = "default"  # the namespace whose workloads the curated queries look at
+    bearer_token_env: str | None = None  # name of the environment variable holding the token
+    basic_auth_user: str | None = None
+    basic_auth_password_env: str | None = None
+    sigv4_region: str | None = None  # Amazon Managed Prometheus: sign requests with SigV4 (boto3 credentials)
+    timeout_seconds: Annotated[float, Gt(0)] = 15.0
+    max_points: Annotated[int, Ge(10)] = 240
+    max_series: Annotated[int, Ge(5)] = 100  # a query's series beyond this: the ones that matter are kept
 
 
 class PrometheusSource:
@@ -184,3 +207,53 @@ class SigV4Auth:
         Signer(credentials.get_frozen_credentials(), self.service, self.region).add_auth(aws)
         request.headers.update(dict(aws.headers))
         return request
+
+
+def live(config: PrometheusConfig, cluster: ClusterContext) -> PrometheusSource:
+    user = config.basic_auth_user
+    auth = (user, cluster.secret(config.basic_auth_password_env) or "") if user else None
+    return PrometheusSource(
+        cluster.name,
+        config.url,
+        config.namespace,
+        bearer_token=cluster.secret(config.bearer_token_env),
+        basic_auth=auth,
+        timeout_seconds=config.timeout_seconds,
+        max_points=config.max_points,
+        sigv4_region=config.sigv4_region,
+        max_series=config.max_series,
+    )
+
+
+def read_matrix(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[Problem]) -> None:
+    """`prometheus/*.json`: a query_range matrix body."""
+    query = str(doc.get("query", ""))
+    cluster = str(doc.get("cluster", ""))
+    metric = doc.get("metric") or _metric_name(query)
+    for i, series in enumerate(reading.result(rel, doc, problems, "matrix")):
+        labels = reading.labels(series.get("metric") if isinstance(series, dict) else None)
+        values = series.get("values") if isinstance(series, dict) else None
+        if not isinstance(values, list):
+            problems.append(Problem(rel, f"response.data.result[{i}].values", "must be a list of [time, value]"))
+            continue
+        try:
+            points = [(float(t), float(v)) for t, v in values]
+        except (TypeError, ValueError):
+            problems.append(Problem(rel, f"response.data.result[{i}].values", 'each must be [unix_seconds, "value"]'))
+            continue
+        if cluster:
+            labels.setdefault("cluster", cluster)
+        name = labels.get("__name__", metric)
+        ev.metrics.append(MetricSeries("prometheus", query, name, resource_from_labels(labels), labels, points))
+
+
+def _metric_name(query: str) -> str:
+    """The first metric name in a PromQL query (functions and keywords are skipped)."""
+    bare = re.sub(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", "", query)
+    for token in re.findall(r"[a-zA-Z_:][a-zA-Z0-9_:]*(?=\s*[{\[)]|\s*$)", bare):
+        if token not in {"by", "without", "sum", "rate", "max", "min", "avg", "on", "ignoring"}:
+            return str(token)
+    return query
+
+
+SOURCE = SourceKind("prometheus", PrometheusConfig, live, {"prometheus": read_matrix})

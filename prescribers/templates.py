@@ -6,8 +6,8 @@ from analyzers import Diagnosis
 from analyzers.signatures import ADVICE
 from collectors import Evidence
 from prescribers._edits import apply, unified_diff
-from prescribers._writers import WRITERS
 from prescribers.base import Fix, Prescription
+from prescribers.fixes import WRITERS
 from prescribers.safety import check_fix
 from prescribers.tfindex import Block, TerraformIndex
 

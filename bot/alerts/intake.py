@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.alerts.base import Alert
+from bot.jobs.args import JobArgs
 from bot.jobs.store import Store, alert_firings, alert_groups, jobs, new_job_row, new_message_row, outbox
 
 
@@ -119,11 +120,11 @@ class AlertIntake:
         group = hashlib.sha256(f"service\0{alert.service}\0{alert.cluster or ''}".encode()).hexdigest()
         job_id = str(uuid.uuid4())
         if self._open_group(conn, group, job_id, policy.group_window, now):
-            args = {
-                "alert": payload, "alert_source": alert.source, "alertname": alert.alertname, "cluster": alert.cluster,
-                "severity": alert.severity, "summary": alert.summary,
-                "window_start": alert.starts_at.timestamp() - policy.lookback,
-            }  # fmt: skip
+            args = JobArgs(
+                alert=payload, alert_source=alert.source, alertname=alert.alertname, cluster=alert.cluster,
+                severity=alert.severity, summary=alert.summary,
+                window_start=alert.starts_at.timestamp() - policy.lookback,
+            )  # fmt: skip
             job = new_job_row(f"alert:{group}:{now}", group, "analyze", alert.service, args, channel, alert.source, now)
             conn.execute(jobs.insert(), job | {"id": job_id})
             started, outcome = True, "new"

@@ -1,193 +1,49 @@
-"""Alert webhooks: Alertmanager, Grafana and CloudWatch (SNS) alerts become jobs, deduplicated and grouped.
-
-Every request is authenticated before its body is read (a bearer token or basic auth, compared in constant
-time; for SNS, the message signature), its size is capped, and its alerts are stored in one transaction:
-a request is either wholly stored or not at all.
-"""
+"""The alert webhook routes: one per alert source (one module each), every refusal a status and a reason."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hmac
 import json
-import logging
 import time
-from collections import Counter
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request, Response
-from fastapi.concurrency import run_in_threadpool
 
-from bot.alerts.base import Alert, PayloadError, channel_for, from_cloudwatch, from_prometheus_style
-from bot.alerts.intake import AlertIntake, AlertPolicy
-from bot.alerts.sns import SnsRefused, SnsVerifier
-from kernel.durations import seconds
+from bot.alerts import alertmanager, cloudwatch, grafana
+from bot.alerts.base import PayloadError, Refused
+from bot.alerts.hooks import AlertSource, Webhooks
+from bot.alerts.sns import SnsRefused
 
 if TYPE_CHECKING:
     from bot.context import Bot
 
-log = logging.getLogger("cloud_doctor.webhooks")
+SOURCES: tuple[AlertSource, ...] = (alertmanager.SOURCE, grafana.SOURCE, cloudwatch.SOURCE)
 
 
-class Refused(Exception):
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.headers = status, message, headers or {}
-
-
-def _answer(status: int, doc: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+def _answer(status: int, doc: dict[str, object], headers: dict[str, str] | None = None) -> Response:
     return Response(json.dumps(doc), status_code=status, media_type="application/json", headers=headers)
-
-
-class Webhooks:
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
-        settings = bot.settings
-        hooks = settings.webhooks
-        self.policy = AlertPolicy(
-            cooldown=seconds(hooks.cooldown),
-            group_window=seconds(hooks.group_window),
-            lookback=seconds(hooks.lookback),
-            storm_threshold=hooks.storm_threshold,
-            storm_settle=seconds(hooks.storm_settle),
-        )
-        token = settings.cloud_doctor_webhook_token
-        self._bearer = f"Bearer {token.get_secret_value()}".encode() if token else None
-        basic = f"{hooks.basic_auth_user}:{token.get_secret_value()}".encode() if token else b""
-        self._basic = b"Basic " + base64.b64encode(basic) if token else None
-        self.sns = SnsVerifier(hooks.sns_topics, hooks.sns_certificates)
-        self.intake = AlertIntake(bot.store)
-
-    def authenticate(self, request: Request) -> None:
-        if self._bearer is None or self._basic is None:
-            raise Refused(401, "alert webhooks are off: set CLOUD_DOCTOR_WEBHOOK_TOKEN on the bot")
-        given = request.headers.get("authorization", "").encode()
-        # Both comparisons always run: the time taken says nothing about which scheme came close.
-        bearer_ok = hmac.compare_digest(given, self._bearer)
-        basic_ok = hmac.compare_digest(_normalised_basic(given), self._basic)
-        if not (bearer_ok or basic_ok):
-            raise Refused(
-                401,
-                "missing or wrong credentials: send Authorization: Bearer <CLOUD_DOCTOR_WEBHOOK_TOKEN> or basic auth",
-                {"WWW-Authenticate": 'Bearer realm="cloud-doctor", Basic realm="cloud-doctor"'},
-            )
-
-    async def body(self, request: Request) -> Any:
-        """The JSON body, read no further than the size limit."""
-        limit = self.bot.settings.webhooks.max_body_bytes
-        too_big = Refused(413, f"the body is larger than webhooks.max_body_bytes ({limit} bytes)")
-        declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > limit:
-            raise too_big
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise too_big
-            chunks.append(chunk)
-        try:
-            return json.loads(b"".join(chunks))
-        except UnicodeDecodeError:
-            raise Refused(400, "the body is not UTF-8 JSON") from None
-        except json.JSONDecodeError as exc:
-            raise Refused(400, f"the body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-
-    def store(self, alerts: list[Alert], payload: dict[str, Any]) -> dict[str, Any]:
-        """Scope, route and store the alerts; answer with what became of each."""
-        settings = self.bot.settings
-        known = set(settings.known_services())
-        outcomes: list[str] = []
-        keep: list[tuple[Alert, str]] = []
-        for alert in alerts:
-            channel = channel_for(alert, settings)
-            if alert.service is None:
-                outcomes.append("unscoped")  # no label names a service
-            elif alert.service not in known and not settings.serves_live(alert.service):
-                outcomes.append("unknown-service")
-            elif channel is None:
-                outcomes.append("no-channel")
-            else:
-                keep.append((alert, channel))
-                continue
-            log.warning("alert %s from %s not diagnosed: %s (service %r)", alert.alertname, alert.source,
-                        outcomes[-1], alert.service)  # fmt: skip
-        if keep:
-            outcomes += self.intake.record(keep, payload, self.policy)
-        counts = Counter(outcomes)
-        source = alerts[0].source if alerts else "unknown"
-        for outcome, n in counts.items():
-            self.bot.metrics.alerts.labels(source, outcome).inc(n)
-        if counts["new"] or counts["resolved"]:
-            self.bot.workers.wake()
-        return {"received": len(alerts), "outcomes": dict(sorted(counts.items()))}
-
-
-def _normalised_basic(header: bytes) -> bytes:
-    """`Basic <base64>` re-encoded canonically (padding, case of the scheme), or b"" when it is not basic auth."""
-    scheme, _, value = header.partition(b" ")
-    if scheme.lower() != b"basic":
-        return b""
-    try:
-        return b"Basic " + base64.b64encode(base64.b64decode(value.strip(), validate=True))
-    except (binascii.Error, ValueError):
-        return b""
 
 
 def register(api: FastAPI, bot: Bot) -> None:
     hooks = Webhooks(bot)
     api.state.webhooks = hooks
+    for source in SOURCES:
+        api.router.add_route(source.path, _endpoint(hooks, source), methods=["POST"], include_in_schema=False)
 
-    async def answered(source: str, kind: str, work: Callable[[], Awaitable[dict[str, Any]]]) -> Response:
-        """Run a webhook's work; every refusal becomes its status and a message saying why."""
+
+def _endpoint(hooks: Webhooks, source: AlertSource) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        """Run the source's receiver; every refusal becomes its status and a message saying why."""
         started = time.perf_counter()
         try:
-            return _answer(200, await work())
+            return _answer(200, await source.receive(hooks, request))
         except Refused as exc:
             return _answer(exc.status, {"error": exc.message}, exc.headers)
         except SnsRefused as exc:
             return _answer(403, {"error": f"SNS message refused: {exc}"})
         except PayloadError as exc:
-            return _answer(400, {"error": f"not {kind}: {exc}"})
+            return _answer(400, {"error": f"not {source.payload}: {exc}"})
         finally:
-            bot.metrics.webhook_seconds.labels(source).observe(time.perf_counter() - started)
+            hooks.bot.metrics.webhook_seconds.labels(source.name).observe(time.perf_counter() - started)
 
-    def prometheus_style(source: str) -> Callable[[Request], Awaitable[Response]]:
-        """Alertmanager and Grafana: the same authentication and the same alert list."""
-
-        async def endpoint(request: Request) -> Response:
-            async def work() -> dict[str, Any]:
-                hooks.authenticate(request)
-                doc = await hooks.body(request)
-                return await run_in_threadpool(hooks.store, from_prometheus_style(doc, source), doc)
-
-            return await answered(source, f"a {source} webhook payload", work)
-
-        return endpoint
-
-    async def cloudwatch(request: Request) -> Response:
-        async def work() -> dict[str, Any]:
-            message = await hooks.body(request)
-            header = request.headers.get("x-amz-sns-message-type")
-            if not isinstance(message, dict) or header != message.get("Type"):
-                raise Refused(400, "x-amz-sns-message-type must name the message's Type (is this from SNS?)")
-            await run_in_threadpool(hooks.sns.verify, message)
-            if message["Type"] == "SubscriptionConfirmation":
-                await run_in_threadpool(hooks.sns.confirm, message)
-                log.warning("confirmed the SNS subscription to %s", message["TopicArn"])
-                return {"confirmed": message["TopicArn"]}
-            if message["Type"] == "UnsubscribeConfirmation":
-                log.warning("SNS says %s unsubscribed this endpoint", message["TopicArn"])
-                return {"unsubscribed": message["TopicArn"]}
-            alert = from_cloudwatch(str(message.get("Message", "")), bot.settings)
-            return await run_in_threadpool(hooks.store, [alert], message)
-
-        return await answered("cloudwatch", "a CloudWatch alarm notification", work)
-
-    for path, endpoint in (
-        ("/webhooks/alertmanager", prometheus_style("alertmanager")),
-        ("/webhooks/grafana", prometheus_style("grafana")),
-        ("/webhooks/cloudwatch", cloudwatch),
-    ):
-        api.router.add_route(path, endpoint, methods=["POST"], include_in_schema=False)
+    return endpoint

@@ -15,6 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from bot.jobs.args import JobArgs
+
 OPEN_STATES = ("queued", "running")
 DUPLICATE_WINDOW = 60.0  # a second identical command within a minute is the same request
 
@@ -154,7 +156,7 @@ class Job:
     id: str
     kind: str
     service: str
-    args: dict[str, Any]
+    args: JobArgs
     channel: str
     user_id: str
     state: str
@@ -174,9 +176,10 @@ class Job:
     @classmethod
     def from_mapping(cls, m: Any) -> Job:
         return cls(
-            m["id"], m["kind"], m["service"], json.loads(m["args"] or "{}"), m["channel"], m["user_id"], m["state"],
-            m["stage"], m["error"], m["message_ts"], json.loads(m["result"]) if m["result"] else None,
-            m["attempts"], m["created_at"], m["updated_at"], m["finished_at"],
+            m["id"], m["kind"], m["service"], JobArgs.from_json(json.loads(m["args"] or "{}")), m["channel"],
+            m["user_id"], m["state"], m["stage"], m["error"], m["message_ts"],
+            json.loads(m["result"]) if m["result"] else None, m["attempts"], m["created_at"], m["updated_at"],
+            m["finished_at"],
         )  # fmt: skip
 
 
@@ -192,7 +195,7 @@ def new_job_row(
     dedupe: str,
     kind: str,
     service: str,
-    args: dict[str, Any],
+    args: JobArgs,
     channel: str,
     user_id: str,
     now: float,
@@ -200,8 +203,8 @@ def new_job_row(
     """A queued job's row, as every way of starting a job writes it."""
     return {
         "id": str(uuid.uuid4()), "idempotency_key": idempotency_key, "dedupe_key": dedupe, "kind": kind,
-        "service": service, "args": json.dumps(args), "channel": channel, "user_id": user_id, "state": "queued",
-        "stage": "queued", "attempts": 0, "created_at": now, "updated_at": now,
+        "service": service, "args": json.dumps(args.to_json()), "channel": channel, "user_id": user_id,
+        "state": "queued", "stage": "queued", "attempts": 0, "created_at": now, "updated_at": now,
     }  # fmt: skip
 
 
@@ -258,7 +261,7 @@ class Store:
         idempotency_key: str,
         kind: str,
         service: str,
-        args: dict[str, Any],
+        args: JobArgs,
         channel: str,
         user_id: str,
         text: str = "",

@@ -245,13 +245,13 @@ class Run:
     def _collect(self, settings: Settings) -> Evidence:
         """Live telemetry when a cluster serves the service (preferred), else its incident bundle."""
         service, args = self.job.service, self.job.args
-        earlier = self.w.store.get(args["from_job"]) if args.get("from_job") else None
+        earlier = self.w.store.get(args.from_job) if args.from_job else None
         if earlier is not None:  # a fix for an earlier diagnosis looks at what that one looked at
-            args = {**earlier.args, **args}
+            args = args.over(earlier.args)
         if settings.serves_live(service):
             from bot.sources import job_scope, live_collector
 
-            evidence = live_collector(settings, service, args.get("cluster")).collect(job_scope(service, args))
+            evidence = live_collector(settings, service, args.cluster).collect(job_scope(service, args))
             if settings.terraform.path:
                 evidence.terraform_dir = str(settings.terraform.path)
         else:
@@ -259,8 +259,8 @@ class Run:
             if bundle is None:
                 raise CloudDoctorError(f"no incident source is configured for {service!r}")
             evidence = collect_bundle(bundle)  # the embedded default replays the recorded incident
-        if "alert" in args:
-            evidence.alert = args["alert"]  # the payload as received: the alert that started this job
+        if args.alert is not None:
+            evidence.alert = args.alert  # the payload as received: the alert that started this job
         return evidence
 
     def _deliver(self, result: dict[str, Any]) -> None:

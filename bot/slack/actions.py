@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from bot.jobs.args import JobArgs
 from bot.slack import blocks
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def register(app: App, bot: Bot) -> None:
             return
         fix_job, new = bot.store.create_job(
             idempotency_key=f"slack-action:{body.get('trigger_id', '')}:{job.id}", kind="terraform",
-            service=job.service, args={"from_job": job.id}, channel=channel, user_id=user, text=f"fix {job.id}",
+            service=job.service, args=JobArgs(from_job=job.id), channel=channel, user_id=user, text=f"fix {job.id}",
         )  # fmt: skip
         if new:
             bot.workers.wake()

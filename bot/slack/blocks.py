@@ -26,10 +26,10 @@ def escape(text: Any) -> str:
 
 def title(job: Job, finished: bool = False) -> str:
     verb = "Terraform fix for" if job.kind == "terraform" else "Diagnosis of" if finished else "Analyzing"
-    source = job.args.get("alert_source")
+    source = job.args.alert_source
     if source:  # started by an alert webhook, not by a person: every name in it came from the alert
-        severity = f", {escape(job.args['severity'])}" if job.args.get("severity") else ""
-        name = escape(job.args.get("alertname"))
+        severity = f", {escape(job.args.severity)}" if job.args.severity else ""
+        name = escape(job.args.alertname)
         return f"{verb} `{escape(job.service)}` (job `{job.id[:8]}`, {source} alert `{name}`{severity})"
     return f"{verb} `{job.service}` (job `{job.id[:8]}`, asked by <@{job.user_id}>)"
 
@@ -58,8 +58,8 @@ def progress(job: Job, stage: str, elapsed: float) -> tuple[str, Blocks]:
     steps = " → ".join(f"*{s}*" if s == stage else s for s in STAGES)
     text = f"Cloud Doctor: {stage} ({escape(job.service)})"
     blocks = [_section(f":stethoscope: {title(job)}")]
-    if job.args.get("summary"):
-        blocks.append(_context(f"Alert: {escape(job.args['summary'])[:500]}"))
+    if job.args.summary:
+        blocks.append(_context(f"Alert: {escape(job.args.summary)[:500]}"))
     return text, [*blocks, _context(f"{steps}  ·  {elapsed:.1f} s")]
 
 

@@ -7,10 +7,6 @@ from dataclasses import dataclass, field
 from kernel.durations import is_duration
 
 FLAGS = ("since", "env", "cluster")
-USAGE = {
-    "/analyze-logs": "`/analyze-logs SERVICE [since=30m] [env=prod] [cluster=NAME]` diagnoses a service.",
-    "/terraform": "`/terraform SERVICE` (or a job id from an earlier diagnosis) writes the Terraform fix.",
-}
 
 
 class CommandError(ValueError):
@@ -23,7 +19,7 @@ class Command:
     flags: dict[str, str] = field(default_factory=dict)
 
 
-def parse(command: str, text: str) -> Command | None:
+def parse(usage: str, text: str) -> Command | None:
     """None for `help` (or nothing); raises CommandError with a short correction otherwise."""
     words = text.split()
     if not words or words[0].lower() in ("help", "-h", "--help"):
@@ -33,20 +29,20 @@ def parse(command: str, text: str) -> Command | None:
         if "=" in word:
             key, _, value = word.partition("=")
             if key not in FLAGS:
-                raise CommandError(f"Unknown option `{key}`. {USAGE[command]}")
+                raise CommandError(f"Unknown option `{key}`. {usage}")
             if key == "since" and not is_duration(value, "mhd"):
                 raise CommandError("`since` takes a duration such as `30m`, `2h` or `1d`.")
             flags[key] = value
         elif target:
-            raise CommandError(f"One service at a time, please. {USAGE[command]}")
+            raise CommandError(f"One service at a time, please. {usage}")
         else:
             target = word
     if not target:
-        raise CommandError(f"Which service? {USAGE[command]}")
+        raise CommandError(f"Which service? {usage}")
     return Command(target, flags)
 
 
-def help_text(services: list[str], limit: int = 25) -> str:
+def help_text(usages: list[str], services: list[str], limit: int = 25) -> str:
     known = ", ".join(f"`{s}`" for s in services[:limit]) or "none yet"
     more = f" and {len(services) - limit} more" if len(services) > limit else ""
-    return "\n".join([*USAGE.values(), f"Services I know: {known}{more}."])
+    return "\n".join([*usages, f"Services I know: {known}{more}."])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.jobs.args import JobArgs
 from bot.jobs.store import Store
 from bot.pipeline import collect_bundle, diagnose
 from tests.conftest import INCIDENTS
@@ -15,7 +16,13 @@ def test_jobs_list_and_show(monkeypatch, store_url: str) -> None:
     monkeypatch.delenv("CLOUD_DOCTOR_CONFIG", raising=False)
     store = Store(store_url)
     job, _ = store.create_job(
-        idempotency_key="k", kind="terraform", service="checkout", args={}, channel="C1", user_id="U1", text="checkout"
+        idempotency_key="k",
+        kind="terraform",
+        service="checkout",
+        args=JobArgs(),
+        channel="C1",
+        user_id="U1",
+        text="checkout",
     )
     claimed = store.claim("w", 30)
     assert claimed is not None

@@ -94,18 +94,20 @@ def test_unknown_service_or_cluster_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_jobs_scope_starts_before_its_alert_or_since_ago() -> None:
+    from dataclasses import replace
     from datetime import UTC, datetime, timedelta
 
+    from bot.jobs.args import JobArgs
     from bot.sources import job_scope
 
     began = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
-    alert = {"window_start": began.timestamp(), "alert_source": "alertmanager", "alertname": "HighErrorRate",
-             "cluster": "eks-prod"}  # fmt: skip
+    alert = JobArgs(window_start=began.timestamp(), alert_source="alertmanager", alertname="HighErrorRate",
+                    cluster="eks-prod")  # fmt: skip
     scope = job_scope("checkout", alert)
     assert scope.window.start == began and scope.source == "alertmanager" and scope.clusters == ("eks-prod",)
     assert scope.title == "checkout: alertmanager alert HighErrorRate"
-    late = job_scope("checkout", alert | {"window_start": datetime.now(UTC).timestamp()})
+    late = job_scope("checkout", replace(alert, window_start=datetime.now(UTC).timestamp()))
     assert late.window.end - late.window.start == timedelta(minutes=5)  # at least five minutes to look at
-    asked = job_scope("checkout", {"since": "2h", "env": "prod"})
+    asked = job_scope("checkout", JobArgs(since="2h", env="prod"))
     assert asked.window.end - asked.window.start == timedelta(hours=2)
     assert (asked.source, asked.environment, asked.clusters) == ("cli", "prod", ())

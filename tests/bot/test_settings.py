@@ -170,5 +170,17 @@ def test_help_lists_one_name_per_bundle_and_says_how_many_more(monkeypatch, tmp_
     assert set(listed) <= set(settings.known_services()) and len(listed) == len(
         set(settings.incident_bundles().values())
     )
-    text = help_text(listed, limit=5)
+    text = help_text([], listed, limit=5)
     assert text.endswith(f"and {len(listed) - 5} more.") and text.count("`, `") == 4
+
+
+def test_the_cli_uses_the_configured_token_budget_unless_told_otherwise(tmp_path: Path) -> None:
+    from tests.conftest import INCIDENTS, run_cli
+
+    config = tmp_path / "cd.yaml"
+    config.write_text("digest:\n  token_budget: 1500\n")
+    env = {**os.environ, "CLOUD_DOCTOR_CONFIG": str(config)}
+    configured = run_cli("digest", str(INCIDENTS / "checkout-oom"), "--format", "text", env=env)
+    assert configured.returncode == 0 and "(budget 1500)" in configured.stderr
+    told = run_cli("digest", str(INCIDENTS / "checkout-oom"), "--format", "text", "--token-budget", "3000", env=env)
+    assert told.returncode == 0 and "(budget 3000)" in told.stderr

@@ -7,7 +7,7 @@ import pytest
 from analyzers import Diagnosis
 from bot.pipeline import collect_bundle, diagnose
 from prescribers import TemplatePrescriber, check_fix
-from prescribers import _writers as writers
+from prescribers import fixes as writers
 from prescribers._edits import Edit, Patch
 
 BASE = """

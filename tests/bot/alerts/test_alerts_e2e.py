@@ -14,8 +14,8 @@ import httpx
 
 from bot.jobs.store import Store
 from tests.alertmanager_server import Alertmanager
-from tests.bot.conftest import Server
 from tests.bot.alerts.webhook_payloads import alert, alertmanager, grafana
+from tests.bot.conftest import Server
 from tests.conftest import start_server
 from tests.prometheus_server import Prometheus
 from tests.standins.slack_api import SlackStandIn
@@ -73,8 +73,8 @@ def test_prometheus_rule_through_alertmanager_to_one_diagnosis_and_a_resolved_no
         assert len(jobs) == 1, [(j.service, j.user_id) for j in jobs]
         [job] = jobs
         assert (job.service, job.user_id, job.channel, job.state) == ("checkout", "alertmanager", "C0ALERTS", "done")
-        assert job.args["alertname"] == "CheckoutErrorRatioHigh" and job.args["severity"] == "critical"
-        assert job.args["alert"]["version"] == "4" and job.args["alert"]["receiver"] == "cloud-doctor"
+        assert job.args.alertname == "CheckoutErrorRatioHigh" and job.args.severity == "critical"
+        assert job.args.alert["version"] == "4" and job.args.alert["receiver"] == "cloud-doctor"
         top_level = [c for c in slack.of("chat.postMessage") if not c.args.get("thread_ts")]
         assert len(top_level) == 1 and len(diagnoses(slack)) == 1
         assert "alertmanager alert `CheckoutErrorRatioHigh`, critical" in str(diagnoses(slack)[0].args["blocks"])

@@ -19,8 +19,9 @@ from bot.alerts import webhooks
 from bot.alerts.base import service_of
 from bot.alerts.intake import AlertIntake
 from bot.alerts.sns import FetchFailed, SnsRefused, SnsVerifier
-from bot.app import Bot
 from bot.app_metrics import Metrics
+from bot.context import Bot
+from bot.jobs.args import JobArgs
 from bot.jobs.store import Store
 from bot.settings import Settings
 from tests.bot.alerts.webhook_payloads import CERT_URL, TOPIC, SnsSigner, alarm, alert, alertmanager, grafana
@@ -82,9 +83,9 @@ def test_alertmanager_firing_becomes_one_scoped_job_with_the_payload_kept(hooks:
     assert (job.kind, job.service, job.channel, job.user_id, job.state) == (
         "analyze", "checkout", "C0ALERTS", "alertmanager", "queued"
     )  # fmt: skip
-    assert job.args["alert"] == doc  # the incident's `alert`: the payload as received
-    assert job.args["cluster"] == "eks-prod" and job.args["alertname"] == "HighErrorRate"
-    assert job.args["window_start"] == pytest.approx(starts.timestamp() - 15 * 60, abs=0.01)
+    assert job.args.alert == doc  # the incident's `alert`: the payload as received
+    assert job.args.cluster == "eks-prod" and job.args.alertname == "HighErrorRate"
+    assert job.args.window_start == pytest.approx(starts.timestamp() - 15 * 60, abs=0.01)
     assert bot.workers.count == 1  # type: ignore[attr-defined]
 
 
@@ -142,7 +143,7 @@ def test_grafana_payload_and_its_resend(hooks: tuple[TestClient, Bot]) -> None:
     assert post(client, "grafana", doc).json() == {"received": 1, "outcomes": {"new": 1}}
     assert post(client, "grafana", doc).json()["outcomes"] == {"repeat": 1}
     [job] = bot.store.recent()
-    assert (job.service, job.user_id, job.args["cluster"]) == ("checkout", "grafana", "gke-eu")
+    assert (job.service, job.user_id, job.args.cluster) == ("checkout", "grafana", "gke-eu")
 
 
 def test_routes_by_severity_cluster_and_service(hooks: tuple[TestClient, Bot]) -> None:
@@ -252,8 +253,8 @@ def test_cloudwatch_alarm_via_sns_signed_v1_and_v2(
     assert response.status_code == 200, response.text
     assert response.json()["outcomes"] == {"new": 1}
     [job] = bot.store.recent()
-    assert (job.service, job.user_id, job.args["alertname"]) == ("checkout", "cloudwatch", "checkout-errors")
-    assert job.args["alert"] == message  # the SNS message as received
+    assert (job.service, job.user_id, job.args.alertname) == ("checkout", "cloudwatch", "checkout-errors")
+    assert job.args.alert == message  # the SNS message as received
     ok = signer.notification(alarm("checkout-errors", {"FunctionName": "checkout"}, state="OK"), version)
     assert sns(client, ok).json()["outcomes"] == {"resolved": 1}
 
@@ -265,7 +266,7 @@ def test_cloudwatch_dimensions_map_to_the_service_that_owns_the_resource(tmp_pat
     message = signer.notification(alarm("db-cpu", {"DBInstanceIdentifier": "checkout-db"}))
     assert sns(client, message).json()["outcomes"] == {"new": 1}
     [job] = bot.store.recent()
-    assert (job.service, job.args["cluster"]) == ("checkout", "eks-prod")
+    assert (job.service, job.args.cluster) == ("checkout", "eks-prod")
 
 
 def test_sns_refusals(hooks: tuple[TestClient, Bot], signer: SnsSigner) -> None:
@@ -377,7 +378,7 @@ def test_workers_diagnose_alert_jobs_with_the_alert_and_send_notes_in_the_thread
     assert note.args["text"] == ":white_check_mark: `HighErrorRate` (alertmanager) resolved after 7 min"
     assert job.result and job.result["diagnosis"]["category"]
     fix, _ = bot.store.create_job(idempotency_key="fix", kind="terraform", service="checkout",
-                                  args={"from_job": job.id}, channel="C0ALERTS", user_id="U1")  # fmt: skip
+                                  args=JobArgs(from_job=job.id), channel="C0ALERTS", user_id="U1")  # fmt: skip
     for each in (job, fix):  # the evidence both diagnose carries the alert as received
         evidence = Run(worker, each, "w1")._collect(bot.settings)
         assert evidence.alert == alertmanager(firing) | {"groupKey": ANY}

@@ -8,12 +8,13 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from bot.jobs.args import JobArgs
 from bot.jobs.store import Store
 
 
 def _job(store: Store, key: str = "k1", text: str = "checkout", user: str = "U1"):
     return store.create_job(
-        idempotency_key=key, kind="analyze", service="checkout", args={}, channel="C1", user_id=user, text=text
+        idempotency_key=key, kind="analyze", service="checkout", args=JobArgs(), channel="C1", user_id=user, text=text
     )
 
 

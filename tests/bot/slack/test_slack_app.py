@@ -8,6 +8,7 @@ import time
 
 import httpx
 
+from bot.jobs.args import JobArgs
 from bot.jobs.store import Store
 from tests.bot.conftest import Server
 from tests.conftest import ROOT
@@ -197,7 +198,7 @@ def test_a_service_served_by_a_cluster_is_diagnosed_from_live_telemetry(
         loki.close()
     assert loki.requests and all(r["tenant"] == "prod" for r in loki.requests)
     assert _final(slack)[0].args["text"].startswith("Cloud Doctor: memory_exhaustion in checkout")
-    assert Store(store_url).recent()[0].args == {"since": "45m"}
+    assert Store(store_url).recent()[0].args == JobArgs(since="45m")
 
 
 def test_serve_says_serving_only_once_it_answers_and_a_busy_port_is_one_line(make_server, tmp_path) -> None:

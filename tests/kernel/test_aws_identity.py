@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
-from collectors import _aws
+from kernel import aws as _aws
 from kernel.aws import WebIdentity, session, use_web_identity, web_identity_credentials
 from tests.standins.gce_metadata import MetadataServer
 

@@ -1,0 +1,19 @@
+"""disk_full: no space left on a volume or a database's storage."""
+
+from __future__ import annotations
+
+from analyzers.signatures.base import Signature, log
+
+SIGNATURE = Signature(
+    category="disk_full",
+    logs=(
+        log(
+            r"No space left on device|\bENOSPC\b|disk (is )?full|could not extend file|storage full",
+            4,
+            "named",
+        ),
+    ),
+    metric_kinds={"free_storage": 5},
+    advice=("ran out of storage", "grow the volume or enable storage autoscaling"),
+    example="reports-disk",
+)

@@ -1,0 +1,20 @@
+"""memory_exhaustion: out-of-memory errors and kills, memory pinned at its limit."""
+
+from __future__ import annotations
+
+from analyzers.signatures.base import Signature, log
+
+SIGNATURE = Signature(
+    category="memory_exhaustion",
+    logs=(
+        log(
+            r"OutOfMemoryError|out of memory|heap out of memory|\bMemoryError\b|"
+            r"Container killed due to memory usage|OOMKill|Runtime exited .*signal: killed|memory limit exceeded",
+            4,
+        ),
+    ),
+    kube_reasons={"OOMKilled": 6, "OOMKilling": 6},
+    metric_kinds={"memory_ratio": 3, "memory_bytes": 3, "memory_percent": 3},
+    advice=("ran out of memory and was killed", "raise its memory limit (and look for a leak)"),
+    example="checkout-oom",
+)

@@ -1,0 +1,20 @@
+"""rate_limited: requests throttled at a service's rate limit or provisioned throughput."""
+
+from __future__ import annotations
+
+from analyzers.signatures.base import Signature, log
+
+SIGNATURE = Signature(
+    category="rate_limited",
+    logs=(
+        log(
+            r"ThrottlingException|Rate exceeded|ProvisionedThroughputExceeded|TooManyRequests|"
+            r"429 Too Many Requests|request was throttled|SlowDown",
+            4,
+            "named",
+        ),
+    ),
+    metric_kinds={"throttles": 4},
+    advice=("is being throttled at its rate limit", "raise the limit or the provisioned capacity"),
+    example="payments-throttle",
+)

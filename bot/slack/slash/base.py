@@ -1,0 +1,60 @@
+"""What every slash command shares: its description, and starting its job (stored before the acknowledgement)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from bot.jobs.args import JobArgs
+from bot.slack.command_text import CommandError, help_text, parse
+
+if TYPE_CHECKING:
+    from slack_bolt import Ack
+
+    from bot.context import Bot
+
+
+@dataclass(frozen=True, slots=True)
+class SlashCommand:
+    """A slash command: its name, the usage line `help` shows, and the job kind it starts."""
+
+    name: str
+    usage: str
+    kind: str  # analyze | terraform
+    doing: str  # what the acknowledgement says is under way
+    accepts_job_id: bool = False  # the target may be an earlier job's id instead of a service
+
+
+def start_job(bot: Bot, ack: Ack, command: dict[str, Any], spec: SlashCommand, usages: list[str]) -> None:
+    """Parse, check who may, store the job, acknowledge: nothing slow (Slack's 3 s)."""
+    user, channel = command["user_id"], command["channel_id"]
+    refusal = bot.access.refusal(user, channel)
+    if refusal:
+        ack(response_type="ephemeral", text=refusal)
+        return
+    services = bot.settings.known_services()
+    try:
+        parsed = parse(spec.usage, command.get("text", ""))
+    except CommandError as exc:
+        ack(response_type="ephemeral", text=str(exc))
+        return
+    if parsed is None:
+        ack(response_type="ephemeral", text=help_text(usages, bot.settings.listed_services()))
+        return
+    flags = parsed.flags
+    service, args = parsed.target, JobArgs(since=flags.get("since"), env=flags.get("env"), cluster=flags.get("cluster"))
+    if spec.accepts_job_id and service not in services and (earlier := bot.store.find(service)) is not None:
+        service, args = earlier.service, replace(args, from_job=earlier.id)
+    if service not in services and not bot.settings.serves_live(service):
+        listed = help_text(usages, bot.settings.listed_services())
+        ack(response_type="ephemeral", text=f"I have no incident source for `{service}`. {listed}")
+        return
+    job, new = bot.store.create_job(
+        idempotency_key=f"slack:{command.get('trigger_id') or command.get('command_ts', '')}:{channel}:{user}",
+        kind=spec.kind, service=service, args=args, channel=channel, user_id=user, text=command.get("text", ""),
+    )  # fmt: skip
+    if new:
+        bot.workers.wake()
+        ack(response_type="ephemeral", text=f"On it: {spec.doing} `{service}` (job `{job.id[:8]}`). I'll post here.")
+    else:
+        ack(response_type="ephemeral", text=f"Already on it: job `{job.id[:8]}` is {job.state}.")

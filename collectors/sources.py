@@ -1,0 +1,16 @@
+"""The registry of telemetry sources: each module holds its settings, its live source and its bundle readers.
+
+The bot's settings take a cluster's source blocks from here, live collection builds the sources from
+here, and a bundle's folders are read by the readers here. Adding a source is its module and one line.
+"""
+
+from __future__ import annotations
+
+from collectors import cloudwatch, kubernetes, loki, prometheus
+from collectors.base import Reader, SourceKind
+
+SOURCES: dict[str, SourceKind] = {
+    kind.name: kind for kind in (prometheus.SOURCE, loki.SOURCE, cloudwatch.SOURCE, kubernetes.SOURCE)
+}
+# bundle folder -> reader, in the order a bundle is read
+READERS: dict[str, Reader] = {folder: read for kind in SOURCES.values() for folder, read in kind.readers.items()}

@@ -1,0 +1,47 @@
+"""What every fix writer is, and the helpers several share: the workload types, `first` and the `scaler` factory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from analyzers import Diagnosis
+from prescribers._edits import Patch, scale_keys
+from prescribers.tfindex import Block, TerraformIndex
+
+Writer = Callable[[TerraformIndex, Diagnosis, list[Block]], Patch | None]
+"""A fix writer: the index, the diagnosis and the implicated blocks in; exact textual edits out, or None."""
+
+WORKLOADS = (
+    "aws_ecs_task_definition",
+    "aws_lambda_function",
+    "kubernetes_deployment",
+    "kubernetes_deployment_v1",
+    "kubernetes_stateful_set",
+    "kubernetes_stateful_set_v1",
+    "google_cloud_run_v2_service",
+)
+K8S_WORKLOADS = (
+    "kubernetes_deployment",
+    "kubernetes_deployment_v1",
+    "kubernetes_stateful_set",
+    "kubernetes_stateful_set_v1",
+)
+
+
+def first(blocks: list[Block], *types: str) -> Block | None:
+    return next((b for b in blocks if b.type in types), None)
+
+
+def scaler(
+    types: tuple[str, ...], keys: tuple[str, ...], factor: float, verb: str, risk: str = "low", cap: float | None = None
+) -> Writer:
+    """A writer that multiplies every one of `keys` on the first block of `types` that has any (up to `cap`)."""
+
+    def write(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> Patch | None:
+        for block in (b for b in blocks if b.type in types):
+            edits, notes = scale_keys(index, block, keys, factor, cap=cap)
+            if edits:
+                return Patch(f"{verb} on {block.address}: {', '.join(notes)}", risk, edits)
+        return None
+
+    return write

@@ -1,0 +1,59 @@
+"""The signature catalogue: one module per category, each shown by its example bundle, its tables as before."""
+
+from __future__ import annotations
+
+import importlib
+import json
+
+import pytest
+
+import analyzers
+from analyzers.rules import KUBE_REASONS, METRIC_SIGNALS
+from analyzers.signatures import ADVICE, LOG_SIGNATURES, REGISTRY, Signature
+from bot.pipeline import collect_bundle, diagnose
+from tests.conftest import INCIDENTS
+
+# (category, weight, subject) of each log signature in match order, as analyzers/signatures.py listed them.
+LOG_ORDER = [
+    ("memory_exhaustion", 4, "emitter"),
+    ("cpu_saturation", 1.5, "emitter"),
+    ("capacity_limit", 4, "emitter"),
+    ("db_connection_exhaustion", 4, "named"),
+    ("disk_full", 4, "named"),
+    ("timeout", 3, "emitter"),
+    ("permission_denied", 4, "emitter"),
+    ("rate_limited", 4, "named"),
+    ("crash_loop", 4, "emitter"),
+    ("certificate_expired", 5, "named"),
+    ("health_check_failure", 4, "emitter"),
+    ("queue_backlog", 1.5, "emitter"),
+    ("image_pull_failure", 5, "emitter"),
+    ("scheduling_failure", 3, "emitter"),
+    ("node_failure", 3, "emitter"),
+    ("network_blocked", 2.5, "emitter"),
+]
+
+
+@pytest.mark.parametrize("signature", REGISTRY.values(), ids=list(REGISTRY))
+def test_each_signature_diagnoses_its_example(signature: Signature) -> None:
+    diagnosis = diagnose(collect_bundle(INCIDENTS / signature.example)).diagnosis
+    assert diagnosis.category == signature.category, diagnosis.summary
+
+
+def test_every_category_has_its_module_advice_and_example() -> None:
+    assert analyzers.CATEGORIES == tuple(REGISTRY)
+    for category, signature in REGISTRY.items():
+        assert importlib.import_module(f"analyzers.signatures.{category}").SIGNATURE is signature
+        assert signature.category == category
+        assert all(signature.advice) and ADVICE[category] == signature.advice
+        expected = json.loads((INCIDENTS / signature.example / "expected.json").read_text())
+        assert expected["category"] == category, signature.example
+    assert list(ADVICE) == list(REGISTRY)
+
+
+def test_log_signatures_keep_their_order_and_no_signal_has_two_categories() -> None:
+    assert [(s.category, s.weight, s.subject) for s in LOG_SIGNATURES] == LOG_ORDER
+    for table, built in (("metric_kinds", METRIC_SIGNALS), ("kube_reasons", KUBE_REASONS)):
+        claimed = [(key, s.category) for s in REGISTRY.values() for key in getattr(s, table)]
+        assert len(claimed) == len(built), f"a {table} key is claimed by two signatures"
+        assert all(built[key][0] == category for key, category in claimed)
