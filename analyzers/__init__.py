@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from analyzers.base import Diagnoser, Diagnosis, Digest, EvidenceLine, Finding, Hypothesis
 from analyzers.digest import DEFAULT_TOKEN_BUDGET, build_digest, estimate_tokens
 from analyzers.gemini import GeminiDiagnoser
@@ -9,7 +11,8 @@ from analyzers.redact import Redactor
 from analyzers.rules import RulesDiagnoser
 from analyzers.signatures import CATEGORIES
 
-REGISTRY: dict[str, type[RulesDiagnoser] | type[GeminiDiagnoser]] = {
+# name -> the engine's class, built with its settings (Settings.engine_options); each is a Diagnoser
+REGISTRY: dict[str, Callable[..., Diagnoser]] = {
     "rules": RulesDiagnoser,
     "gemini": GeminiDiagnoser,
 }

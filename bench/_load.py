@@ -88,7 +88,7 @@ def bot_server(store: str, env: dict[str, str] | None = None) -> Iterator[Served
     to the environment (CLOUD_DOCTOR_CONFIG, say); none of the caller's SLACK_ or CLOUD_DOCTOR_ settings leak."""
     sys.path.insert(0, str(ROOT))
     from tests.bot.conftest import SECRET, TOKEN
-    from tests.postgres import free_port
+    from tests.servers.postgres import free_port
 
     parent, child = multiprocessing.Pipe()
     slack = multiprocessing.get_context("spawn").Process(target=serve_slack, args=(TOKEN, child), daemon=True)

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from tests.postgres import free_port  # noqa: E402
+from tests.servers.postgres import free_port  # noqa: E402
 
 IMPORT = "import time; t = time.perf_counter(); import bot.app, bot.cli; print(time.perf_counter() - t)"
 PARSE = "import time; t = time.perf_counter(); import hcl2; hcl2.loads('a = 1\\n'); print(time.perf_counter() - t)"

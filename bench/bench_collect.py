@@ -27,8 +27,8 @@ from collectors.kubernetes import KubernetesSource  # noqa: E402
 from collectors.live import LiveCollector  # noqa: E402
 from collectors.loki import LokiSource  # noqa: E402
 from collectors.prometheus import PrometheusSource  # noqa: E402
-from tests.postgres import free_port  # noqa: E402
-from tests.prometheus_server import Prometheus  # noqa: E402
+from tests.servers.postgres import free_port  # noqa: E402
+from tests.servers.prometheus import Prometheus  # noqa: E402
 from tests.standins.kube_api import KubeApiStandIn  # noqa: E402
 from tests.standins.loki import LokiStandIn  # noqa: E402
 

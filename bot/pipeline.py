@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from analyzers import DEFAULT_TOKEN_BUDGET, Diagnosis, Digest, Redactor, build_digest
 from analyzers import REGISTRY as DIAGNOSERS
@@ -15,6 +15,7 @@ from kernel import CloudDoctorError
 from prescribers import REGISTRY as PRESCRIBERS
 from prescribers import Prescription
 
+E = TypeVar("E")
 Progress = Callable[[str, str], None]  # (stage, detail): digesting | diagnosing | writing fix
 
 
@@ -46,7 +47,8 @@ def _quiet(_stage: str, _detail: str) -> None:
     return None
 
 
-def engine(registry: dict[str, Any], name: str, kind: str, options: dict[str, dict[str, Any]] | None) -> Any:
+def engine(registry: dict[str, Callable[..., E]], name: str, kind: str, options: dict[str, dict[str, Any]] | None) -> E:
+    """The engine registered under `name`, built with its settings; an unknown name says which exist."""
     if name not in registry:
         raise CloudDoctorError(f"unknown {kind} {name!r}; choose one of {sorted(registry)}")
     return registry[name](**(options or {}).get(name, {}))

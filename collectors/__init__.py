@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collectors.base import Collector, Evidence, KubeObject, LogRecord, MetricSeries, Scope, SourceStatus, Window
+from collectors.base import Evidence, KubeObject, LogRecord, MetricSeries, Scope, SourceStatus, Window
 from collectors.bundle import BundleCollector
 
 __all__ = [
     "BundleCollector",
-    "Collector",
     "Evidence",
     "KubeObject",
     "LogRecord",

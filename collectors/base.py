@@ -111,14 +111,6 @@ class Evidence:
         return [s for s in self.sources if s.status == "error"]
 
 
-class Collector(Protocol):
-    """A source of evidence: a bundle on disk, or a live system."""
-
-    name: str
-
-    def collect(self, scope: Scope | None = None) -> Evidence: ...
-
-
 class Source(Protocol):
     """One live system to ask (a cluster's Prometheus, Loki, Kubernetes API, a CloudWatch region)."""
 

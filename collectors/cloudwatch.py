@@ -196,12 +196,8 @@ def read_log_events(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[
     if not isinstance(group, str) or not group:
         problems.append(Problem(rel, "logGroupName", "required: the log group the events came from"))
         return
-    body = reading.response(rel, doc, problems, "FilterLogEvents")
-    if body is None:
-        return
-    events = body.get("events")
-    if not isinstance(events, list):
-        problems.append(Problem(rel, "response.events", "must be a list (a FilterLogEvents response)"))
+    events = reading.listed(rel, doc, problems, "FilterLogEvents", "events")
+    if events is None:
         return
     base = {"log_group": group, "region": str(doc.get("region", ""))}
     for i, event in enumerate(events):
@@ -220,12 +216,8 @@ def read_log_events(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[
 
 def read_metric_data(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[Problem]) -> None:
     """`cloudwatch/metrics/*.json`: a GetMetricData response and the MetricDataQueries sent."""
-    body = reading.response(rel, doc, problems, "GetMetricData")
-    if body is None:
-        return
-    results = body.get("MetricDataResults")
-    if not isinstance(results, list):
-        problems.append(Problem(rel, "response.MetricDataResults", "must be a list (a GetMetricData response)"))
+    results = reading.listed(rel, doc, problems, "GetMetricData", "MetricDataResults")
+    if results is None:
         return
     queries = {q.get("Id"): q for q in doc.get("queries", []) if isinstance(q, dict)}
     for i, res in enumerate(results):

@@ -31,6 +31,18 @@ def response(rel: str, doc: dict[str, Any], problems: list[Problem], kind: str) 
     return body
 
 
+def listed(rel: str, doc: dict[str, Any], problems: list[Problem], kind: str, key: str) -> list[Any] | None:
+    """`response.<key>` of an AWS response body (`events`, `MetricDataResults`), checked to be a list."""
+    body = response(rel, doc, problems, kind)
+    if body is None:
+        return None
+    found = body.get(key)
+    if not isinstance(found, list):
+        problems.append(Problem(rel, f"response.{key}", f"must be a list (a {kind} response)"))
+        return None
+    return found
+
+
 def result(rel: str, doc: dict[str, Any], problems: list[Problem], result_type: str) -> list[Any]:
     """`data.result` of a Prometheus or Loki query_range body, checked."""
     body = response(rel, doc, problems, "the API")

@@ -51,6 +51,8 @@ class Prescription:
 
 
 class Prescriber(Protocol):
+    """Writes the fix for a diagnosis against the evidence's terraform/, or says why it offers none."""
+
     name: str
 
     def prescribe(self, diagnosis: Diagnosis, evidence: Evidence) -> Prescription: ...

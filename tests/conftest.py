@@ -44,7 +44,7 @@ def start_server(start):
 
 @pytest.fixture(scope="session")
 def postgres():
-    from tests.postgres import Postgres
+    from tests.servers.postgres import Postgres
 
     server = start_server(Postgres)
     yield server
@@ -64,7 +64,7 @@ def moto_url():
     """moto in server mode on loopback: real boto3 over real HTTP (CloudWatch, STS)."""
     from moto.server import ThreadedMotoServer
 
-    from tests.postgres import free_port
+    from tests.servers.postgres import free_port
 
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)

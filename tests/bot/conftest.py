@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
-from tests.postgres import free_port
+from tests.servers.postgres import free_port
 from tests.standins.slack_api import SlackStandIn
 
 TOKEN = "xoxb-test-token"

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from tests.conftest import INCIDENTS, run_cli
-from tests.postgres import free_port
+from tests.servers.postgres import free_port
 from tests.standins.loki import LokiStandIn
 
 

@@ -25,7 +25,7 @@ def window() -> Window:
 
 @pytest.fixture(scope="module")
 def prometheus(window: Window):
-    from tests.prometheus_server import Prometheus
+    from tests.servers.prometheus import Prometheus
 
     start, onset = window.start_ts, window.start_ts + 20 * 60
     series = {}
@@ -70,7 +70,7 @@ def test_curated_queries_return_the_backfilled_series(prometheus, window: Window
 
 def test_a_crowded_namespace_keeps_the_series_that_matter(window: Window) -> None:
     """150 pods: the culprit is small but pressed against its limit; big pods far from theirs drop out."""
-    from tests.prometheus_server import Prometheus
+    from tests.servers.prometheus import Prometheus
 
     start, stamps = window.start_ts, range(0, 41 * 60, 60)
     series = {}
@@ -116,7 +116,7 @@ def test_a_recorded_collection_diagnoses_like_the_live_run(prometheus, window: W
 
 
 def test_an_unreachable_prometheus_is_named_missing(window: Window) -> None:
-    from tests.postgres import free_port
+    from tests.servers.postgres import free_port
 
     dead = PrometheusSource("eks-prod", f"http://127.0.0.1:{free_port()}", "shop", timeout_seconds=2)
     evidence = LiveCollector([dead], deadline_seconds=10).collect(scope(window))

@@ -13,11 +13,11 @@ from typing import Any
 import httpx
 
 from bot.jobs.store import Store
-from tests.alertmanager_server import Alertmanager
 from tests.bot.alerts.webhook_payloads import alert, alertmanager, grafana
 from tests.bot.conftest import Server
 from tests.conftest import start_server
-from tests.prometheus_server import Prometheus
+from tests.servers.alertmanager import Alertmanager
+from tests.servers.prometheus import Prometheus
 from tests.standins.slack_api import SlackStandIn
 
 WEBHOOK_TOKEN = "am-bearer-token"

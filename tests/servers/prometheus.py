@@ -6,8 +6,8 @@ import shutil
 import signal
 import subprocess
 
-from tests.daemon import Daemon
-from tests.postgres import free_port
+from tests.servers.daemon import Daemon
+from tests.servers.postgres import free_port
 
 Series = dict[tuple[str, tuple[tuple[str, str], ...]], list[tuple[float, float]]]
 

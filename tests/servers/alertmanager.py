@@ -6,8 +6,8 @@ import shutil
 
 import yaml
 
-from tests.daemon import Daemon
-from tests.postgres import free_port
+from tests.servers.daemon import Daemon
+from tests.servers.postgres import free_port
 
 
 class Alertmanager(Daemon):
