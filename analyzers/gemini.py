@@ -217,9 +217,9 @@ def prompts(digest: Digest, candidates: list[Hypothesis]) -> tuple[str, str]:
     user = render(
         PROMPTS,
         "diagnose_user.jinja2",
-        title=digest.title,
-        window=digest.window,
-        candidates=candidates,
+        title=fence(digest.title),
+        window={k: fence(str(v)) for k, v in digest.window.items()},
+        candidates=[Hypothesis(fence(c.category), fence(c.resource), c.confidence) for c in candidates],
         data=fence(digest.text),
     )
     return system, user

@@ -304,11 +304,13 @@ def _explain(err: Any) -> str:
     loc = tuple(str(p) for p in err["loc"])
     key = loc[-1].lower() if loc else ""
     unknown = err["type"] in ("extra_forbidden", "unexpected_keyword_argument")
+    path = tuple(p for p in loc if not p.isdigit())
     if not unknown or not any(word in key for word in SECRET_WORDS):
         if unknown:
-            return "not a setting here (misspelt, or in the wrong section?); README, Settings, lists them"
+            hidden = {*SECRET_FIELDS, "cloud_doctor_config"}  # from the environment only
+            accepted = ", ".join(f for f in _section_fields(path[:-1]) if f not in hidden) or "see README"
+            return f"not a setting here (misspelt, or in the wrong section?); this section takes: {accepted}"
         return str(err["msg"])
-    path = tuple(p for p in loc if not p.isdigit())
     home = SECRET_HOMES.get(path)
     if home:
         return f"is a secret: secrets come only from the environment; remove it here and set {home}"

@@ -10,7 +10,13 @@ from collectors import cloudwatch, kubernetes, loki, prometheus
 from collectors.base import Reader, SourceKind
 
 SOURCES: dict[str, SourceKind] = {
-    kind.name: kind for kind in (prometheus.SOURCE, loki.SOURCE, cloudwatch.SOURCE, kubernetes.SOURCE)
+    kind.name: kind
+    for kind in (
+        prometheus.SOURCE,
+        loki.SOURCE,
+        cloudwatch.SOURCE,
+        kubernetes.SOURCE,
+    )
 }
 # bundle folder -> reader, in the order a bundle is read
 READERS: dict[str, Reader] = {folder: read for kind in SOURCES.values() for folder, read in kind.readers.items()}

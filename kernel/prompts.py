@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,22 @@ def render(folder: Path, name: str, **values: Any) -> str:
     return text
 
 
+# A run of three or more angle brackets, ASCII or look-alike (full-width, small), and the delimiters' words in
+# any case, spacing or punctuation: what a forged delimiter would need. Data never keeps either.
+_RUNS = {
+    "‹": re.compile(r"[<\uff1c\ufe64\u2039\u00ab\u276e]{3,}"),
+    "›": re.compile(r"[>\uff1e\ufe65\u203a\u00bb\u276f]{3,}"),
+}
+_WORDS = re.compile(r"t\W*e\W*l\W*e\W*m\W*e\W*t\W*r\W*y[\W_]*d\W*a\W*t\W*a", re.IGNORECASE)
+
+
 def fence(data: str) -> str:
-    """Telemetry as quoted data: a line that mimics our delimiters cannot close the data section early."""
-    return data.replace(DATA_OPEN, "<<<telemetry data").replace(DATA_CLOSE, "telemetry data>>>")
+    """Outside text as quoted data: nothing in it can open or close the data section early, whatever its
+    spacing, case or look-alike brackets. Everything untrusted in a prompt passes through here."""
+    for plain, run in _RUNS.items():
+        data = run.sub(_replaced_by(plain), data)
+    return _WORDS.sub("telemetry_data", data)
+
+
+def _replaced_by(plain: str) -> Callable[[re.Match[str]], str]:
+    return lambda match: plain * len(match.group())

@@ -51,12 +51,12 @@ def patch_prompt(diagnosis: Diagnosis, blocks: set[str], files: dict[str, str]) 
     return render(
         PROMPTS,
         "patch_user.jinja2",
-        category=diagnosis.category,
-        resource=diagnosis.resource,
+        category=fence(diagnosis.category),
+        resource=fence(diagnosis.resource),
         confidence=diagnosis.confidence,
         blocks=sorted(blocks),
-        summary=diagnosis.summary,
-        details=json.dumps(diagnosis.details, default=str),
+        summary=fence(diagnosis.summary),
+        details=fence(json.dumps(diagnosis.details, default=str)),
         files={p: fence(t) for p, t in files.items()},
     )
 
@@ -152,7 +152,11 @@ class BedrockPrescriber:
                                             "text": render(
                                                 PROMPTS,
                                                 "patch_retry.jinja2",
-                                                failed=[c for c in fix.checks if not c.passed],
+                                                failed=[
+                                                    Check(c.name, c.passed, fence(c.detail))
+                                                    for c in fix.checks
+                                                    if not c.passed
+                                                ],
                                             )
                                         }
                                     ],

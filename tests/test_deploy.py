@@ -186,7 +186,9 @@ def test_serve_takes_its_port_from_the_environment() -> None:
 def test_slack_manifest() -> None:
     manifest = yaml.safe_load((ROOT / "slack" / "manifest.yaml").read_text())
     commands = {c["command"]: c["url"] for c in manifest["features"]["slash_commands"]}
-    assert set(commands) == {"/analyze-logs", "/terraform"}
+    from bot.slack.slash import COMMANDS
+
+    assert set(commands) == {"/analyze-logs", "/terraform"} == set(COMMANDS)  # every command Slack sends is served
     assert all(url.endswith("/slack/events") for url in commands.values())
     assert manifest["settings"]["interactivity"]["request_url"].endswith("/slack/events")
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {

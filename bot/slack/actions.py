@@ -33,7 +33,7 @@ def register(app: App, bot: Bot) -> None:
         if new:
             bot.workers.wake()
         respond(
-            text=f"Writing the Terraform fix for `{job.service}` (job `{fix_job.id[:8]}`).",
+            text=f"Writing the Terraform fix for `{blocks.code(job.service)}` (job `{fix_job.id[:8]}`).",
             response_type="ephemeral",
             replace_original=False,
         )

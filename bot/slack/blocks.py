@@ -20,8 +20,19 @@ def _context(text: str) -> dict[str, Any]:
 
 
 def escape(text: Any) -> str:
-    """Text from outside (alert labels and annotations) as Slack shows it: no `<!channel>`, no links."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text from outside (telemetry, a model, alert labels, an error) as Slack shows it: Slack's control
+    characters as entities, so no `<!channel>`, no `<@U…>`, no `<https://…|disguised link>` can form, and
+    no run of backticks that would open or close a code block."""
+    shown = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return shown.replace("```", "\u02cb\u02cb\u02cb")
+
+
+def code(text: Any) -> str:
+    """Outside text for inside `inline code`: escaped, and a backtick cannot end the code span."""
+    return escape(text).replace("`", "\u02cb")
+
+
+code_block = escape  # inside a ``` block the same escaping holds: no ``` of its own can close it
 
 
 def title(job: Job, finished: bool = False) -> str:
@@ -29,14 +40,14 @@ def title(job: Job, finished: bool = False) -> str:
     source = job.args.alert_source
     if source:  # started by an alert webhook, not by a person: every name in it came from the alert
         severity = f", {escape(job.args.severity)}" if job.args.severity else ""
-        name = escape(job.args.alertname)
-        return f"{verb} `{escape(job.service)}` (job `{job.id[:8]}`, {source} alert `{name}`{severity})"
-    return f"{verb} `{job.service}` (job `{job.id[:8]}`, asked by <@{job.user_id}>)"
+        name = code(job.args.alertname)
+        return f"{verb} `{code(job.service)}` (job `{job.id[:8]}`, {escape(source)} alert `{name}`{severity})"
+    return f"{verb} `{code(job.service)}` (job `{job.id[:8]}`, asked by <@{escape(job.user_id)}>)"
 
 
 def resolved(args: dict[str, Any]) -> str:
     minutes = int(args["minutes"])
-    return f":white_check_mark: `{escape(args['alertname'])}` ({args['source']}) resolved after {minutes} min"
+    return f":white_check_mark: `{code(args['alertname'])}` ({escape(args['source'])}) resolved after {minutes} min"
 
 
 def storm(services: list[dict[str, Any]]) -> tuple[str, Blocks]:
@@ -45,10 +56,10 @@ def storm(services: list[dict[str, Any]]) -> tuple[str, Blocks]:
     text = f"Alert storm: {total} alerts for {len(services)} services; one diagnosis per service"
     lines = []
     for s in services[:20]:
-        names = ", ".join(f"`{escape(n)}`" for n, _ in sorted(s["names"].items(), key=lambda kv: -kv[1])[:3])
+        names = ", ".join(f"`{code(n)}`" for n, _ in sorted(s["names"].items(), key=lambda kv: -kv[1])[:3])
         more = f" and {len(s['names']) - 3} more" if len(s["names"]) > 3 else ""
         jobs = ", ".join(f"`{j[:8]}`" for j in sorted(s["jobs"])) or "none"
-        lines.append(f"• `{escape(s['service'])}`: {s['alerts']} alerts ({names}{more}) → job {jobs}")
+        lines.append(f"• `{code(s['service'])}`: {s['alerts']} alerts ({names}{more}) → job {jobs}")
     if len(services) > 20:
         lines.append(f"• and {len(services) - 20} more services")
     return text, [_section(f":rotating_light: *{text}*"), _section("\n".join(lines))]
@@ -64,9 +75,9 @@ def progress(job: Job, stage: str, elapsed: float) -> tuple[str, Blocks]:
 
 
 def failed(job: Job, error: str, elapsed: float) -> tuple[str, Blocks]:
-    return f"Cloud Doctor failed: {error}", [
-        _section(f":x: {title(job)}\n*Failed:* {error}"),
-        _context(f"after {elapsed:.1f} s · run `/analyze-logs {job.service}` to try again"),
+    return f"Cloud Doctor failed: {escape(error)}", [
+        _section(f":x: {title(job)}\n*Failed:* {escape(error)}"),
+        _context(f"after {elapsed:.1f} s · run `/analyze-logs {code(job.service)}` to try again"),
     ]
 
 
@@ -83,30 +94,34 @@ def _button(text: str, action: str, value: str, style: str | None = None) -> dic
 
 
 def diagnosis(job: Job, result: dict[str, Any], elapsed: float) -> tuple[str, Blocks]:
+    """Everything in it that a model or telemetry wrote is escaped: it shows as text, never as markup."""
     d, fix = result["diagnosis"], result.get("fix")
-    text = f"Cloud Doctor: {d['category']} in {d['resource']} ({d['confidence']:.0%})"
+    category, resource = escape(d["category"]), escape(d["resource"])
+    text = f"Cloud Doctor: {category} in {resource} ({d['confidence']:.0%})"
     blocks: Blocks = [
         _section(f":stethoscope: {title(job, finished=True)}"),
         {"type": "section", "fields": [
-            {"type": "mrkdwn", "text": f"*Category*\n{d['category']}"},
-            {"type": "mrkdwn", "text": f"*Resource*\n`{d['resource']}`"},
+            {"type": "mrkdwn", "text": f"*Category*\n{category}"},
+            {"type": "mrkdwn", "text": f"*Resource*\n`{code(d['resource'])}`"},
             {"type": "mrkdwn", "text": f"*Confidence*\n{d['confidence']:.0%}"},
-            {"type": "mrkdwn", "text": f"*Engine*\n{d['engine']}"},
+            {"type": "mrkdwn", "text": f"*Engine*\n{escape(d['engine'])}"},
         ]},
-        _section(d["summary"]),
+        _section(escape(d["summary"])),
     ]  # fmt: skip
-    lines = [f"[{e['source']}] {e['text']}" for e in d["evidence"][:3]]
+    lines = [f"[{e['source']}] {e['text']}"[:300] for e in d["evidence"][:3]]
     if lines:
-        blocks.append(_section("*Top evidence*\n```" + "\n".join(line[:300] for line in lines) + "```"))
-    missing = result.get("missing_sources") or []
+        blocks.append(_section("*Top evidence*\n```" + "\n".join(code_block(line) for line in lines) + "```"))
+    missing = [escape(m) for m in result.get("missing_sources") or []]
     blocks.append(
         _context(("Missing sources: " + "; ".join(missing) + " · ") * bool(missing) + f"done in {elapsed:.1f} s")
     )
     if job.kind == "terraform" and fix:
         checks = "  ".join(
-            f":white_check_mark: {c['name']}" if c["passed"] else f":x: {c['name']}" for c in fix["checks"]
+            f":white_check_mark: {escape(c['name'])}" if c["passed"] else f":x: {escape(c['name'])}"
+            for c in fix["checks"]
         )
-        blocks.append(_section(f"*Terraform fix* (risk: {fix['risk']}): {fix['summary']}\n{checks}"))
+        summary = escape(fix["summary"])
+        blocks.append(_section(f"*Terraform fix* (risk: {escape(fix['risk'])}): {summary}\n{checks}"))
     elif job.kind == "terraform":
         blocks.append(_section("*No Terraform fix offered.* See the summary for what to do instead."))
     buttons = [_button("Show evidence", "show_evidence", job.id)]
@@ -123,8 +138,12 @@ def diagnosis(job: Job, result: dict[str, Any], elapsed: float) -> tuple[str, Bl
 
 def evidence(result: dict[str, Any]) -> str:
     d = result["diagnosis"]
-    lines = [f"• [{e['source']}] `{e['ref'][:80]}`\n```{e['text'][:500]}```" for e in d["evidence"]]
-    alternatives = ", ".join(f"{h['category']} in {h['resource']} ({h['confidence']:.0%})" for h in d["hypotheses"])
+    lines = [
+        f"• [{escape(e['source'])}] `{code(e['ref'][:80])}`\n```{code_block(e['text'][:500])}```" for e in d["evidence"]
+    ]
+    alternatives = ", ".join(
+        f"{escape(h['category'])} in {escape(h['resource'])} ({h['confidence']:.0%})" for h in d["hypotheses"]
+    )
     return "\n".join(["*Evidence*", *lines, f"*Also considered:* {alternatives or 'nothing else'}"])
 
 

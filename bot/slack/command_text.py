@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.slack.blocks import code
 from kernel.durations import is_duration
 
 FLAGS = ("since", "env", "cluster")
@@ -29,7 +30,7 @@ def parse(usage: str, text: str) -> Command | None:
         if "=" in word:
             key, _, value = word.partition("=")
             if key not in FLAGS:
-                raise CommandError(f"Unknown option `{key}`. {usage}")
+                raise CommandError(f"Unknown option `{code(key)}`. {usage}")
             if key == "since" and not is_duration(value, "mhd"):
                 raise CommandError("`since` takes a duration such as `30m`, `2h` or `1d`.")
             flags[key] = value
@@ -43,6 +44,6 @@ def parse(usage: str, text: str) -> Command | None:
 
 
 def help_text(usages: list[str], services: list[str], limit: int = 25) -> str:
-    known = ", ".join(f"`{s}`" for s in services[:limit]) or "none yet"
+    known = ", ".join(f"`{code(s)}`" for s in services[:limit]) or "none yet"
     more = f" and {len(services) - limit} more" if len(services) > limit else ""
     return "\n".join([*usages, f"Services I know: {known}{more}."])

@@ -157,7 +157,12 @@ def test_a_misspelt_source_in_a_cluster_is_refused(monkeypatch, tmp_path: Path) 
     monkeypatch.setenv("CLOUD_DOCTOR_CONFIG", str(config))
     with pytest.raises(CloudDoctorError) as err:
         load_settings()
-    assert "clusters.0.lokii: not a setting here (misspelt, or in the wrong section?)" in str(err.value)
+    message = str(err.value)
+    assert "clusters.0.lokii: not a setting here (misspelt, or in the wrong section?)" in message
+    assert (
+        "this section takes: name, cloud, region, project, services, prometheus, loki, cloudwatch, kubernetes"
+        in message
+    )
 
 
 def test_help_lists_one_name_per_bundle_and_says_how_many_more(monkeypatch, tmp_path: Path) -> None:

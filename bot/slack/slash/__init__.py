@@ -25,7 +25,9 @@ def register(app: App, bot: Bot) -> None:
 def _listener(bot: Bot, spec: SlashCommand) -> Callable[..., None]:
     """Bolt passes arguments by parameter name: the listener takes exactly `ack` and `command`."""
 
+    handle = spec.handler or start_job
+
     def listener(ack: Ack, command: dict[str, Any]) -> None:
-        start_job(bot, ack, command, spec, USAGES)
+        handle(bot, ack, command, spec, USAGES)
 
     return listener

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from bot.jobs.args import JobArgs
+from bot.slack.blocks import code
 from bot.slack.command_text import CommandError, help_text, parse
 
 if TYPE_CHECKING:
@@ -14,15 +16,21 @@ if TYPE_CHECKING:
     from bot.context import Bot
 
 
+# (bot, ack, the command's payload, the command, every command's usage line): acknowledges within 3 s
+Handler = Callable[["Bot", "Ack", dict[str, Any], "SlashCommand", list[str]], None]
+
+
 @dataclass(frozen=True, slots=True)
 class SlashCommand:
-    """A slash command: its name, the usage line `help` shows, and the job kind it starts."""
+    """A slash command: its name, the usage line `help` shows, and what it does. By default it starts a
+    job of `kind` (a diagnosis or a fix); a command that does something else gives its own `handler`."""
 
     name: str
     usage: str
-    kind: str  # analyze | terraform
-    doing: str  # what the acknowledgement says is under way
+    kind: str = "analyze"  # the job kind it starts: analyze | terraform
+    doing: str = "diagnosing"  # what the acknowledgement says is under way
     accepts_job_id: bool = False  # the target may be an earlier job's id instead of a service
+    handler: Handler | None = None  # default: start_job
 
 
 def start_job(bot: Bot, ack: Ack, command: dict[str, Any], spec: SlashCommand, usages: list[str]) -> None:
@@ -47,7 +55,7 @@ def start_job(bot: Bot, ack: Ack, command: dict[str, Any], spec: SlashCommand, u
         service, args = earlier.service, replace(args, from_job=earlier.id)
     if service not in services and not bot.settings.serves_live(service):
         listed = help_text(usages, bot.settings.listed_services())
-        ack(response_type="ephemeral", text=f"I have no incident source for `{service}`. {listed}")
+        ack(response_type="ephemeral", text=f"I have no incident source for `{code(service)}`. {listed}")
         return
     job, new = bot.store.create_job(
         idempotency_key=f"slack:{command.get('trigger_id') or command.get('command_ts', '')}:{channel}:{user}",
@@ -55,6 +63,9 @@ def start_job(bot: Bot, ack: Ack, command: dict[str, Any], spec: SlashCommand, u
     )  # fmt: skip
     if new:
         bot.workers.wake()
-        ack(response_type="ephemeral", text=f"On it: {spec.doing} `{service}` (job `{job.id[:8]}`). I'll post here.")
+        ack(
+            response_type="ephemeral",
+            text=f"On it: {spec.doing} `{code(service)}` (job `{job.id[:8]}`). I'll post here.",
+        )
     else:
         ack(response_type="ephemeral", text=f"Already on it: job `{job.id[:8]}` is {job.state}.")
