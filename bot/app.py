@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -18,6 +19,7 @@ from bot.jobs.store import Store
 from bot.jobs.workers import Workers
 from bot.settings import Settings
 from bot.slack.access import Access
+from bot.slack.client import slack_client
 
 ACK_THREADS = 8
 
@@ -25,14 +27,13 @@ ACK_THREADS = 8
 def create_app(settings: Settings) -> FastAPI:
     from slack_bolt import App
     from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
-    from slack_sdk import WebClient
 
     from bot.alerts import webhooks
     from bot.slack import actions, slash
 
     assert settings.slack_bot_token and settings.slack_signing_secret  # load_settings(require_slack=True)
     store = Store(settings.store_url, pre_ping=False)
-    client = WebClient(token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url, timeout=10)
+    client = slack_client(settings, retries=2)  # the web process answers people: it does not wait long
     metrics = Metrics(store)
     _quiet_token_warning()
     bolt = App(
@@ -94,10 +95,14 @@ def create_app(settings: Settings) -> FastAPI:
 
     @api.get("/readyz")
     async def readyz() -> Response:
-        ready = await run_in_threadpool(store.ping)
+        """Ready when the store answers and a worker is alive: otherwise jobs would be acknowledged and
+        never run."""
+        reachable = await run_in_threadpool(store.ping)
+        workers = bot.workers.alive()
+        status = "ready" if reachable and workers else "store unreachable" if not reachable else "no worker alive"
         return Response(
-            '{"status":"ready"}' if ready else '{"status":"store unreachable"}',
-            status_code=200 if ready else 503,
+            json.dumps({"status": status, "workers": workers}),
+            status_code=200 if status == "ready" else 503,
             media_type="application/json",
         )
 

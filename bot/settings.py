@@ -127,6 +127,7 @@ class JobSettings(Section):
     # worker processes per instance; default: one per CPU but one, which stays with the acknowledgements
     workers: int = Field(default_factory=lambda: max(1, available_cpus() - 1), ge=1, le=32)
     lease_seconds: int = Field(default=60, ge=5)  # a job whose worker died is reclaimed after this
+    max_attempts: int = Field(default=3, ge=1)  # a job whose workers died this often fails with that reason
     poll_seconds: float = Field(default=1.0, gt=0)
 
 

@@ -65,6 +65,17 @@ model_usage = sa.Table(
     sa.Column("latency_ms", sa.Integer, nullable=False),
     sa.Column("fallback", sa.String(32), nullable=True),
 )
+# One decision per fix (the job that wrote it): the first approve or reject stands; the audit log below is
+# append-only and records that decision once.
+decisions = sa.Table(
+    "decisions",
+    metadata,
+    sa.Column("job_id", sa.String(36), sa.ForeignKey("jobs.id"), primary_key=True),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("user_id", sa.String(64), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("diff_sha256", sa.String(64), nullable=False),
+)
 audit = sa.Table(
     "audit",
     metadata,
@@ -108,9 +119,9 @@ outbox = sa.Table(
     "outbox",
     metadata,
     sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("kind", sa.String(16), nullable=False),  # resolved | storm
+    sa.Column("kind", sa.String(16), nullable=False),  # resolved | storm | final (a job's finished message)
     sa.Column("channel", sa.String(64), nullable=False),
-    sa.Column("thread_job", sa.String(36), nullable=True),  # post in this job's thread
+    sa.Column("thread_job", sa.String(36), nullable=True),  # post in this job's thread (final: this job's)
     sa.Column("args", sa.Text, nullable=False),
     sa.Column("state", sa.String(16), nullable=False, index=True),  # pending | sent | failed
     sa.Column("not_before", sa.Float, nullable=False),
@@ -306,12 +317,14 @@ class Store:
                             worker, now + lease_seconds)  # fmt: skip
         return self.get(found) if found else None
 
-    def claim_message(self, worker: str, lease_seconds: float) -> Message | None:
-        """Take the oldest pending message that is due, for `lease_seconds`."""
+    def claim_message(self, worker: str, lease_seconds: float, message_id: str | None = None) -> Message | None:
+        """Take the oldest pending message that is due (or this one), for `lease_seconds`."""
         now = time.time()
         o = outbox.c
         claimable = sa.and_(o.state == "pending", o.not_before <= now,
                             sa.or_(o.lease_until.is_(None), o.lease_until < now))  # fmt: skip
+        if message_id is not None:
+            claimable = sa.and_(claimable, o.id == message_id)
         found = self._claim(outbox, claimable, o.not_before, {}, worker, now + lease_seconds)
         if found is None:
             return None
@@ -367,8 +380,17 @@ class Store:
     def set_stage(self, job_id: str, worker: str, stage: str, **extra: Any) -> bool:
         return self._update(job_id, worker, stage=stage, **extra)
 
-    def finish(self, job_id: str, worker: str, result: dict[str, Any], timings: dict[str, float]) -> bool:
-        """Done exactly once: only the worker that still holds the lease can finish the job."""
+    def finish(
+        self,
+        job_id: str,
+        worker: str,
+        result: dict[str, Any],
+        timings: dict[str, float],
+        final: Message | None = None,
+    ) -> bool:
+        """Done exactly once: only the worker that still holds the lease can finish the job. `final`, the job's
+        finished message, is queued in the same transaction: a crash or a Slack outage right after this
+        delays the message; it cannot lose it."""
         category = (result.get("diagnosis") or {}).get("category")
         with self.transaction() as conn:
             done = conn.execute(
@@ -389,7 +411,16 @@ class Store:
                 conn.execute(
                     stage_timings.insert(), [{"job_id": job_id, "stage": k, "seconds": v} for k, v in timings.items()]
                 )
+            if done.rowcount == 1 and final is not None:
+                now = time.time()
+                row = new_message_row(final.kind, final.channel, final.args, now, now, thread_job=job_id)
+                conn.execute(outbox.insert(), row | {"id": final.id})
         return done.rowcount == 1
+
+    def set_message_ts(self, job_id: str, ts: str) -> None:
+        """The job's one message, first posted once the job was already done (Slack was down until then)."""
+        with self.transaction() as conn:
+            conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.message_ts.is_(None)).values(message_ts=ts))
 
     def fail(self, job_id: str, worker: str, error: str) -> bool:
         return self._update(
@@ -453,7 +484,9 @@ class Store:
             rows = conn.execute(query).all()
         return [(str(e), str(m), int(n), int(i or 0), int(o or 0), float(ms or 0) / 1000) for e, m, n, i, o, ms in rows]
 
-    def record_decision(self, job_id: str, action: str, user_id: str, diff: str) -> dict[str, Any]:
+    def record_decision(self, job_id: str, action: str, user_id: str, diff: str) -> tuple[dict[str, Any], bool]:
+        """The fix's one decision, and whether it is this one: a second click, a Slack retry or a later
+        reject gets the decision that stands, and writes nothing."""
         entry = {
             "job_id": job_id,
             "action": action,
@@ -461,9 +494,24 @@ class Store:
             "at": time.time(),
             "diff_sha256": hashlib.sha256(diff.encode()).hexdigest(),
         }
-        with self.transaction() as conn:
-            conn.execute(audit.insert().values(**entry))
-        return entry
+        try:
+            with self.transaction() as conn:
+                unless_decided = sa.select(*(sa.literal(v) for v in entry.values())).where(
+                    ~sa.exists().where(decisions.c.job_id == job_id)
+                )
+                taken = conn.execute(  # RETURNING: psycopg reports no rowcount for INSERT ... SELECT
+                    decisions.insert().from_select(list(entry), unless_decided).returning(decisions.c.job_id)
+                )
+                first = taken.first() is not None
+                if first:
+                    conn.execute(audit.insert().values(**entry))
+        except IntegrityError:  # a concurrent click got there first (its insert committed before ours)
+            first = False
+        if first:
+            return entry, True
+        with self.engine.connect() as conn:
+            standing = conn.execute(sa.select(decisions).where(decisions.c.job_id == job_id)).one()
+        return dict(standing._mapping), False
 
     def audit_trail(self, job_id: str | None = None) -> list[dict[str, Any]]:
         query = sa.select(audit).order_by(audit.c.id)

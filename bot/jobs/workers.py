@@ -9,6 +9,7 @@ import signal
 import socket
 import threading
 import time
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from bot.alerts.intake import AlertIntake
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from slack_sdk import WebClient
 
 log = logging.getLogger("cloud_doctor.jobs")
+FINAL_TRIES = 60  # a finished job's message is tried for about an hour (back-off capped at a minute)
 
 
 class LeaseLost(Exception):
@@ -42,19 +44,39 @@ class Workers:
         self._ctx = multiprocessing.get_context("spawn")
         self._wake = self._ctx.Event()
         self._procs: list[Any] = []
+        self._stopping = threading.Event()
+        self.respawned = 0
 
     def start(self) -> None:
-        for i in range(self.settings.jobs.workers):
-            proc = self._ctx.Process(
-                target=worker_main,
-                args=(self.settings, self._wake, os.getpid(), i),
-                name=f"cloud-doctor-worker-{i}",
-                daemon=True,
-            )
-            proc.start()
-            self._procs.append(proc)
+        self._procs = [self._spawn(i) for i in range(self.settings.jobs.workers)]
+        threading.Thread(target=self._supervise, name="cloud-doctor-supervisor", daemon=True).start()
+
+    def _spawn(self, index: int) -> Any:
+        proc = self._ctx.Process(
+            target=worker_main,
+            args=(self.settings, self._wake, os.getpid(), index),
+            name=f"cloud-doctor-worker-{index}",
+            daemon=True,
+        )
+        proc.start()
+        return proc
+
+    def _supervise(self) -> None:
+        """A worker that died (killed, out of memory, a bug) is replaced within a second; its job's lease
+        runs out and the new worker, or another instance's, takes the job again."""
+        while not self._stopping.wait(1.0):
+            for index, proc in enumerate(self._procs):
+                if not proc.is_alive() and not self._stopping.is_set():
+                    log.warning("worker %d (pid %s) died with exit code %s; starting another",
+                                index, proc.pid, proc.exitcode)  # fmt: skip
+                    self._procs[index] = self._spawn(index)
+                    self.respawned += 1
+
+    def alive(self) -> int:
+        return sum(proc.is_alive() for proc in self._procs)
 
     def stop(self) -> None:
+        self._stopping.set()
         for proc in self._procs:
             proc.terminate()
         for proc in self._procs:
@@ -70,16 +92,21 @@ def worker_main(settings: Settings, wake: Any, parent: int, index: int) -> None:
     # Acknowledgements in the web process come first (Slack's 3 s); diagnoses take what CPU is left.
     # Measured at 50 concurrent clients on 2 cores: nice 19 kept ack p99 68-100 ms where 10 gave 82-124.
     os.nice(19)
-    from slack_sdk import WebClient
+    from bot.slack.client import slack_client
 
     use_cloud_identity(settings)
 
     logging.basicConfig(level=logging.WARNING)
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    slack = WebClient(token=token, base_url=settings.slack_api_url, timeout=10)
-    worker = Worker(Store(settings.store_url), settings, slack, f"{socket.gethostname()}:{os.getpid()}/{index}")
+    worker = Worker(
+        Store(settings.store_url), settings, slack_client(settings), f"{socket.gethostname()}:{os.getpid()}/{index}"
+    )
     while os.getppid() == parent:
-        if not worker.run_once():
+        try:
+            busy = worker.run_once()
+        except Exception:  # whatever one job or message did, the worker lives on for the next
+            log.exception("worker %s: a job or message failed unexpectedly", worker.name)
+            busy = False
+        if not busy:
             wake.wait(settings.jobs.poll_seconds)
             wake.clear()
 
@@ -109,7 +136,11 @@ class Worker:
             log.exception("claiming a job failed")
             return False
         if job is not None:
-            Run(self, job, self.name).execute()
+            run = Run(self, job, self.name)
+            if job.attempts > self.settings.jobs.max_attempts:
+                run.give_up()
+            else:
+                run.execute()
             return True
         try:
             message = self.store.claim_message(self.name, self.settings.jobs.lease_seconds)
@@ -134,8 +165,12 @@ class Worker:
 
     def send(self, message: Message) -> None:
         """Post an outbox message, or put it back for later (its thread has no first message yet, its storm
-        is still landing); a failed post is retried with back-off, five times."""
+        is still landing). A failed post (the client has already retried with back-off) is tried again later:
+        a job's finished message for up to an hour of outage, notes five times."""
         try:
+            if message.kind == "final":
+                self._final(message)
+                return
             ready = self._resolved_note(message) if message.kind == "resolved" else self._storm_summary(message)
             if ready is None:
                 return
@@ -146,10 +181,33 @@ class Worker:
             self.store.message_done(message.id, self.name, str(response["ts"]))
         except Exception:
             log.exception("message %s (%s) failed", message.id, message.kind)
-            if message.attempts >= 5:
+            tries = FINAL_TRIES if message.kind == "final" else 5
+            if message.attempts >= tries:
                 self.store.message_done(message.id, self.name, None, failed=True)
             else:
-                self.store.message_later(message.id, self.name, 5.0 * message.attempts)
+                self.store.message_later(message.id, self.name, min(60.0, 5.0 * message.attempts))
+
+    def _final(self, message: Message) -> None:
+        """A finished job's message: its one message edited to the diagnosis (posted if it never was), and for
+        a fix the diff in its thread. Editing again is harmless, so a retry after a crash shows it once."""
+        job = self.store.get(message.thread_job or "")
+        if job is None or job.result is None:
+            self.store.message_done(message.id, self.name, None, failed=True)
+            return
+        text, content = blocks.diagnosis(job, job.result, float(message.args.get("elapsed", 0.0)))
+        if job.message_ts is None:
+            posted = self.slack.chat_postMessage(channel=job.channel, text=text, blocks=content)
+            job.message_ts = str(posted["ts"])
+            self.store.set_message_ts(job.id, job.message_ts)
+        else:
+            self.slack.chat_update(channel=job.channel, ts=job.message_ts, text=text, blocks=content)
+        fix = job.result.get("fix")
+        if job.kind == "terraform" and fix and not message.args.get("uploaded"):
+            self.slack.files_upload_v2(
+                channel=job.channel, thread_ts=job.message_ts, content=fix["diff"],
+                filename=f"cloud-doctor-{job.service}-{job.id[:8]}.diff", title=fix["summary"][:200],
+            )  # fmt: skip
+        self.store.message_done(message.id, self.name, job.message_ts)
 
     def _resolved_note(self, message: Message) -> tuple[str, blocks.Blocks | None, str | None] | None:
         """In the job's thread once the job has posted its message (top level if it never will)."""
@@ -201,11 +259,17 @@ class Run:
             self.w.store.renew(self.job.id, self.worker, self.lease)
 
     def _stage(self, stage: str) -> None:
+        """The stage is stored; showing it is best effort: a Slack outage delays the message, not the job."""
         elapsed = time.monotonic() - self.started
         if not self.w.store.set_stage(self.job.id, self.worker, stage):
             raise LeaseLost
         text, message = blocks.progress(self.job, stage, elapsed)
-        self._show(text, message)
+        try:
+            self._show(text, message)
+        except LeaseLost:
+            raise
+        except Exception:
+            log.warning("job %s: Slack did not take the %r update; the job goes on", self.job.id, stage, exc_info=True)
 
     def _show(self, text: str, message: blocks.Blocks) -> None:
         """Post the job's one message the first time, edit it ever after (also across restarts)."""
@@ -264,26 +328,28 @@ class Run:
         return evidence
 
     def _deliver(self, result: dict[str, Any]) -> None:
-        """Stored first, shown second: whoever sees "done" in Slack finds the job done in the store, and a
-        worker that lost its lease shows nothing. A Slack failure now costs the message, not the diagnosis."""
-        elapsed = time.monotonic() - self.started
-        if not self.w.store.finish(self.job.id, self.worker, result, self.timings):
+        """Stored first, shown second: whoever sees "done" in Slack finds the job done in the store. The finished
+        message is queued with the result in one transaction and sent at once; if Slack is down it goes out
+        when Slack is back, by this worker or any other."""
+        final = Message(str(uuid.uuid4()), "final", self.job.channel, self.job.id,
+                        {"elapsed": time.monotonic() - self.started}, 0)  # fmt: skip
+        if not self.w.store.finish(self.job.id, self.worker, result, self.timings, final=final):
             raise LeaseLost
-        try:
-            text, message = blocks.diagnosis(self.job, result, elapsed)
-            self._show(text, message)
-            fix = result.get("fix")
-            if self.job.kind == "terraform" and fix:
-                self.w.slack.files_upload_v2(
-                    channel=self.job.channel, thread_ts=self.job.message_ts, content=fix["diff"],
-                    filename=f"cloud-doctor-{self.job.service}-{self.job.id[:8]}.diff", title=fix["summary"][:200],
-                )  # fmt: skip
-        except Exception:
-            log.exception("job %s is done but its Slack message could not be updated", self.job.id)
+        message = self.w.store.claim_message(self.worker, self.lease, message_id=final.id)
+        if message is not None:
+            self.w.send(message)
 
     def _failed(self, error: str) -> None:
+        """Failed once, with its reason, in the store first; the notice in Slack is best effort."""
+        if not self.w.store.fail(self.job.id, self.worker, error):
+            return  # another worker holds the job now, or it is already decided
         try:
             text, message = blocks.failed(self.job, error, time.monotonic() - self.started)
             self._show(text, message)
-        finally:
-            self.w.store.fail(self.job.id, self.worker, error)
+        except Exception:
+            log.warning("job %s failed (%s); Slack did not take the notice", self.job.id, error, exc_info=True)
+
+    def give_up(self) -> None:
+        """A job whose workers kept dying under it (killed, out of memory) fails with that reason, once."""
+        attempts = self.job.attempts - 1
+        self._failed(f"gave up after {attempts} attempts: the worker stopped each time before finishing")

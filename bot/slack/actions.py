@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING, Any
 
 from bot.jobs.args import JobArgs
@@ -70,7 +71,16 @@ def _decide(bot: Bot, action: str, body: dict[str, Any], respond: Respond, clien
     if job is None or not fix:
         respond(text="There is no fix on that job to decide on.", response_type="ephemeral", replace_original=False)
         return
-    entry = bot.store.record_decision(job.id, action, user, fix["diff"])
+    entry, first = bot.store.record_decision(job.id, action, user, fix["diff"])
+    if not first:
+        when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(entry["at"]))
+        respond(
+            text=f"This fix was already {blocks.DECIDED[entry['action']]} by <@{entry['user_id']}> at {when}; "
+            "nothing changed.",
+            response_type="ephemeral",
+            replace_original=False,
+        )
+        return
     log.info("fix %s for job %s by %s (diff %s)", action, job.id, user, entry["diff_sha256"])
     message = body.get("message") or {}
     client.chat_update(

@@ -43,6 +43,12 @@ class SlackStandIn:
         self.calls: list[Call] = []
         self.uploads: dict[str, bytes] = {}
         self.hang: Callable[[str, dict[str, Any]], float] = lambda method, args: 0.0
+        # An outage: (status, body, headers) to answer instead of serving the call, as Slack does when it is
+        # down (500/503), rate limits (429 with Retry-After) or refuses with {"ok": false, "error": ...}.
+        self.outage: Callable[[str, dict[str, Any]], tuple[int, dict[str, Any], dict[str, str]] | None] = (
+            lambda method, args: None
+        )
+        self.refused: list[Call] = []
         self._ts = 1_700_000_000.000100
         self._lock = threading.Lock()
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
@@ -135,6 +141,11 @@ class SlackStandIn:
                 delay = standin.hang(method, args)
                 if delay:
                     time.sleep(delay)
+                down = standin.outage(method, args)
+                if down is not None:
+                    standin.refused.append(Call(method, args))
+                    status, doc, headers = down
+                    return send_json(self, status, doc, headers)
                 standin.calls.append(Call(method, args))
                 return self._reply(200, standin._answer(method, args))
 

@@ -90,7 +90,8 @@ def test_an_expired_lease_is_reclaimed_and_the_old_worker_cannot_finish(store_ur
 def test_audit_log_records_who_when_and_the_diff_hash(store_url: str) -> None:
     store = Store(store_url)
     job, _ = _job(store)
-    entry = store.record_decision(job.id, "approve", "UREVIEWER", "--- a/x\n+++ b/x\n")
+    entry, first = store.record_decision(job.id, "approve", "UREVIEWER", "--- a/x\n+++ b/x\n")
+    assert first
     trail = store.audit_trail(job.id)
     assert trail[0]["user_id"] == "UREVIEWER" and trail[0]["action"] == "approve"
     assert trail[0]["diff_sha256"] == entry["diff_sha256"] and len(entry["diff_sha256"]) == 64
@@ -138,3 +139,28 @@ def test_a_typed_job_id_is_text_not_a_pattern(store_url: str) -> None:
     job, _ = _job(store)
     assert store.find(job.id[:6]).id == job.id
     assert store.find("%") is None and store.find("_") is None  # no LIKE wildcards from people's input
+
+
+def test_a_fix_gets_one_decision_whatever_is_clicked_after(store_url: str) -> None:
+    """A double click, Slack's retries of it and a later reject: one decision, one audit row, from threads."""
+    store = Store(store_url)
+    job, _ = _job(store)
+    outcomes: list[tuple[dict, bool]] = []
+    lock = threading.Lock()
+
+    def click(user: str, action: str) -> None:
+        result = store.record_decision(job.id, action, user, "--- a/x\n+++ b/x\n")
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=click, args=(f"U{i}", "approve")) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    click("ULATE", "reject")
+    firsts = [entry for entry, first in outcomes if first]
+    assert len(firsts) == 1
+    assert all(entry["user_id"] == firsts[0]["user_id"] and entry["action"] == "approve" for entry, _ in outcomes)
+    trail = store.audit_trail(job.id)
+    assert [(t["action"], t["user_id"]) for t in trail] == [("approve", firsts[0]["user_id"])]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 
@@ -121,14 +124,18 @@ def test_only_reviewers_may_approve(make_server, slack: SlackStandIn, store_url:
     assert "Only Cloud Doctor's configured reviewers" in slack.of("response_url")[0].args["text"]
     assert Store(store_url).audit_trail(job.id) == []
     assert server.action("approve_fix", job.id, "U0REVIEWER", message).status_code == 200
-    server.action("reject_fix", job.id, "U0GROUPREVIEWER", message)
-    slack.wait_for(lambda: len(Store(store_url).audit_trail(job.id)) == 2)
+    slack.wait_for(lambda: len(Store(store_url).audit_trail(job.id)) == 1)
+    slack.wait_for(lambda: any(c.args.get("text") == "Fix approved by <@U0REVIEWER>" for c in slack.of("chat.update")))
+    for _ in range(3):  # a double click and Slack's retries of it
+        assert server.action("approve_fix", job.id, "U0REVIEWER", message).status_code == 200
+    server.action("reject_fix", job.id, "U0GROUPREVIEWER", message)  # a later reject does not undo it
+    slack.wait_for(lambda: sum("already approved" in str(c.args.get("text")) for c in slack.of("response_url")) == 4)
+    later = [c.args["text"] for c in slack.of("response_url") if "already approved" in str(c.args.get("text"))]
+    assert all(t.startswith("This fix was already approved by <@U0REVIEWER> at ") for t in later)
     trail = Store(store_url).audit_trail(job.id)
-    assert [(t["action"], t["user_id"]) for t in trail] == [("approve", "U0REVIEWER"), ("reject", "U0GROUPREVIEWER")]
-    slack.wait_for(lambda: any("approved by <@U0REVIEWER>" in str(c.args) for c in slack.of("chat.update")))
-    slack.wait_for(
-        lambda: any(c.args.get("text") == "Fix rejected by <@U0GROUPREVIEWER>" for c in slack.of("chat.update"))
-    )
+    assert [(t["action"], t["user_id"]) for t in trail] == [("approve", "U0REVIEWER")]
+    decided = [c.args["text"] for c in slack.of("chat.update") if str(c.args.get("text")).startswith("Fix ")]
+    assert decided == ["Fix approved by <@U0REVIEWER>"]
 
 
 def test_help_unknown_flags_and_unknown_services_get_a_short_answer(make_server) -> None:
@@ -162,7 +169,8 @@ def test_command_groups_are_asked_once_then_answered_from_memory(
 
 def test_health_readiness_and_metrics(make_server, slack: SlackStandIn) -> None:
     server: Server = make_server()
-    assert httpx.get(f"{server.url}/readyz").json() == {"status": "ready"}
+    ready = httpx.get(f"{server.url}/readyz").json()
+    assert ready["status"] == "ready" and ready["workers"] >= 1
     server.command("checkout")
     slack.wait_for(lambda: len(_final(slack)) == 1)
     metrics = httpx.get(f"{server.url}/metrics").text
@@ -228,3 +236,52 @@ def test_serve_says_serving_only_once_it_answers_and_a_busy_port_is_one_line(mak
         assert httpx.get(f"{fresh.url}/healthz", timeout=5).json() == {"status": "ok"}
     finally:
         fresh.stop()
+
+
+def _workers(server: Server) -> set[int]:
+    """The pids of the server's worker processes (spawned children; not multiprocessing's resource tracker)."""
+    assert server.proc is not None
+    tasks = Path(f"/proc/{server.proc.pid}/task").iterdir()  # a child belongs to the thread that started it
+    children = {int(pid) for task in tasks for pid in (task / "children").read_text().split()}
+    found = set()
+    for pid in children:
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except FileNotFoundError:
+            continue
+        if b"spawn_main" in cmdline:
+            found.add(pid)
+    return found
+
+
+def test_a_killed_worker_is_replaced_and_the_next_job_is_done(make_server, slack: SlackStandIn, store_url: str) -> None:
+    server: Server = make_server(extra={"jobs": {"workers": 1, "poll_seconds": 0.2}})
+    [first] = _workers(server)
+    os.kill(first, signal.SIGKILL)
+    deadline = time.time() + 20
+    while not (_workers(server) - {first}):
+        assert time.time() < deadline, "no worker replaced the killed one"
+        time.sleep(0.1)
+    assert server.proc is not None and server.proc.poll() is None  # serve itself was never restarted
+    assert "On it" in server.command("checkout").json()["text"]
+    slack.wait_for(lambda: len(_final(slack)) == 1, timeout=40)
+    assert Store(store_url).recent()[0].state == "done"
+    ready = httpx.get(f"{server.url}/readyz").json()
+    assert ready == {"status": "ready", "workers": 1}
+    assert "died with exit code -9; starting another" in server.log.read_text()
+
+
+def test_readyz_says_not_ready_while_no_worker_is_alive(tmp_path, monkeypatch) -> None:
+    """The app before its lifespan has started the workers: acknowledged jobs would never run."""
+    from fastapi.testclient import TestClient
+
+    from bot.app import create_app
+    from bot.settings import load_settings
+
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-t")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    monkeypatch.setenv("CLOUD_DOCTOR_STORE", f"sqlite:///{tmp_path / 'store.db'}")
+    monkeypatch.delenv("CLOUD_DOCTOR_CONFIG", raising=False)
+    client = TestClient(create_app(load_settings(require_slack=True)))  # no `with`: no lifespan, no workers
+    answer = client.get("/readyz")
+    assert answer.status_code == 503 and answer.json() == {"status": "no worker alive", "workers": 0}
