@@ -20,6 +20,7 @@ from bot.jobs.workers import Workers
 from bot.settings import Settings
 from bot.slack.access import Access
 from bot.slack.client import slack_client
+from bot.slack.events import Refusal, signed_body
 
 ACK_THREADS = 8
 
@@ -38,6 +39,7 @@ def create_app(settings: Settings) -> FastAPI:
     _quiet_token_warning()
     bolt = App(
         signing_secret=settings.slack_signing_secret.get_secret_value(),
+        request_verification_enabled=False,  # /slack/events verifies every request before Bolt sees it
         client=client,  # carries the token, the stand-in's base URL in tests, and the timeout
         token_verification_enabled=False,  # no network call at start-up: cold start stays short
         # Listeners only store the job and acknowledge: run them in the request's thread and answer when
@@ -63,9 +65,14 @@ def create_app(settings: Settings) -> FastAPI:
     warm = threading.Event()
     inline_commands = not store.postgres
 
+    secret = settings.slack_signing_secret.get_secret_value()
+
     async def slack_events(request: Request) -> Response:
         started = time.perf_counter()
-        body = await request.body()
+        try:  # size, arrival, timestamp and signature before anything parses it
+            body = await signed_body(request, secret)
+        except Refusal as exc:
+            return Response(json.dumps({"error": exc.reason}), status_code=exc.status, media_type="application/json")
         bolt_request = to_bolt_request(request, body)
         # Bolt has parsed the form: a slash command has a `command` field, a button an interactivity payload.
         is_command = "command" in bolt_request.body

@@ -196,4 +196,6 @@ def test_slack_manifest() -> None:
         "chat:write",
         "files:write",
         "usergroups:read",
+        "channels:history",
+        "groups:history",
     }

@@ -16,6 +16,15 @@ CLUSTER_LABELS = ("cluster", "cluster_name", "k8s_cluster", "kubernetes_cluster"
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 
 
+NAME_LIMIT = 200  # the store's columns for an alert's name, service and cluster
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and unpaired surrogates (valid JSON escapes)
+
+
+def clean(text: str, limit: int) -> str:
+    """Text as the store can hold it: NUL and lone surrogates become U+FFFD, and it is cut at `limit`."""
+    return _UNSTORABLE.sub("\ufffd", str(text))[:limit]
+
+
 class Refused(Exception):
     """A webhook request refused before anything is stored: the status and the reason the sender is told."""
 
@@ -40,6 +49,16 @@ class Alert:
     ends_at: datetime | None
     labels: dict[str, str] = field(default_factory=dict)
     summary: str = ""
+
+    def __post_init__(self) -> None:
+        """Whatever a sender put in it fits the store: no NUL, no lone surrogate, names within their columns
+        (PostgreSQL refuses the first two and over-long names, and would refuse the whole batch)."""
+        self.alertname = clean(self.alertname, NAME_LIMIT) or "alert"
+        self.service = clean(self.service, NAME_LIMIT) if self.service else None
+        self.cluster = clean(self.cluster, NAME_LIMIT) if self.cluster else None
+        self.severity = clean(self.severity, 64) if self.severity else None
+        self.summary = clean(self.summary, 2000)
+        self.labels = {clean(k, NAME_LIMIT): clean(v, 2000) for k, v in self.labels.items()}
 
     @property
     def identity(self) -> str:

@@ -59,11 +59,11 @@ def from_cloudwatch(message: str, settings: Settings) -> Alert:
 
 def _dimensions(trigger: dict[str, Any]) -> dict[str, str]:
     """Dimensions of a plain alarm, or of the metrics of a metric-math alarm."""
-    found: list[Any] = list(trigger.get("Dimensions") or [])
-    for metric in trigger.get("Metrics") or []:
-        if isinstance(metric, dict):
-            stat = (metric.get("MetricStat") or {}).get("Metric") or {}
-            found += stat.get("Dimensions") or []
+    found: list[Any] = _list(trigger.get("Dimensions"))
+    for metric in _list(trigger.get("Metrics")):
+        stat = metric.get("MetricStat") if isinstance(metric, dict) else None
+        inner = stat.get("Metric") if isinstance(stat, dict) else None
+        found += _list(inner.get("Dimensions")) if isinstance(inner, dict) else []
     dims: dict[str, str] = {}
     for d in found:
         if isinstance(d, dict):
@@ -71,6 +71,11 @@ def _dimensions(trigger: dict[str, Any]) -> dict[str, str]:
             if name and value:
                 dims.setdefault(str(name), str(value))
     return dims
+
+
+def _list(value: Any) -> list[Any]:
+    """A list the alarm should hold there; anything else (an object, a number) holds nothing for us."""
+    return value if isinstance(value, list) else []
 
 
 def _arn_region(arn: Any) -> str | None:

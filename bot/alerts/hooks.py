@@ -82,6 +82,10 @@ class Webhooks:
             raise Refused(400, "the body is not UTF-8 JSON") from None
         except json.JSONDecodeError as exc:
             raise Refused(400, f"the body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        except RecursionError:
+            raise Refused(400, "the body nests deeper than any alert payload does") from None
+        except ValueError as exc:  # e.g. an integer of more digits than Python converts (4,300)
+            raise Refused(400, f"the body is not JSON we can read: {exc}") from None
 
     def store(self, alerts: list[Alert], payload: dict[str, Any]) -> dict[str, Any]:
         """Scope, route and store the alerts; answer with what became of each."""

@@ -91,6 +91,9 @@ class SnsVerifier:
         kind = message.get("Type")
         if kind not in TYPES:
             raise SnsRefused(f"Type: expected one of {', '.join(TYPES)}, got {kind!r}")
+        signed = [message.get(k) for k in SIGNED[kind] if message.get(k) is not None]
+        if not all(isinstance(v, str) for v in [*signed, message.get("Signature"), message.get("SigningCertURL")]):
+            raise SnsRefused("the signed fields, Signature and SigningCertURL must be strings")
         if message.get("TopicArn") not in self.topics:
             raise SnsRefused(f"TopicArn {message.get('TopicArn')!r} is not in webhooks.sns_topics")
         version = str(message.get("SignatureVersion"))

@@ -195,11 +195,15 @@ class Worker:
             self.store.message_done(message.id, self.name, None, failed=True)
             return
         text, content = blocks.diagnosis(job, job.result, float(message.args.get("elapsed", 0.0)))
+        if job.message_ts is None:  # never posted, or posted by a worker that died before it was stored
+            job.message_ts = posted_before(self.slack, job)
         if job.message_ts is None:
-            posted = self.slack.chat_postMessage(channel=job.channel, text=text, blocks=content)
+            meta = job_metadata(job)
+            posted = self.slack.chat_postMessage(channel=job.channel, text=text, blocks=content, metadata=meta)
             job.message_ts = str(posted["ts"])
             self.store.set_message_ts(job.id, job.message_ts)
         else:
+            self.store.set_message_ts(job.id, job.message_ts)
             self.slack.chat_update(channel=job.channel, ts=job.message_ts, text=text, blocks=content)
         fix = job.result.get("fix")
         if job.kind == "terraform" and fix and not message.args.get("uploaded"):
@@ -226,6 +230,33 @@ class Worker:
             return None
         text, content = blocks.storm(self.intake.storm_summary(message.channel, message.args["since"]))
         return text, content, None
+
+
+METADATA_EVENT = "cloud_doctor_job"
+
+
+def job_metadata(job: Job) -> dict[str, Any]:
+    """Slack message metadata naming the job a message belongs to (chat.postMessage `metadata`)."""
+    return {"event_type": METADATA_EVENT, "event_payload": {"job_id": job.id}}
+
+
+def posted_before(slack: WebClient, job: Job) -> str | None:
+    """The ts of a message an earlier attempt posted for this job, found by its metadata in the channel's
+    history since the job was created (conversations.history, newest first, a few pages at most)."""
+    cursor = None
+    for _ in range(5):
+        page = slack.conversations_history(
+            channel=job.channel, oldest=f"{job.created_at - 60:.6f}", include_all_metadata=True, limit=200,
+            cursor=cursor,
+        )  # fmt: skip
+        for item in page.get("messages") or []:
+            meta = item.get("metadata") or {}
+            if meta.get("event_type") == METADATA_EVENT and (meta.get("event_payload") or {}).get("job_id") == job.id:
+                return str(item["ts"])
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return None
+    return None
 
 
 class Run:
@@ -272,9 +303,19 @@ class Run:
             log.warning("job %s: Slack did not take the %r update; the job goes on", self.job.id, stage, exc_info=True)
 
     def _show(self, text: str, message: blocks.Blocks) -> None:
-        """Post the job's one message the first time, edit it ever after (also across restarts)."""
+        """Post the job's one message the first time, edit it ever after (also across restarts). The post
+        carries the job id as message metadata: a worker that died with the post in flight left a message
+        Slack has and the store does not, and the next attempt finds it instead of posting a second."""
+        if self.job.message_ts is None and self.job.attempts > 1:
+            self.job.message_ts = posted_before(self.w.slack, self.job)
+            if self.job.message_ts and not self.w.store.set_stage(
+                self.job.id, self.worker, self.job.stage, message_ts=self.job.message_ts
+            ):
+                raise LeaseLost
         if self.job.message_ts is None:
-            response = self.w.slack.chat_postMessage(channel=self.job.channel, text=text, blocks=message)
+            response = self.w.slack.chat_postMessage(
+                channel=self.job.channel, text=text, blocks=message, metadata=job_metadata(self.job)
+            )
             self.job.message_ts = str(response["ts"])
             if not self.w.store.set_stage(self.job.id, self.worker, self.job.stage, message_ts=self.job.message_ts):
                 raise LeaseLost

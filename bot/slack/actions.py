@@ -21,8 +21,10 @@ def register(app: App, bot: Bot) -> None:
     @app.action("write_fix")
     def write_fix(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-        job = bot.store.get(body["actions"][0]["value"])
-        user, channel = body["user"]["id"], body["channel"]["id"]
+        if (clicked := _clicked(body)) is None:
+            return
+        user, channel, job_id = clicked
+        job = bot.store.get(job_id)
         refusal = bot.access.refusal(user, channel)
         if job is None or refusal:
             respond(text=refusal or "That job no longer exists.", response_type="ephemeral", replace_original=False)
@@ -42,7 +44,9 @@ def register(app: App, bot: Bot) -> None:
     @app.action("show_evidence")
     def show_evidence(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-        job = bot.store.get(body["actions"][0]["value"])
+        if (clicked := _clicked(body)) is None:
+            return
+        job = bot.store.get(clicked[2])
         text = blocks.evidence(job.result) if job and job.result else "No diagnosis stored for that job yet."
         respond(text=text, response_type="ephemeral", replace_original=False)
 
@@ -57,8 +61,27 @@ def register(app: App, bot: Bot) -> None:
         _decide(bot, "reject", body, respond, client)
 
 
+def _clicked(body: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(user, channel, job id) of a button click; None, and a line in the log, for a payload without them
+    (Slack always sends them: such a request was made by hand, and gets nothing)."""
+    actions = body.get("actions")
+    first = actions[0] if isinstance(actions, list) and actions and isinstance(actions[0], dict) else {}
+    user, channel = body.get("user"), body.get("channel")
+    found = (
+        user.get("id") if isinstance(user, dict) else None,
+        channel.get("id") if isinstance(channel, dict) else None,
+        first.get("value"),
+    )
+    if all(isinstance(v, str) and 0 < len(v) <= 64 for v in found):
+        return found[0], found[1], found[2]  # type: ignore[return-value]
+    log.warning("a block action without its user, channel or job id was ignored")
+    return None
+
+
 def _decide(bot: Bot, action: str, body: dict[str, Any], respond: Respond, client: Any) -> None:
-    user = body["user"]["id"]
+    if (clicked := _clicked(body)) is None:
+        return
+    user, channel, job_id = clicked
     if not bot.access.may_review(user):
         respond(
             text="Only Cloud Doctor's configured reviewers may approve or reject a fix.",
@@ -66,7 +89,7 @@ def _decide(bot: Bot, action: str, body: dict[str, Any], respond: Respond, clien
             replace_original=False,
         )
         return
-    job = bot.store.get(body["actions"][0]["value"])
+    job = bot.store.get(job_id)
     fix = (job.result or {}).get("fix") if job else None
     if job is None or not fix:
         respond(text="There is no fix on that job to decide on.", response_type="ephemeral", replace_original=False)
@@ -84,7 +107,7 @@ def _decide(bot: Bot, action: str, body: dict[str, Any], respond: Respond, clien
     log.info("fix %s for job %s by %s (diff %s)", action, job.id, user, entry["diff_sha256"])
     message = body.get("message") or {}
     client.chat_update(
-        channel=body["channel"]["id"],
+        channel=channel,
         ts=message.get("ts", job.message_ts),
         text=f"Fix {blocks.DECIDED[action]} by <@{user}>",
         blocks=blocks.decided(message.get("blocks", []), action, user, entry["diff_sha256"]),

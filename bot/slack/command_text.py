@@ -8,6 +8,7 @@ from bot.slack.blocks import code
 from kernel.durations import is_duration
 
 FLAGS = ("since", "env", "cluster")
+MAX_TEXT = 300  # a service, a few flags; a job id is 36 characters
 
 
 class CommandError(ValueError):
@@ -22,6 +23,8 @@ class Command:
 
 def parse(usage: str, text: str) -> Command | None:
     """None for `help` (or nothing); raises CommandError with a short correction otherwise."""
+    if len(text) > MAX_TEXT:
+        raise CommandError(f"That is longer than any service name or job id ({MAX_TEXT} characters at most). {usage}")
     words = text.split()
     if not words or words[0].lower() in ("help", "-h", "--help"):
         return None

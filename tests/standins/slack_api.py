@@ -26,6 +26,7 @@ REQUIRED = {
     "files.getUploadURLExternal": ("filename", "length"),
     "files.completeUploadExternal": ("files",),
     "auth.test": (),
+    "conversations.history": ("channel",),
 }
 
 
@@ -43,6 +44,8 @@ class SlackStandIn:
         self.calls: list[Call] = []
         self.uploads: dict[str, bytes] = {}
         self.hang: Callable[[str, dict[str, Any]], float] = lambda method, args: 0.0
+        # Seconds to wait *after* a call took effect, before answering: the caller dies with it in flight.
+        self.hang_after: Callable[[str, dict[str, Any]], float] = lambda method, args: 0.0
         # An outage: (status, body, headers) to answer instead of serving the call, as Slack does when it is
         # down (500/503), rate limits (429 with Retry-After) or refuses with {"ok": false, "error": ...}.
         self.outage: Callable[[str, dict[str, Any]], tuple[int, dict[str, Any], dict[str, str]] | None] = (
@@ -83,10 +86,14 @@ class SlackStandIn:
                 thread = args.get("thread_ts")
                 if thread and (args["channel"], thread) not in self._messages:
                     return {"ok": False, "error": "thread_not_found"}
-                self._ts += 1
+                self._ts = max(self._ts + 0.000001, time.time())  # as Slack's: the post's time, unique per channel
                 ts = f"{self._ts:.6f}"
+                if isinstance(args.get("metadata"), str):
+                    args["metadata"] = json.loads(args["metadata"])
                 self._messages[(args["channel"], ts)] = args
                 return {"ok": True, "channel": args["channel"], "ts": ts, "message": {"text": args.get("text")}}
+            if method == "conversations.history":
+                return self._history(args)
             if method == "chat.update":
                 if (args["channel"], args["ts"]) not in self._messages:
                     return {"ok": False, "error": "message_not_found"}
@@ -104,6 +111,22 @@ class SlackStandIn:
                     return {"ok": False, "error": "file_not_found"}
                 return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
         return {"ok": True, "message_ts": f"{self._ts:.6f}"}
+
+    def _history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Top-level messages of a channel since `oldest`, newest first; metadata only when asked for."""
+        oldest = float(args.get("oldest") or 0)
+        found = sorted(
+            ((ts, m) for (channel, ts), m in self._messages.items()
+             if channel == args["channel"] and float(ts) >= oldest and not m.get("thread_ts")),
+            key=lambda item: -float(item[0]),
+        )  # fmt: skip
+        with_metadata = str(args.get("include_all_metadata")).lower() in ("true", "1")
+        messages = [
+            {"type": "message", "ts": ts, "text": m.get("text", "")}
+            | ({"metadata": m["metadata"]} if with_metadata and m.get("metadata") else {})
+            for ts, m in found[: int(args.get("limit") or 100)]
+        ]
+        return {"ok": True, "messages": messages, "has_more": False, "response_metadata": {"next_cursor": ""}}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         standin = self
@@ -147,6 +170,10 @@ class SlackStandIn:
                     status, doc, headers = down
                     return send_json(self, status, doc, headers)
                 standin.calls.append(Call(method, args))
-                return self._reply(200, standin._answer(method, args))
+                answer = standin._answer(method, args)
+                later = standin.hang_after(method, args)
+                if later:
+                    time.sleep(later)
+                return self._reply(200, answer)
 
         return Handler

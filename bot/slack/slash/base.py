@@ -35,7 +35,10 @@ class SlashCommand:
 
 def start_job(bot: Bot, ack: Ack, command: dict[str, Any], spec: SlashCommand, usages: list[str]) -> None:
     """Parse, check who may, store the job, acknowledge: nothing slow (Slack's 3 s)."""
-    user, channel = command["user_id"], command["channel_id"]
+    user, channel = command.get("user_id"), command.get("channel_id")
+    if not (isinstance(user, str) and user and isinstance(channel, str) and channel):
+        ack(response_type="ephemeral", text="This command came without a user or a channel; nothing was started.")
+        return
     refusal = bot.access.refusal(user, channel)
     if refusal:
         ack(response_type="ephemeral", text=refusal)

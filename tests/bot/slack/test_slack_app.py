@@ -285,3 +285,33 @@ def test_readyz_says_not_ready_while_no_worker_is_alive(tmp_path, monkeypatch) -
     client = TestClient(create_app(load_settings(require_slack=True)))  # no `with`: no lifespan, no workers
     answer = client.get("/readyz")
     assert answer.status_code == 503 and answer.json() == {"status": "no worker alive", "workers": 0}
+
+
+def test_a_worker_killed_with_its_first_post_in_flight_leaves_one_message(
+    make_server, slack: SlackStandIn, store_url: str
+) -> None:
+    """Slack took the post, the worker died before it learnt the ts: the next worker (started by the same
+    `serve`, which is never restarted) finds the message by its metadata and edits it; no second post."""
+    in_flight: list[str] = []
+
+    def die_with_the_first_post(method: str, args: dict) -> float:
+        if method == "chat.postMessage" and not in_flight:
+            in_flight.append(str(args.get("text")))
+            return 30.0
+        return 0.0
+
+    slack.hang_after = die_with_the_first_post
+    server: Server = make_server(
+        lease_seconds=5, extra={"jobs": {"workers": 1, "poll_seconds": 0.2, "lease_seconds": 5}}
+    )
+    assert server.command("checkout").status_code == 200
+    slack.wait_for(lambda: bool(in_flight))
+    [worker] = _workers(server)
+    os.kill(worker, signal.SIGKILL)
+    slack.wait_for(lambda: len(_final(slack)) == 1, timeout=60)
+    posted = slack.of("chat.postMessage")
+    assert len(posted) == 1 and posted[0].args["metadata"]["event_payload"]["job_id"]
+    job = Store(store_url).recent()[0]
+    assert job.state == "done" and job.attempts == 2 and job.message_ts == _final(slack)[0].args["ts"]
+    assert slack.of("conversations.history")  # it looked before posting
+    assert server.proc is not None and server.proc.poll() is None
