@@ -33,7 +33,11 @@ def create_app(settings: Settings) -> FastAPI:
     from bot.slack import actions, slash
 
     assert settings.slack_bot_token and settings.slack_signing_secret  # load_settings(require_slack=True)
-    store = Store(settings.store_url, pre_ping=False)
+    # The web process answers people: a write that cannot get the store's lock quickly is refused ("try
+    # again"), never a frozen event loop (SQLite commands run on it) or a request that waits half a minute.
+    store = Store(
+        settings.store_url, pre_ping=False, write_wait=0.75 if not settings.store_url.startswith("postgresql") else 2.0
+    )
     client = slack_client(settings, retries=2)  # the web process answers people: it does not wait long
     metrics = Metrics(store)
     _quiet_token_warning()

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
+from sqlalchemy.exc import OperationalError
 
 from bot.alerts.base import Alert, Refused, channel_for
 from bot.alerts.intake import AlertIntake, AlertPolicy
@@ -107,7 +108,10 @@ class Webhooks:
             log.warning("alert %s from %s not diagnosed: %s (service %r)", alert.alertname, alert.source,
                         outcomes[-1], alert.service)  # fmt: skip
         if keep:
-            outcomes += self.intake.record(keep, payload, self.policy)
+            try:
+                outcomes += self.intake.record(keep, payload, self.policy)
+            except OperationalError:  # a lock held elsewhere past the web process's wait: nothing stored
+                raise Refused(503, "the store is busy; nothing was stored, send again", {"Retry-After": "5"}) from None
         counts = Counter(outcomes)
         source = alerts[0].source if alerts else "unknown"
         for outcome, n in counts.items():

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from bot.jobs.args import JobArgs
+from bot.jobs.store import StoreBusy
 from bot.slack.blocks import code
 from bot.slack.command_text import CommandError, help_text, parse
 
@@ -60,10 +61,15 @@ def start_job(bot: Bot, ack: Ack, command: dict[str, Any], spec: SlashCommand, u
         listed = help_text(usages, bot.settings.listed_services())
         ack(response_type="ephemeral", text=f"I have no incident source for `{code(service)}`. {listed}")
         return
-    job, new = bot.store.create_job(
-        idempotency_key=f"slack:{command.get('trigger_id') or command.get('command_ts', '')}:{channel}:{user}",
-        kind=spec.kind, service=service, args=args, channel=channel, user_id=user, text=command.get("text", ""),
-    )  # fmt: skip
+    try:
+        job, new = bot.store.create_job(
+            idempotency_key=f"slack:{command.get('trigger_id') or command.get('command_ts', '')}:{channel}:{user}",
+            kind=spec.kind, service=service, args=args, channel=channel, user_id=user, text=command.get("text", ""),
+        )  # fmt: skip
+    except StoreBusy:
+        ack(response_type="ephemeral", text="Cloud Doctor's job store is busy right now; nothing was started. "
+            "Please try again in a moment.")  # fmt: skip
+        return
     if new:
         bot.workers.wake()
         ack(
