@@ -65,26 +65,32 @@ model_usage = sa.Table(
     sa.Column("latency_ms", sa.Integer, nullable=False),
     sa.Column("fallback", sa.String(32), nullable=True),
 )
+
+
 # One decision per fix (the job that wrote it): the first approve or reject stands; the audit log below is
 # append-only and records that decision once.
+def _decision_columns() -> list[sa.Column[Any]]:
+    """What a decision is, in the decisions table and in the audit log alike."""
+    return [
+        sa.Column("action", sa.String(16), nullable=False),  # approve | reject
+        sa.Column("user_id", sa.String(64), nullable=False),
+        sa.Column("at", sa.Float, nullable=False),
+        sa.Column("diff_sha256", sa.String(64), nullable=False),
+    ]
+
+
 decisions = sa.Table(
     "decisions",
     metadata,
     sa.Column("job_id", sa.String(36), sa.ForeignKey("jobs.id"), primary_key=True),
-    sa.Column("action", sa.String(16), nullable=False),
-    sa.Column("user_id", sa.String(64), nullable=False),
-    sa.Column("at", sa.Float, nullable=False),
-    sa.Column("diff_sha256", sa.String(64), nullable=False),
+    *_decision_columns(),
 )
 audit = sa.Table(
     "audit",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("job_id", sa.String(36), sa.ForeignKey("jobs.id"), nullable=False, index=True),
-    sa.Column("action", sa.String(16), nullable=False),  # approve | reject
-    sa.Column("user_id", sa.String(64), nullable=False),
-    sa.Column("at", sa.Float, nullable=False),
-    sa.Column("diff_sha256", sa.String(64), nullable=False),
+    *_decision_columns(),
 )
 
 # One row per firing of an alert (repeats and re-sends of it update the row): what it started or joined.
