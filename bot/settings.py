@@ -128,6 +128,7 @@ class JobSettings(Section):
     workers: int = Field(default_factory=lambda: max(1, available_cpus() - 1), ge=1, le=32)
     lease_seconds: int = Field(default=60, ge=5)  # a job whose worker died is reclaimed after this
     max_attempts: int = Field(default=3, ge=1)  # a job whose workers died this often fails with that reason
+    max_open_per_user: int = Field(default=5, ge=1)  # a person's queued or running jobs per channel
     poll_seconds: float = Field(default=1.0, gt=0)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.jobs.args import JobArgs
 
 OPEN_STATES = ("queued", "running")
+ALERT_USERS = ("alertmanager", "grafana", "cloudwatch")  # an alert job's user_id: the source that raised it
 DUPLICATE_WINDOW = 60.0  # a second identical command within a minute is the same request
 
 metadata = sa.MetaData()
@@ -328,7 +329,10 @@ class Store:
         claimable = sa.and_(
             jobs.c.state.in_(OPEN_STATES), sa.or_(jobs.c.lease_until.is_(None), jobs.c.lease_until < now)
         )
-        found = self._claim(jobs, claimable, jobs.c.created_at, {"state": "running", "updated_at": now},
+        # Alert jobs first (an incident in progress), then everyone's in the order they came: a person's
+        # burst of commands cannot hold an alert's diagnosis back (each person has few open: open_jobs).
+        order = (sa.case((jobs.c.user_id.in_(ALERT_USERS), 0), else_=1), jobs.c.created_at)
+        found = self._claim(jobs, claimable, order, {"state": "running", "updated_at": now},
                             worker, now + lease_seconds)  # fmt: skip
         return self.get(found) if found else None
 
@@ -340,7 +344,7 @@ class Store:
                             sa.or_(o.lease_until.is_(None), o.lease_until < now))  # fmt: skip
         if message_id is not None:
             claimable = sa.and_(claimable, o.id == message_id)
-        found = self._claim(outbox, claimable, o.not_before, {}, worker, now + lease_seconds)
+        found = self._claim(outbox, claimable, (o.not_before,), {}, worker, now + lease_seconds)
         if found is None:
             return None
         with self.engine.connect() as conn:
@@ -348,10 +352,16 @@ class Store:
         return Message(row.id, row.kind, row.channel, row.thread_job, json.loads(row.args), row.attempts)
 
     def _claim(
-        self, table: sa.Table, claimable: Any, order: Any, values: dict[str, Any], worker: str, until: float
+        self,
+        table: sa.Table,
+        claimable: Any,
+        order: tuple[Any, ...],
+        values: dict[str, Any],
+        worker: str,
+        until: float,
     ) -> str | None:
         with self.transaction() as conn:
-            query = sa.select(table.c.id).where(claimable).order_by(order).limit(1)
+            query = sa.select(table.c.id).where(claimable).order_by(*order).limit(1)
             if self.postgres:  # several instances: each row goes to exactly one of them
                 query = query.with_for_update(skip_locked=True)
             found = conn.execute(query).first()
@@ -457,8 +467,12 @@ class Store:
 
     def find(self, prefix: str) -> Job | None:
         """A job by its id or an unambiguous prefix of it (people type the first few characters)."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(jobs).where(jobs.c.id.startswith(prefix, autoescape=True)).limit(2)).all()
+        query = sa.select(jobs).where(jobs.c.id.startswith(prefix, autoescape=True)).limit(2)
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.execute(query).all()
+        except sa.exc.OperationalError as exc:
+            raise StoreBusy(str(exc.orig)) from None
         return Job.from_row(rows[0]) if len(rows) == 1 else None
 
     def latest_for(self, service: str) -> Job | None:
@@ -466,6 +480,17 @@ class Store:
             row = conn.execute(sa.select(jobs).where(jobs.c.service == service, jobs.c.state == "done")
                                .order_by(jobs.c.created_at.desc()).limit(1)).first()  # fmt: skip
         return Job.from_row(row) if row else None
+
+    def open_jobs(self, user_id: str, channel: str) -> int:
+        """How many of this person's jobs in this channel are queued or running."""
+        query = sa.select(sa.func.count()).where(
+            jobs.c.state.in_(OPEN_STATES), jobs.c.user_id == user_id, jobs.c.channel == channel
+        )
+        try:
+            with self.engine.connect() as conn:
+                return int(conn.execute(query).scalar_one())
+        except sa.exc.OperationalError as exc:  # a lock held elsewhere past `write_wait` (PostgreSQL)
+            raise StoreBusy(str(exc.orig)) from None
 
     def recent(self, limit: int = 50) -> list[Job]:
         with self.engine.connect() as conn:

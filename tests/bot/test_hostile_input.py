@@ -182,3 +182,33 @@ def test_a_cloudwatch_alarm_with_odd_dimensions_is_read_not_crashed_on(trigger: 
              "Trigger": trigger}  # fmt: skip
     parsed = from_cloudwatch(json.dumps(alarm), Settings())
     assert parsed.alertname == "a" and parsed.service is None
+
+
+def test_one_person_cannot_queue_more_than_their_share(app: TestClient, store_url: str) -> None:
+    """Five open jobs per person and channel (jobs.max_open_per_user); the sixth is refused with why;
+    someone else in the channel is not held back."""
+    answers = []
+    for n in range(7):
+        body = _form(text=f"checkout since={n + 1}m", trigger_id=f"burst-{n}")
+        answers.append(app.post("/slack/events", content=body, headers=sign(body)).json()["text"])
+    assert sum("On it" in a for a in answers) == 5
+    assert all("You have 5 diagnoses queued or running in this channel" in a for a in answers[5:])
+    other = _form(user_id="U0OTHER", trigger_id="other")
+    assert "On it" in app.post("/slack/events", content=other, headers=sign(other)).json()["text"]
+    assert len(Store(store_url).recent()) == 6
+
+
+def test_alert_jobs_are_claimed_before_earlier_jobs_of_people(store_url: str) -> None:
+    from bot.jobs.args import JobArgs
+
+    store = Store(store_url)
+    for n in range(3):
+        store.create_job(idempotency_key=f"p{n}", kind="analyze", service="checkout", args=JobArgs(),
+                         channel="C1", user_id="U0BUSY", text=f"x{n}")  # fmt: skip
+    alert_job, _ = store.create_job(
+        idempotency_key="a1", kind="analyze", service="payments", args=JobArgs(alert_source="alertmanager"),
+        channel="C1", user_id="alertmanager",
+    )  # fmt: skip
+    claimed = store.claim("w1", 30)
+    assert claimed is not None and claimed.id == alert_job.id
+    assert store.claim("w1", 30).user_id == "U0BUSY"  # then the people's, oldest first

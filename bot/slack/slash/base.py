@@ -7,9 +7,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from bot.jobs.args import JobArgs
-from bot.jobs.store import StoreBusy
+from bot.jobs.store import Job, StoreBusy
 from bot.slack.blocks import code
-from bot.slack.command_text import CommandError, help_text, parse
+from bot.slack.command_text import Command, CommandError, help_text, parse
 
 if TYPE_CHECKING:
     from slack_bolt import Ack
@@ -44,7 +44,6 @@ def start_job(bot: Bot, ack: Ack, command: dict[str, Any], spec: SlashCommand, u
     if refusal:
         ack(response_type="ephemeral", text=refusal)
         return
-    services = bot.settings.known_services()
     try:
         parsed = parse(spec.usage, command.get("text", ""))
     except CommandError as exc:
@@ -53,23 +52,15 @@ def start_job(bot: Bot, ack: Ack, command: dict[str, Any], spec: SlashCommand, u
     if parsed is None:
         ack(response_type="ephemeral", text=help_text(usages, bot.settings.listed_services()))
         return
-    flags = parsed.flags
-    service, args = parsed.target, JobArgs(since=flags.get("since"), env=flags.get("env"), cluster=flags.get("cluster"))
-    if spec.accepts_job_id and service not in services and (earlier := bot.store.find(service)) is not None:
-        service, args = earlier.service, replace(args, from_job=earlier.id)
-    if service not in services and not bot.settings.serves_live(service):
-        listed = help_text(usages, bot.settings.listed_services())
-        ack(response_type="ephemeral", text=f"I have no incident source for `{code(service)}`. {listed}")
-        return
     try:
-        job, new = bot.store.create_job(
-            idempotency_key=f"slack:{command.get('trigger_id') or command.get('command_ts', '')}:{channel}:{user}",
-            kind=spec.kind, service=service, args=args, channel=channel, user_id=user, text=command.get("text", ""),
-        )  # fmt: skip
+        started = _store_job(bot, ack, command, spec, usages, parsed, user, channel)
     except StoreBusy:
         ack(response_type="ephemeral", text="Cloud Doctor's job store is busy right now; nothing was started. "
             "Please try again in a moment.")  # fmt: skip
         return
+    if started is None:
+        return
+    job, new, service = started
     if new:
         bot.workers.wake()
         ack(
@@ -78,3 +69,35 @@ def start_job(bot: Bot, ack: Ack, command: dict[str, Any], spec: SlashCommand, u
         )
     else:
         ack(response_type="ephemeral", text=f"Already on it: job `{job.id[:8]}` is {job.state}.")
+
+
+def _store_job(
+    bot: Bot,
+    ack: Ack,
+    command: dict[str, Any],
+    spec: SlashCommand,
+    usages: list[str],
+    parsed: Command,
+    user: str,
+    channel: str,
+) -> tuple[Job, bool, str] | None:
+    """The job for a parsed command, and whether it is new; None when the command was answered instead."""
+    services = bot.settings.known_services()
+    flags = parsed.flags
+    service, args = parsed.target, JobArgs(since=flags.get("since"), env=flags.get("env"), cluster=flags.get("cluster"))
+    if spec.accepts_job_id and service not in services and (earlier := bot.store.find(service)) is not None:
+        service, args = earlier.service, replace(args, from_job=earlier.id)
+    if service not in services and not bot.settings.serves_live(service):
+        listed = help_text(usages, bot.settings.listed_services())
+        ack(response_type="ephemeral", text=f"I have no incident source for `{code(service)}`. {listed}")
+        return None
+    limit = bot.settings.jobs.max_open_per_user
+    if bot.store.open_jobs(user, channel) >= limit:
+        ack(response_type="ephemeral", text=f"You have {limit} diagnoses queued or running in this channel; "
+            "the next can start when one of them finishes.")  # fmt: skip
+        return None
+    job, new = bot.store.create_job(
+        idempotency_key=f"slack:{command.get('trigger_id') or command.get('command_ts', '')}:{channel}:{user}",
+        kind=spec.kind, service=service, args=args, channel=channel, user_id=user, text=command.get("text", ""),
+    )  # fmt: skip
+    return job, new, service
