@@ -46,6 +46,9 @@ jobs = sa.Table(
     sa.Column("finished_at", sa.Float, nullable=True),
     sa.Column("category", sa.String(64), nullable=True),  # of the diagnosis, for metrics
 )
+# A person's open jobs in a channel, counted on every command (the cap): without it each insert would scan
+# every open job. Created on stores made before it too (create_all adds tables, not indexes).
+OPEN_OF_PERSON_INDEX = sa.Index("jobs_open_of_person", jobs.c.user_id, jobs.c.channel, jobs.c.state)
 stage_timings = sa.Table(
     "stage_timings",
     metadata,
@@ -140,6 +143,10 @@ outbox = sa.Table(
 )
 
 
+class AtCapacity(Exception):
+    """The person already has as many jobs open in the channel as they may: nothing was stored."""
+
+
 class StoreBusy(Exception):
     """The store could not take a write in time (a lock held elsewhere): nothing was written; try again."""
 
@@ -164,10 +171,20 @@ _NEW_COLUMNS = (
     "id", "idempotency_key", "dedupe_key", "kind", "service", "args", "channel", "user_id", "state", "stage",
     "attempts", "created_at", "updated_at",
 )  # fmt: skip
-# One statement on the acknowledgement's path: insert unless the same request is already stored.
+# The person's open jobs in the channel, counted inside the insert: the cap costs no round trip of its own.
+_OPEN_OF_PERSON = (
+    sa.select(sa.func.count())
+    .where(jobs.c.state.in_(OPEN_STATES), jobs.c.user_id == sa.bindparam("user_id"),
+           jobs.c.channel == sa.bindparam("channel"))
+    .scalar_subquery()
+)  # fmt: skip
+# One statement on the acknowledgement's path: insert unless the same request is already stored, or the
+# person already has `open_limit` jobs queued or running in the channel.
 _INSERT_NEW = jobs.insert().from_select(
     _NEW_COLUMNS,
-    sa.select(*(sa.bindparam(c, type_=jobs.c[c].type) for c in _NEW_COLUMNS)).where(~sa.exists().where(_SAME_REQUEST)),
+    sa.select(*(sa.bindparam(c, type_=jobs.c[c].type) for c in _NEW_COLUMNS)).where(
+        ~sa.exists().where(_SAME_REQUEST), _OPEN_OF_PERSON < sa.bindparam("open_limit")
+    ),
 )
 # SQLite reports the inserted row in rowcount; through SQLAlchemy psycopg does not (-1), so PostgreSQL returns it.
 _INSERT_NEW_RETURNING = _INSERT_NEW.returning(jobs.c.id)
@@ -271,6 +288,7 @@ class Store:
         if not self.postgres:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas(write_wait))
         metadata.create_all(self.engine)
+        OPEN_OF_PERSON_INDEX.create(self.engine, checkfirst=True)
 
     def ping(self) -> bool:
         try:
@@ -290,12 +308,14 @@ class Store:
         channel: str,
         user_id: str,
         text: str = "",
+        open_limit: int = 1_000_000,
     ) -> tuple[Job, bool]:
-        """The job for this request, and whether it is new: retries and double clicks get the first one."""
+        """The job for this request, and whether it is new: retries and double clicks get the first one.
+        AtCapacity when it is new but the person already has `open_limit` jobs open in the channel."""
         key = dedupe_key(channel, user_id, kind, text or service)
         now = time.time()
         row = new_job_row(idempotency_key, key, kind, service, args, channel, user_id, now)
-        same = {"ikey": idempotency_key, "dkey": key, "since": now - DUPLICATE_WINDOW}
+        same = {"ikey": idempotency_key, "dkey": key, "since": now - DUPLICATE_WINDOW, "open_limit": open_limit}
         try:
             inserted = self._insert_unless_stored({**row, **same})
         except IntegrityError:  # the same request raced us in (PostgreSQL): theirs stands
@@ -306,7 +326,10 @@ class Store:
             return Job.from_mapping({**row, "error": None, "message_ts": None, "result": None,
                                      "finished_at": None}), True  # fmt: skip
         with self.engine.connect() as conn:
-            return Job.from_row(conn.execute(_EXISTING, same).one()), False
+            existing = conn.execute(_EXISTING, same).first()
+        if existing is None:
+            raise AtCapacity(f"{user_id} has {open_limit} jobs open in {channel}")
+        return Job.from_row(existing), False
 
     def _insert_unless_stored(self, params: dict[str, Any]) -> bool:
         try:
@@ -330,7 +353,7 @@ class Store:
             jobs.c.state.in_(OPEN_STATES), sa.or_(jobs.c.lease_until.is_(None), jobs.c.lease_until < now)
         )
         # Alert jobs first (an incident in progress), then everyone's in the order they came: a person's
-        # burst of commands cannot hold an alert's diagnosis back (each person has few open: open_jobs).
+        # burst of commands cannot hold an alert's diagnosis back (each person has few open: open_limit).
         order = (sa.case((jobs.c.user_id.in_(ALERT_USERS), 0), else_=1), jobs.c.created_at)
         found = self._claim(jobs, claimable, order, {"state": "running", "updated_at": now},
                             worker, now + lease_seconds)  # fmt: skip
@@ -480,17 +503,6 @@ class Store:
             row = conn.execute(sa.select(jobs).where(jobs.c.service == service, jobs.c.state == "done")
                                .order_by(jobs.c.created_at.desc()).limit(1)).first()  # fmt: skip
         return Job.from_row(row) if row else None
-
-    def open_jobs(self, user_id: str, channel: str) -> int:
-        """How many of this person's jobs in this channel are queued or running."""
-        query = sa.select(sa.func.count()).where(
-            jobs.c.state.in_(OPEN_STATES), jobs.c.user_id == user_id, jobs.c.channel == channel
-        )
-        try:
-            with self.engine.connect() as conn:
-                return int(conn.execute(query).scalar_one())
-        except sa.exc.OperationalError as exc:  # a lock held elsewhere past `write_wait` (PostgreSQL)
-            raise StoreBusy(str(exc.orig)) from None
 
     def recent(self, limit: int = 50) -> list[Job]:
         with self.engine.connect() as conn:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from bot.jobs.args import JobArgs
-from bot.jobs.store import Job, StoreBusy
+from bot.jobs.store import AtCapacity, Job, StoreBusy
 from bot.slack.blocks import code
 from bot.slack.command_text import Command, CommandError, help_text, parse
 
@@ -92,12 +92,14 @@ def _store_job(
         ack(response_type="ephemeral", text=f"I have no incident source for `{code(service)}`. {listed}")
         return None
     limit = bot.settings.jobs.max_open_per_user
-    if bot.store.open_jobs(user, channel) >= limit:
+    try:
+        job, new = bot.store.create_job(
+            idempotency_key=f"slack:{command.get('trigger_id') or command.get('command_ts', '')}:{channel}:{user}",
+            kind=spec.kind, service=service, args=args, channel=channel, user_id=user, text=command.get("text", ""),
+            open_limit=limit,
+        )  # fmt: skip
+    except AtCapacity:
         ack(response_type="ephemeral", text=f"You have {limit} diagnoses queued or running in this channel; "
             "the next can start when one of them finishes.")  # fmt: skip
         return None
-    job, new = bot.store.create_job(
-        idempotency_key=f"slack:{command.get('trigger_id') or command.get('command_ts', '')}:{channel}:{user}",
-        kind=spec.kind, service=service, args=args, channel=channel, user_id=user, text=command.get("text", ""),
-    )  # fmt: skip
     return job, new, service
