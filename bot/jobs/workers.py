@@ -206,7 +206,7 @@ class Worker:
             self.store.set_message_ts(job.id, job.message_ts)
             self.slack.chat_update(channel=job.channel, ts=job.message_ts, text=text, blocks=content)
         fix = job.result.get("fix")
-        if job.kind == "terraform" and fix and not message.args.get("uploaded"):
+        if job.kind == "terraform" and fix:
             self.slack.files_upload_v2(
                 channel=job.channel, thread_ts=job.message_ts, content=fix["diff"],
                 filename=f"cloud-doctor-{job.service}-{job.id[:8]}.diff", title=fix["summary"][:200],

@@ -90,6 +90,12 @@ class SlackStandIn:
                 ts = f"{self._ts:.6f}"
                 if isinstance(args.get("metadata"), str):
                     args["metadata"] = json.loads(args["metadata"])
+                meta = args.get("metadata")
+                if meta is not None and not (
+                    isinstance(meta, dict) and isinstance(meta.get("event_type"), str)
+                    and isinstance(meta.get("event_payload"), dict)
+                ):  # fmt: skip
+                    return {"ok": False, "error": "invalid_metadata_format"}
                 self._messages[(args["channel"], ts)] = args
                 return {"ok": True, "channel": args["channel"], "ts": ts, "message": {"text": args.get("text")}}
             if method == "conversations.history":
