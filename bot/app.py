@@ -14,13 +14,14 @@ from fastapi.concurrency import run_in_threadpool
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot.app_metrics import Metrics
+from bot.body import BodyRefused as Refusal
 from bot.context import Bot
 from bot.jobs.store import Store
 from bot.jobs.workers import Workers
 from bot.settings import Settings
 from bot.slack.access import Access
 from bot.slack.client import slack_client
-from bot.slack.events import Refusal, signed_body
+from bot.slack.events import signed_body
 
 ACK_THREADS = 8
 

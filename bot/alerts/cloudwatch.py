@@ -96,7 +96,7 @@ def _aws_service(resource: str | None, region: str | None, settings: Settings) -
 
 async def receive(hooks: Webhooks, request: Request) -> dict[str, Any]:
     """SNS signs the message: its signature, topic and age are checked instead of a token."""
-    message = await hooks.body(request)
+    message = await run_in_threadpool(hooks.parse, await hooks.body(request))
     header = request.headers.get("x-amz-sns-message-type")
     if not isinstance(message, dict) or header != message.get("Type"):
         raise Refused(400, "x-amz-sns-message-type must name the message's Type (is this from SNS?)")

@@ -23,6 +23,7 @@ from sqlalchemy.exc import OperationalError
 from bot.alerts.base import Alert, Refused, channel_for
 from bot.alerts.intake import AlertIntake, AlertPolicy
 from bot.alerts.sns import SnsVerifier
+from bot.body import BodyRefused, read_capped
 from kernel.durations import seconds
 
 if TYPE_CHECKING:
@@ -64,21 +65,18 @@ class Webhooks:
                 {"WWW-Authenticate": 'Bearer realm="cloud-doctor", Basic realm="cloud-doctor"'},
             )
 
-    async def body(self, request: Request) -> Any:
-        """The JSON body, read no further than the size limit."""
-        limit = self.bot.settings.webhooks.max_body_bytes
-        too_big = Refused(413, f"the body is larger than webhooks.max_body_bytes ({limit} bytes)")
-        declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > limit:
-            raise too_big
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise too_big
-            chunks.append(chunk)
+    async def body(self, request: Request) -> bytes:
+        """The raw body, read no further than the size limit and no longer than `bot.body.READ_SECONDS`."""
         try:
-            return json.loads(b"".join(chunks))
+            return await read_capped(request, self.bot.settings.webhooks.max_body_bytes, "webhooks.max_body_bytes")
+        except BodyRefused as exc:
+            raise Refused(exc.status, exc.reason) from None
+
+    @staticmethod
+    def parse(raw: bytes) -> Any:
+        """The body's JSON. Called off the event loop: a large body takes its time in a worker thread."""
+        try:
+            return json.loads(raw)
         except UnicodeDecodeError:
             raise Refused(400, "the body is not UTF-8 JSON") from None
         except json.JSONDecodeError as exc:

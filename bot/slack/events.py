@@ -1,37 +1,29 @@
 """A request to `/slack/events`, checked before anything parses it: size, arrival, timestamp, signature.
 
 Slack signs `v0:<timestamp>:<body>` with the app's signing secret (HMAC-SHA256). The body is read no
-further than `MAX_BODY` and no longer than `READ_SECONDS`, its timestamp must be a number within five
-minutes of now, and its signature must match (slack_sdk's verifier, constant time) — before the form or
-JSON inside is parsed. What fails is a 4xx with the reason, never a 500.
+further than `MAX_BODY` and no longer than `bot.body.READ_SECONDS`, its timestamp must be a number within
+five minutes of now, and its signature must match (slack_sdk's verifier, constant time) — before the form
+or JSON inside is parsed. What fails is a 4xx with the reason, never a 500.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from urllib.parse import parse_qs
 
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
+
+from bot.body import BodyRefused as Refusal
+from bot.body import read_capped
 
 MAX_BODY = 1_048_576  # Slack's own payloads are kilobytes; a modal's view stays well under this
-READ_SECONDS = 10.0  # a body that stops arriving is given up on
 TOLERANCE = 300  # seconds between Slack's timestamp and ours
-
-
-class Refusal(Exception):
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status, self.reason = status, reason
 
 
 async def signed_body(request: Request, signing_secret: str, now: float | None = None) -> bytes:
     """The body, once it is known to come from Slack; else Refusal says why."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        raise Refusal(413, f"the body is larger than {MAX_BODY} bytes")
-    body = await _read(request)
+    body = await read_capped(request, MAX_BODY, "any Slack request")
     timestamp = request.headers.get("x-slack-request-timestamp", "")
     signature = request.headers.get("x-slack-signature", "")
     if not (timestamp.isascii() and timestamp.isdigit()) or not signature:
@@ -48,27 +40,6 @@ async def signed_body(request: Request, signing_secret: str, now: float | None =
         raise Refusal(401, "the signature does not match (is the signing secret the app's?)")
     _check_shape(body, request.headers.get("content-type", ""))
     return body
-
-
-async def _read(request: Request) -> bytes:
-    chunks, size = [], 0
-
-    async def receive() -> None:
-        nonlocal size
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > MAX_BODY:
-                raise Refusal(413, f"the body is larger than {MAX_BODY} bytes")
-            chunks.append(chunk)
-
-    try:
-        async with asyncio.timeout(READ_SECONDS):  # no task of its own: this is the acknowledgement's path
-            await receive()
-    except TimeoutError:
-        raise Refusal(408, f"the body did not arrive within {READ_SECONDS:.0f} s") from None
-    except ClientDisconnect:
-        raise Refusal(400, "the client went away before the body arrived") from None
-    return b"".join(chunks)
 
 
 def _check_shape(body: bytes, content_type: str) -> None:

@@ -193,6 +193,9 @@ def test_one_person_cannot_queue_more_than_their_share(app: TestClient, store_ur
         answers.append(app.post("/slack/events", content=body, headers=sign(body)).json()["text"])
     assert sum("On it" in a for a in answers) == 5
     assert all("You have 5 diagnoses queued or running in this channel" in a for a in answers[5:])
+    accepted = _form(text="checkout since=5m", trigger_id="burst-4")  # Slack's retry of an accepted command
+    retried = app.post("/slack/events", content=accepted, headers=sign(accepted) | {"X-Slack-Retry-Num": "1"})
+    assert "Already on it" in retried.json()["text"]  # at the cap, yet it is the job it already has
     other = _form(user_id="U0OTHER", trigger_id="other")
     assert "On it" in app.post("/slack/events", content=other, headers=sign(other)).json()["text"]
     assert len(Store(store_url).recent()) == 6

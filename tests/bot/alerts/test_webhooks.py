@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import json
@@ -15,8 +16,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from bot.alerts import alertmanager as alertmanager_hook
 from bot.alerts import webhooks
 from bot.alerts.base import service_of
+from bot.alerts.hooks import Webhooks
 from bot.alerts.intake import AlertIntake
 from bot.alerts.sns import FetchFailed, SnsRefused, SnsVerifier
 from bot.app_metrics import Metrics
@@ -226,6 +229,33 @@ def test_malformed_bodies_are_400_with_the_reason(hooks: tuple[TestClient, Bot],
     response = client.post("/webhooks/alertmanager", content=body, headers=BEARER)
     assert response.status_code == 400
     assert expected in response.json()["error"]
+
+
+def test_a_large_payload_is_parsed_and_read_off_the_event_loop(tmp_path: Path, signer: SnsSigner, monkeypatch) -> None:
+    """Thousands of alerts take their time in a worker thread: the event loop, which answers /healthz and
+    Slack's acknowledgements, never parses them."""
+    roomy = {"sns_topics": [TOPIC], "sns_certificates": {CERT_URL: str(signer.path)}, "max_body_bytes": 8_000_000}
+    client, _ = make_hooks(f"sqlite:///{tmp_path / 'store.db'}", signer, webhooks=roomy)
+    where: list[str] = []
+
+    def on_loop() -> str:
+        try:
+            asyncio.get_running_loop()
+            return "event loop"
+        except RuntimeError:
+            return "worker thread"
+
+    parse, alert_list = Webhooks.parse, alertmanager_hook.alert_list
+    monkeypatch.setattr(Webhooks, "parse", staticmethod(lambda raw: (where.append(on_loop()), parse(raw))[1]))
+    monkeypatch.setattr(alertmanager_hook, "alert_list", lambda d, s: (where.append(on_loop()), alert_list(d, s))[1])
+    storm = alertmanager(*[alert(f"Storm{i}", {"service": "checkout", "pod": f"checkout-{i}"}) for i in range(2000)])
+    response = post(client, "alertmanager", storm)
+    assert response.status_code == 200 and response.json()["received"] == 2000
+    assert where == ["worker thread", "worker thread"]
+    bad = client.post("/webhooks/alertmanager", content=b"[" * 100_000, headers=BEARER)  # refused from the thread
+    assert bad.status_code == 400 and "nests deeper" in bad.json()["error"]
+    signed = sns(client, signer.notification(alarm("checkout-errors", {"FunctionName": "checkout"})))
+    assert signed.status_code == 200 and where[-1] == "worker thread"
 
 
 def test_one_bad_alert_stores_none_of_the_request(hooks: tuple[TestClient, Bot]) -> None:
