@@ -189,7 +189,8 @@ class Worker:
 
     def _final(self, message: Message) -> None:
         """A finished job's message: its one message edited to the diagnosis (posted if it never was), and for
-        a fix the diff in its thread. Editing again is harmless, so a retry after a crash shows it once."""
+        a fix the diff in its thread. Editing again is harmless and the diff is uploaded only when the thread
+        does not hold it yet, so a retry after a crash shows each once."""
         job = self.store.get(message.thread_job or "")
         if job is None or job.result is None:
             self.store.message_done(message.id, self.name, None, failed=True)
@@ -206,10 +207,11 @@ class Worker:
             self.store.set_message_ts(job.id, job.message_ts)
             self.slack.chat_update(channel=job.channel, ts=job.message_ts, text=text, blocks=content)
         fix = job.result.get("fix")
-        if job.kind == "terraform" and fix:
+        filename = f"cloud-doctor-{job.service}-{job.id[:8]}.diff"
+        if job.kind == "terraform" and fix and not shared_before(self.slack, job.channel, job.message_ts, filename):
             self.slack.files_upload_v2(
-                channel=job.channel, thread_ts=job.message_ts, content=fix["diff"],
-                filename=f"cloud-doctor-{job.service}-{job.id[:8]}.diff", title=fix["summary"][:200],
+                channel=job.channel, thread_ts=job.message_ts, content=fix["diff"], filename=filename,
+                title=fix["summary"][:200],
             )  # fmt: skip
         self.store.message_done(message.id, self.name, job.message_ts)
 
@@ -238,6 +240,20 @@ METADATA_EVENT = "cloud_doctor_job"
 def job_metadata(job: Job) -> dict[str, Any]:
     """Slack message metadata naming the job a message belongs to (chat.postMessage `metadata`)."""
     return {"event_type": METADATA_EVENT, "event_payload": {"job_id": job.id}}
+
+
+def shared_before(slack: WebClient, channel: str, thread_ts: str, filename: str) -> bool:
+    """Whether an earlier attempt already shared this file in the thread (conversations.replies)."""
+    cursor = None
+    for _ in range(5):
+        page = slack.conversations_replies(channel=channel, ts=thread_ts, limit=200, cursor=cursor)
+        for item in page.get("messages") or []:
+            if any(f.get("name") == filename for f in item.get("files") or []):
+                return True
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return False
+    return False
 
 
 def posted_before(slack: WebClient, job: Job) -> str | None:

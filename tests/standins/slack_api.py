@@ -27,6 +27,7 @@ REQUIRED = {
     "files.completeUploadExternal": ("files",),
     "auth.test": (),
     "conversations.history": ("channel",),
+    "conversations.replies": ("channel", "ts"),
 }
 
 
@@ -43,6 +44,7 @@ class SlackStandIn:
         self.groups = groups or {}
         self.calls: list[Call] = []
         self.uploads: dict[str, bytes] = {}
+        self.upload_names: dict[str, str] = {}
         self.hang: Callable[[str, dict[str, Any]], float] = lambda method, args: 0.0
         # Seconds to wait *after* a call took effect, before answering: the caller dies with it in flight.
         self.hang_after: Callable[[str, dict[str, Any]], float] = lambda method, args: 0.0
@@ -100,6 +102,8 @@ class SlackStandIn:
                 return {"ok": True, "channel": args["channel"], "ts": ts, "message": {"text": args.get("text")}}
             if method == "conversations.history":
                 return self._history(args)
+            if method == "conversations.replies":
+                return self._replies(args)
             if method == "chat.update":
                 if (args["channel"], args["ts"]) not in self._messages:
                     return {"ok": False, "error": "message_not_found"}
@@ -110,13 +114,41 @@ class SlackStandIn:
             if method == "files.getUploadURLExternal":
                 file_id = f"F{len(self.uploads) + 1:08d}"
                 self.uploads[file_id] = b""
+                self.upload_names[file_id] = str(args["filename"])
                 return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
             if method == "files.completeUploadExternal":
                 files = json.loads(args["files"]) if isinstance(args["files"], str) else args["files"]
                 if any(f.get("id") not in self.uploads or not self.uploads[f["id"]] for f in files):
                     return {"ok": False, "error": "file_not_found"}
+                channel, thread = args.get("channel_id"), args.get("thread_ts")
+                if thread and (channel, thread) not in self._messages:
+                    return {"ok": False, "error": "thread_not_found"}
+                if channel:  # shared: the file appears as a message (in the thread, when one is named)
+                    self._ts = max(self._ts + 0.000001, time.time())
+                    shared = [{"id": f["id"], "name": self.upload_names[f["id"]], "title": f.get("title", "")}
+                              for f in files]  # fmt: skip
+                    self._messages[(channel, f"{self._ts:.6f}")] = {"files": shared, "thread_ts": thread, "text": ""}
                 return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
         return {"ok": True, "message_ts": f"{self._ts:.6f}"}
+
+    def _replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A thread: its parent, then its replies oldest first, with the files shared in them."""
+        channel, parent = args["channel"], args["ts"]
+        if (channel, parent) not in self._messages:
+            return {"ok": False, "error": "thread_not_found"}
+        found = sorted(
+            (
+                (ts, m)
+                for (c, ts), m in self._messages.items()
+                if c == channel and (ts == parent or m.get("thread_ts") == parent)
+            ),
+            key=lambda item: float(item[0]),
+        )
+        messages = [
+            {"type": "message", "ts": ts, "text": m.get("text", "")} | ({"files": m["files"]} if m.get("files") else {})
+            for ts, m in found
+        ]
+        return {"ok": True, "messages": messages, "has_more": False, "response_metadata": {"next_cursor": ""}}
 
     def _history(self, args: dict[str, Any]) -> dict[str, Any]:
         """Top-level messages of a channel since `oldest`, newest first; metadata only when asked for."""

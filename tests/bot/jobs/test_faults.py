@@ -109,3 +109,33 @@ def test_a_job_whose_workers_keep_dying_fails_once_with_the_reason(tmp_path: Pat
     assert len(notices) == 1
     worker.run_once()
     assert store.get(job_id).state == "failed" and len(slack.of("chat.postMessage")) == 1
+
+
+def test_a_final_message_retried_after_its_diff_was_shared_shares_it_once(
+    tmp_path: Path, slack: SlackStandIn, monkeypatch
+) -> None:
+    """The diff reached the thread, then the worker failed before it could mark the message sent: the retry
+    finds the file in the thread (conversations.replies) and edits the message again, uploading nothing."""
+    store, worker = _setup(tmp_path, slack)
+    job, _ = store.create_job(
+        idempotency_key="t1", kind="terraform", service="checkout", args=JobArgs(), channel="C0INC", user_id="U1"
+    )
+    done, failed_once = store.message_done, []
+
+    def fail_first(*args: Any, **kwargs: Any) -> None:
+        if not failed_once:
+            failed_once.append(1)
+            raise RuntimeError("the store went away after the upload")
+        done(*args, **kwargs)
+
+    monkeypatch.setattr(store, "message_done", fail_first)
+    worker.run_once()
+    assert failed_once and len(slack.of("files.completeUploadExternal")) == 1
+    deadline = time.time() + 30
+    while store.messages()[0]["state"] != "sent":
+        assert time.time() < deadline, store.messages()
+        worker.run_once()
+        time.sleep(0.2)
+    assert len(slack.of("files.completeUploadExternal")) == 1  # shared once
+    assert len(slack.of("conversations.replies")) == 2  # looked both times
+    assert len(slack.of("chat.postMessage")) == 1 and store.get(job.id).state == "done"
