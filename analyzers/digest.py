@@ -15,6 +15,7 @@ from analyzers.metric_anomalies import score_metrics
 from analyzers.onset import incident_onset
 from analyzers.redact import Redactor
 from collectors import Evidence
+from collectors.naming import workload_of
 
 DEFAULT_TOKEN_BUDGET = 8000
 CHARS_PER_TOKEN = 3.5
@@ -126,7 +127,8 @@ def _alert_findings(alert: dict[str, Any]) -> list[Finding]:
             continue
         labels = a.get("labels") or {}
         name = labels.get("alertname", "alert")
-        resource = next((labels[k] for k in ("service", "app", "deployment", "job") if labels.get(k)), "")
+        resource = workload_of({str(k): str(v) for k, v in labels.items()}) if isinstance(labels, dict) else ""
+        resource = resource or ""
         summary = (a.get("annotations") or {}).get("summary", "")
         text = f"alert {name} {a.get('status', 'firing')} for {resource or 'unknown'}: {summary}"
         findings.append(Finding("alert", "alert", name, resource, text.strip(": "), 0.5, {"labels": labels}))

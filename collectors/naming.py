@@ -8,17 +8,46 @@ from typing import Any
 
 from collectors.base import Level
 
-# Labels that name a workload, best first (Loki stream labels and Prometheus series labels alike).
-RESOURCE_LABELS = (
+# Labels that name a workload, best first (Loki stream labels and Prometheus series labels alike). The
+# first group names it outright (kube-state-metrics' own labels among them); `service`, `container` and
+# `job` name it too, unless they name the exporter or the scrape job that carried the series.
+WORKLOAD_LABELS = (
     "deployment",
+    "statefulset",
+    "daemonset",
+    "cronjob",
+    "job_name",
     "app_kubernetes_io_name",
     "app",
     "service_name",
-    "service",
-    "container",
-    "job",
     "function_name",
 )
+RESOURCE_LABELS = (*WORKLOAD_LABELS, "service", "container", "job")
+# Who carried the series, not what it is about: kube-state-metrics, the kubelet/cAdvisor, node and other
+# exporters, Prometheus' own scrape jobs (`kubernetes-pods`, Alloy's `integrations/...`, `monitoring/...`).
+_CARRIER = re.compile(
+    r"^(?:kube-state-metrics|kubelet|cadvisor|apiserver|kubernetes-[a-z-]+|prometheus(?:-[a-z-]+)?|"
+    r"(?:prometheus-)?node-exporter|blackbox(?:-exporter)?|pushgateway|otel-collector|alloy|POD)$"
+    r"|[-_]exporter$|[-_]metrics$|/",
+    re.IGNORECASE,
+)
+_EXPORTED = re.compile(r"[-_](?:exporter|metrics)$", re.IGNORECASE)
+_INSTANCE_HOST = re.compile(r"^(?:[a-z]+://)?(?:[^@/]*@)?([a-z][a-z0-9-]*)(?:[.:/]|$)", re.IGNORECASE)
+_GENERIC = {
+    "node",
+    "prometheus-node",
+    "blackbox",
+    "process",
+    "statsd",
+    "redis",
+    "postgres",
+    "postgresql",
+    "mysql",
+    "mongodb",
+    "kafka",
+    "rabbitmq",
+    "elasticsearch",
+}
 # CloudWatch dimensions that name a resource, best first.
 RESOURCE_DIMENSIONS = (
     "ServiceName",
@@ -89,15 +118,33 @@ def pod_owner(pod: str) -> str:
     return owner or pod
 
 
-def resource_from_labels(labels: dict[str, str]) -> str:
-    for key in RESOURCE_LABELS:
-        value = labels.get(key)
-        if value:
-            return value
+def workload_of(labels: dict[str, str]) -> str | None:
+    """The workload a label set is about, or None: its workload labels, else `service`/`container`/`job`
+    unless they name the exporter that carried it, else the pod's owner, else the host in `instance` (an
+    exporter's target: `redis://cache-main:6379` → cache-main), else the exporter's name without its
+    suffix (`ledger-db-exporter` → ledger-db)."""
+    for key in WORKLOAD_LABELS:
+        if labels.get(key):
+            return labels[key]
+    carriers = [labels[k] for k in ("service", "container", "job") if labels.get(k)]
+    named = next((v for v in carriers if not _CARRIER.search(v)), None)
+    if named:
+        return named
     pod = labels.get("pod") or labels.get("pod_name")
     if pod:
         return pod_owner(pod)
-    return labels.get("namespace", "") or labels.get("instance", "") or "unknown"
+    host = _INSTANCE_HOST.match(labels.get("instance", "") or labels.get("addr", ""))
+    if host and host.group(1).lower() not in ("localhost",):
+        return host.group(1)
+    for value in carriers:
+        stem = _EXPORTED.sub("", value)
+        if stem != value and "/" not in stem and stem.lower() not in _GENERIC:
+            return stem
+    return None
+
+
+def resource_from_labels(labels: dict[str, str]) -> str:
+    return workload_of(labels) or labels.get("namespace", "") or labels.get("instance", "") or "unknown"
 
 
 def resource_from_log_group(group: str, stream: str = "") -> str:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.settings import Settings
-from collectors.naming import RESOURCE_LABELS, pod_owner
+from collectors.naming import workload_of
 
 CLUSTER_LABELS = ("cluster", "cluster_name", "k8s_cluster", "kubernetes_cluster")
 _FRACTION = re.compile(r"(\.\d{6})\d+")
@@ -101,9 +101,7 @@ def timestamp(value: Any, where: str) -> datetime:
 def service_of(labels: dict[str, str]) -> str | None:
     """The workload an alert is about, named as the collectors name it (the labels they read, best first,
     then the pod's owner); None when no label names one: such an alert has nothing to scope."""
-    named = next((labels[k] for k in RESOURCE_LABELS if labels.get(k)), None)
-    pod = labels.get("pod") or labels.get("pod_name")
-    return named or (pod_owner(pod) if pod else None)
+    return workload_of(labels)
 
 
 def cluster_of(labels: dict[str, str]) -> str | None:

@@ -1,0 +1,34 @@
+"""Which workload a label set is about: never the exporter or the scrape job that carried it."""
+
+from __future__ import annotations
+
+import pytest
+
+from collectors.naming import pod_owner, workload_of
+
+KSM = {"job": "kube-state-metrics", "service": "kube-state-metrics", "namespace": "shop", "instance": "10.1.4.7:8080"}
+
+
+@pytest.mark.parametrize(
+    ("labels", "workload"),
+    [
+        ({**KSM, "deployment": "checkout-api"}, "checkout-api"),  # kube_deployment_status_replicas_unavailable
+        ({**KSM, "pod": "orders-7d9f8b6c5d-x2x9k", "container": "orders"}, "orders"),  # kube_pod_container_*
+        ({**KSM, "job_name": "nightly-report-28963020"}, "nightly-report-28963020"),  # kube_job_status_failed
+        ({**KSM, "statefulset": "ledger-db"}, "ledger-db"),
+        ({"job": "kubelet", "service": "kubelet", "pod": "search-6c9b-abcde", "container": "POD"}, "search-6c9b"),
+        ({"job": "integrations/kubernetes/cadvisor", "pod": "cart-5f7d8c9b6-q2w3e"}, "cart"),
+        ({"job": "redis_exporter", "instance": "redis://cache-main:6379"}, "cache-main"),
+        ({"job": "postgres-exporter", "instance": "10.0.3.9:9187", "service": "ledger-db-exporter"}, "ledger-db"),
+        ({"job": "checkout", "instance": "10.0.0.3:8080"}, "checkout"),  # an app's own scrape job
+        ({"service": "payments", "job": "kubernetes-pods"}, "payments"),
+        ({"job": "node-exporter", "instance": "10.0.0.1:9100"}, None),
+    ],
+)
+def test_the_workload_not_the_carrier(labels: dict[str, str], workload: str | None) -> None:
+    assert workload_of(labels) == workload
+
+
+def test_pod_owner_strips_hashes_and_ordinals() -> None:
+    assert pod_owner("checkout-7d9f8b6c5d-x2x9k") == "checkout"
+    assert pod_owner("ledger-db-2") == "ledger-db"
