@@ -73,8 +73,10 @@ def kube_findings(objects: list[KubeObject]) -> list[Finding]:
         findings += _hpa(obj)
     for obj in by_kind.get("ResourceQuota", []):
         findings += _quota(obj)
+    for obj in by_kind.get("Job", []) + by_kind.get("Deployment", []) + by_kind.get("StatefulSet", []):
+        findings += _workload_conditions(obj)
     findings += _rollouts(by_kind.get("ReplicaSet", []))
-    findings += _empty_services(by_kind.get("Service", []), by_kind.get("Endpoints", []))
+    findings += _empty_services(by_kind.get("Service", []), by_kind.get("Endpoints", []), by_kind.get("Pod", []))
     return _dedupe(findings)
 
 
@@ -87,44 +89,14 @@ def _pod(obj: KubeObject) -> list[Finding]:
     body, out = obj.body, []
     owner = owner_of(body)
     status = body.get("status", {})
-    for cs in status.get("containerStatuses") or []:
-        waiting = (cs.get("state") or {}).get("waiting") or {}
-        reason = waiting.get("reason")
-        if reason in BAD_WAITING:
-            text = f"pod {obj.name} container {cs.get('name')} waiting: {reason}: {waiting.get('message', '')}"
-            out.append(
-                _finding(
-                    obj,
-                    owner,
-                    text.strip(": "),
-                    BAD_WAITING[reason],
-                    reason=reason,
-                    message=waiting.get("message", ""),
-                    restarts=cs.get("restartCount", 0),
-                    image=cs.get("image", ""),
-                )
-            )
-        last = (cs.get("lastState") or {}).get("terminated") or (cs.get("state") or {}).get("terminated")
-        if last and last.get("reason") != "Completed":
-            reason = str(last.get("reason", "Error"))
-            code = last.get("exitCode")
-            text = (
-                f"pod {obj.name} container {cs.get('name')} terminated: {reason} (exit code {code}), "
-                f"{cs.get('restartCount', 0)} restarts"
-            )
-            score = 5.0 if reason == "OOMKilled" or code == 137 else 2.5
-            out.append(
-                _finding(
-                    obj,
-                    owner,
-                    text,
-                    score,
-                    reason=reason,
-                    exit_code=code,
-                    restarts=cs.get("restartCount", 0),
-                    message=last.get("message", ""),
-                )
-            )
+    if status.get("reason") == "Evicted" or (status.get("phase") == "Failed" and status.get("message")):
+        reason = str(status.get("reason") or "Failed")
+        text = f"pod {obj.name} {reason}: {status.get('message', '')}"
+        out.append(_finding(obj, owner, text.strip(": "), 4.0, reason=reason, message=status.get("message", "")))
+    statuses = [("init container", cs) for cs in status.get("initContainerStatuses") or []]
+    statuses += [("container", cs) for cs in status.get("containerStatuses") or []]
+    for role, cs in statuses:
+        out += _container(obj, owner, role, cs)
     if status.get("phase") == "Pending":
         for cond in status.get("conditions") or []:
             if cond.get("type") == "PodScheduled" and cond.get("status") == "False":
@@ -142,13 +114,48 @@ def _pod(obj: KubeObject) -> list[Finding]:
     return out
 
 
+def _container(obj: KubeObject, owner: str, role: str, cs: dict[str, Any]) -> list[Finding]:
+    """A container's waiting reason and its last termination (init containers read as the app's own)."""
+    out = []
+    name, restarts = cs.get("name"), cs.get("restartCount", 0)
+    waiting = (cs.get("state") or {}).get("waiting") or {}
+    reason = waiting.get("reason")
+    if reason in BAD_WAITING:
+        text = f"pod {obj.name} {role} {name} waiting: {reason}: {waiting.get('message', '')}"
+        out.append(
+            _finding(obj, owner, text.strip(": "), BAD_WAITING[reason], reason=reason,
+                     message=waiting.get("message", ""), restarts=restarts, image=cs.get("image", ""), role=role)
+        )  # fmt: skip
+    last = (cs.get("lastState") or {}).get("terminated") or (cs.get("state") or {}).get("terminated")
+    if last and last.get("reason") != "Completed":
+        reason = str(last.get("reason", "Error"))
+        code = last.get("exitCode")
+        message = str(last.get("message") or "")
+        text = f"pod {obj.name} {role} {name} terminated: {reason} (exit code {code}), {restarts} restarts" + (
+            f": {message}" if message else ""
+        )
+        score = 5.0 if reason == "OOMKilled" or code == 137 else 2.5
+        out.append(
+            _finding(obj, owner, text, score, reason=reason, exit_code=code, restarts=restarts, message=message,
+                     role=role)
+        )  # fmt: skip
+    return out
+
+
 def _event(obj: KubeObject, groups: dict[str, str]) -> list[Finding]:
     body = obj.body
     if body.get("type") != "Warning":
         return []
     involved = body.get("involvedObject") or {}
     kind, name = involved.get("kind", ""), str(involved.get("name", ""))
-    resource = pod_owner(name) if kind == "Pod" else groups.get(name, name) if kind == "Node" else name
+    if kind == "Pod":
+        resource = pod_owner(name)
+    elif kind == "Node":
+        resource = groups.get(name, name)
+    elif kind == "ReplicaSet":  # `checkout-7d9f8b6c5d`: its Deployment is what telemetry and Terraform name
+        resource = pod_owner(name + "-xxxxx")
+    else:
+        resource = name
     reason, message = str(body.get("reason", "")), str(body.get("message", ""))
     count = int(body.get("count") or body.get("series", {}).get("count") or 1)
     text = f"event {reason} on {kind} {name} (x{count}): {message}"
@@ -164,7 +171,9 @@ def _event(obj: KubeObject, groups: dict[str, str]) -> list[Finding]:
             count=count,
             involved_kind=kind,
             involved_name=name,
-            at=kube_time(body.get("lastTimestamp") or body.get("eventTime")),
+            at=kube_time(
+                body.get("lastTimestamp") or (body.get("series") or {}).get("lastObservedTime") or body.get("eventTime")
+            ),
         )
     ]
 
@@ -209,14 +218,58 @@ def _hpa(obj: KubeObject) -> list[Finding]:
     return [_finding(obj, str(target), text, 3.5, reason="HPAAtMax", current=current, max=top)]
 
 
+_SUFFIXES = {"n": 1e-9, "u": 1e-6, "m": 1e-3, "": 1.0, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15,
+             "E": 1e18, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}  # fmt: skip
+
+
+def quantity(value: Any) -> float | None:
+    """A Kubernetes quantity (`500m`, `10`, `2Gi`, `1.5e3`) as a number, or None."""
+    text = str(value).strip()
+    for suffix in sorted(_SUFFIXES, key=len, reverse=True):
+        if suffix and text.endswith(suffix):
+            number, factor = text[: -len(suffix)], _SUFFIXES[suffix]
+            break
+    else:
+        number, factor = text, 1.0
+    try:
+        return float(number) * factor
+    except ValueError:
+        return None
+
+
 def _quota(obj: KubeObject) -> list[Finding]:
     status = obj.body.get("status", {})
     hard, used = status.get("hard") or {}, status.get("used") or {}
-    full = [k for k in hard if k in used and str(used[k]) == str(hard[k])]
+    full = []
+    for key in hard:
+        limit, current = quantity(hard[key]), quantity(used.get(key, ""))
+        if limit is not None and current is not None and limit > 0 and current >= limit:
+            full.append(key)
     if not full:
         return []
     text = f"ResourceQuota {obj.namespace}/{obj.name} exhausted: " + ", ".join(f"{k} {used[k]}/{hard[k]}" for k in full)
     return [_finding(obj, obj.namespace, text, 3.5, reason="QuotaExhausted", resources=full)]
+
+
+def _workload_conditions(obj: KubeObject) -> list[Finding]:
+    """A Job that failed (BackoffLimitExceeded, DeadlineExceeded), a Deployment whose ReplicaSet cannot create
+    pods (ReplicaFailure: the quota or service-account message) or that stopped progressing."""
+    out = []
+    for cond in obj.body.get("status", {}).get("conditions") or []:
+        ctype, state, reason = cond.get("type"), cond.get("status"), str(cond.get("reason") or "")
+        failed = (ctype == "Failed" and state == "True") or (ctype == "ReplicaFailure" and state == "True")
+        stalled = ctype == "Progressing" and state == "False"
+        if not (failed or stalled):
+            continue
+        if ctype == "ReplicaFailure" and reason == "FailedCreate":
+            reason = "FailedCreate"
+        message = str(cond.get("message") or "")
+        owner = next((r.get("name") for r in obj.body.get("metadata", {}).get("ownerReferences") or []
+                      if r.get("kind") == "CronJob"), None)  # fmt: skip
+        resource = str(owner or obj.name)
+        text = f"{obj.kind} {obj.name} {ctype}: {reason}: {message}".strip(": ")
+        out.append(_finding(obj, resource, text, 3.5 if failed else 2.0, reason=reason or ctype, message=message))
+    return out
 
 
 def _rollouts(replicasets: list[KubeObject]) -> list[Finding]:
@@ -251,7 +304,9 @@ def _rollouts(replicasets: list[KubeObject]) -> list[Finding]:
     return out
 
 
-def _empty_services(services: list[KubeObject], endpoints: list[KubeObject]) -> list[Finding]:
+def _empty_services(services: list[KubeObject], endpoints: list[KubeObject], pods: list[KubeObject]) -> list[Finding]:
+    """A Service with no ready endpoint. When its selector matches pods (not ready ones) the Service routes
+    fine and the pods are the cause (NoReadyPods, a symptom); only when it matches none is it misrouted."""
     by_name = {(e.namespace, e.name): e.body for e in endpoints}
     out = []
     for svc in services:
@@ -259,12 +314,26 @@ def _empty_services(services: list[KubeObject], endpoints: list[KubeObject]) -> 
         ep = by_name.get((svc.namespace, svc.name))
         if not selector or ep is None:
             continue
-        ready = sum(len(s.get("addresses") or []) for s in ep.get("subsets") or [])
-        if ready == 0:
-            sel = ",".join(f"{k}={v}" for k, v in selector.items())
-            ports = [p.get("targetPort") for p in svc.body.get("spec", {}).get("ports", [])]
-            text = f"Service {svc.namespace}/{svc.name} has no ready endpoints (selector {sel}, targetPort {ports})"
-            out.append(_finding(svc, svc.name, text, 4.0, reason="NoEndpoints", selector=selector, ports=ports))
+        subsets = ep.get("subsets") or []
+        ready = sum(len(s.get("addresses") or []) for s in subsets)
+        if ready:
+            continue
+        sel = ",".join(f"{k}={v}" for k, v in selector.items())
+        ports = [p.get("targetPort") for p in svc.body.get("spec", {}).get("ports", [])]
+        selected = [
+            p for p in pods
+            if p.namespace == svc.namespace
+            and all((p.body.get("metadata", {}).get("labels") or {}).get(k) == v for k, v in selector.items())
+        ]  # fmt: skip
+        not_ready = sum(len(s.get("notReadyAddresses") or []) for s in subsets)
+        if selected or not_ready:
+            owner = owner_of(selected[0].body) if selected else svc.name
+            text = (f"Service {svc.namespace}/{svc.name} has no ready endpoints: the {max(len(selected), not_ready)} "
+                    f"pod(s) it selects ({sel}) are not ready")  # fmt: skip
+            out.append(_finding(svc, owner, text, 1.0, reason="NoReadyPods", selector=selector, ports=ports))
+            continue
+        text = f"Service {svc.namespace}/{svc.name} has no ready endpoints (selector {sel}, targetPort {ports})"
+        out.append(_finding(svc, svc.name, text, 4.0, reason="NoEndpoints", selector=selector, ports=ports))
     return out
 
 

@@ -44,7 +44,7 @@ class RulesDiagnoser:
 
     def assess(self, digest: Digest, evidence: Evidence) -> Board:
         """Score every (category, resource) candidate the findings support."""
-        board = Board(known_resources(digest.findings), digest.findings)
+        board = Board(known_resources(digest.findings), digest.findings, evidence.scope.window.start_ts)
         for f in digest.findings:
             if f.kind == "log_template":
                 board.log(f)
@@ -57,6 +57,22 @@ class RulesDiagnoser:
         hinted = {evidence.scope.service} if evidence.scope.service else set()
         board.prior(_alert_resources(digest.findings) | hinted)
         return board
+
+
+# Categories an event or status message can name as its cause. A probe's "context deadline exceeded" or
+# "connection refused" describes the check, not a timeout or a blocked network, so those are not read there.
+_MESSAGE_CATEGORIES = {c for c in REGISTRY if c not in ("timeout", "network_blocked", "dependency_failure")}
+
+
+def _named_causes(message: str) -> dict[str, float]:
+    """category -> the strongest weight of the log signatures a Kubernetes message matches."""
+    found: dict[str, float] = {}
+    if not message:
+        return found
+    for sig in LOG_SIGNATURES:
+        if sig.category in _MESSAGE_CATEGORIES and sig.pattern.search(message):
+            found[sig.category] = max(found.get(sig.category, 0.0), sig.weight)
+    return found
 
 
 def known_resources(findings: list[Finding]) -> set[str]:
@@ -73,8 +89,9 @@ def _alert_resources(findings: list[Finding]) -> set[str]:
 class Board:
     """Scores (category, resource) candidates as signals arrive."""
 
-    def __init__(self, known: set[str], findings: list[Finding]) -> None:
+    def __init__(self, known: set[str], findings: list[Finding], since: float = 0.0) -> None:
         self.known = known
+        self.since = since  # the window's start: a Kubernetes event last seen before it is history
         self.findings = findings
         self.candidates: dict[tuple[str, str], Candidate] = {}
         self.callers: defaultdict[str, list[Finding]] = defaultdict(list)  # peer -> victim lines naming it
@@ -140,26 +157,38 @@ class Board:
         return max(readers, key=lambda r: readers[r]) if readers else queue
 
     def kube(self, f: Finding) -> None:
+        """A Kubernetes reason, and the cause its message names: a sandbox OOM-kill, an eviction for
+        ephemeral storage, a missing service account or ConfigMap, the autoscaler's max node group size."""
         reason = str(f.attrs.get("reason", ""))
         message = str(f.attrs.get("message", ""))
-        if reason in ("FailedScheduling", "Unschedulable", "FailedCreate"):
-            capacity = any(w.lower() in message.lower() for w in CAPACITY_WORDS)
-            if capacity:
-                self.add("capacity_limit", f.resource, 5, f)
-            elif reason != "FailedCreate":
-                self.add("scheduling_failure", f.resource, 6, f)
-            return
-        if reason == "Error" and f.attrs.get("exit_code") == 137:
-            reason = "OOMKilled"
-        if reason == "BackOff" and "pulling image" in message:
-            reason = "ImagePullBackOff"
-        if reason in KUBE_REASONS:
-            category, weight = KUBE_REASONS[reason]
-            if reason == "NodeNotReady" and f.attrs.get("involved_kind") == "Pod":
-                weight = 0.5  # the pod is a victim of its node; the node's own state names the culprit
-            self.add(category, f.resource, weight, f)
-        elif reason == "Error" and f.attrs.get("restarts", 0) >= 3:
-            self.add("crash_loop", f.resource, 2, f)
+        at = f.attrs.get("at")
+        weight_of = 0.2 if isinstance(at, float) and at < self.since else 1.0  # last seen before the window
+        given: set[str] = set()
+
+        def add(category: str, weight: float) -> None:
+            given.add(category)
+            self.add(category, f.resource, weight * weight_of, f)
+
+        if reason in ("FailedScheduling", "Unschedulable", "FailedCreate", "NotTriggerScaleUp"):
+            if any(w.lower() in message.lower() for w in CAPACITY_WORDS):
+                add("capacity_limit", 5)
+            elif reason in ("FailedScheduling", "Unschedulable"):
+                add("scheduling_failure", 6)
+        else:
+            if reason == "Error" and f.attrs.get("exit_code") == 137:
+                reason = "OOMKilled"
+            if reason == "BackOff" and "pulling image" in message:
+                reason = "ImagePullBackOff"
+            if reason in KUBE_REASONS:
+                category, weight = KUBE_REASONS[reason]
+                if reason == "NodeNotReady" and f.attrs.get("involved_kind") == "Pod":
+                    weight = 0.5  # the pod is a victim of its node; the node's own state names the culprit
+                add(category, weight)
+            elif reason == "Error" and f.attrs.get("restarts", 0) >= 3:
+                add("crash_loop", 2)
+        for category, weight in _named_causes(message).items():
+            if category not in given:
+                add(category, weight)
 
     def bad_deploy(self, findings: list[Finding], onset: float) -> None:
         """A new ReplicaSet shortly before the onset, and new errors coming from its pods alone."""

@@ -7,7 +7,10 @@ from typing import Any
 from analyzers.signatures.base import Case, Signature, log
 
 # Words in a FailedScheduling, Unschedulable or FailedCreate message that mean no room, not a placement rule.
-CAPACITY_WORDS = ("Insufficient cpu", "Insufficient memory", "Too many pods", "exceeded quota")
+# "Insufficient <resource>" covers extended resources (nvidia.com/gpu) and ephemeral-storage; "max node group
+# size reached" is cluster-autoscaler's NotTriggerScaleUp when the node group is at its maximum.
+CAPACITY_WORDS = ("Insufficient ", "Too many pods", "exceeded quota", "max node group size reached",
+                  "max cluster cpu", "max cluster memory", "no available instance")  # fmt: skip
 
 
 def facts(case: Case) -> dict[str, Any]:
@@ -23,7 +26,10 @@ SIGNATURE = Signature(
     category="capacity_limit",
     logs=(
         log(
-            r"unable to place a task|Insufficient (cpu|memory)|exceeded quota|"
+            r"unable to place a task|Insufficient (cpu|memory|[a-z0-9.-]+/[a-z0-9.-]+)|exceeded quota|"
+            r"max node group size reached|"
+            # Cloud Run at its maximum instances (its request log's textPayload)
+            r"request was aborted because there was no available instance|"
             r"at (its )?max(imum)? (capacity|replicas)|reached (the )?max(imum)? (capacity|replicas)",
             4,
         ),

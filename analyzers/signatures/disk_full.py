@@ -8,7 +8,10 @@ SIGNATURE = Signature(
     category="disk_full",
     logs=(
         log(
-            r"No space left on device|\bENOSPC\b|disk (is )?full|could not extend file|storage full",
+            r"No space left on device|\bENOSPC\b|disk (is )?full|could not extend file|storage full|"
+            # kubelet's eviction messages; Elasticsearch's flood-stage block (index read-only-allow-delete)
+            r"low on resource: ephemeral-storage|ephemeral local storage usage exceeds|"
+            r"flood[- ]stage (disk )?watermark|read-only-allow-delete",
             4,
             "named",
         ),

@@ -9,7 +9,9 @@ SIGNATURE = Signature(
     logs=(
         log(
             r"OutOfMemoryError|out of memory|heap out of memory|\bMemoryError\b|"
-            r"Container killed due to memory usage|OOMKill|Runtime exited .*signal: killed|memory limit exceeded",
+            r"Container killed due to memory usage|OOM-?kill|Runtime exited .*signal: killed|memory limit exceeded|"
+            # kubelet's eviction message; Redis refusing writes at maxmemory; Cloud Run's instance limit
+            r"low on resource: memory|OOM command not allowed|Memory limit of \S+ \S+ exceeded",
             4,
         ),
     ),

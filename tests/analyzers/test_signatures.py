@@ -24,6 +24,7 @@ LOG_ORDER = [
     ("permission_denied", 4, "emitter"),
     ("rate_limited", 4, "named"),
     ("crash_loop", 4, "emitter"),
+    ("crash_loop", 4, "emitter"),
     ("certificate_expired", 5, "named"),
     ("health_check_failure", 4, "emitter"),
     ("queue_backlog", 1.5, "emitter"),
