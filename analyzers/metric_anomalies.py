@@ -13,24 +13,35 @@ from collectors import MetricSeries
 KINDS: tuple[tuple[str, str], ...] = (
     ("memory_ratio", r"memory_working_set_bytes.*/.*limits"),
     ("cpu_ratio", r"cpu_usage_seconds_total.*/.*limits"),
-    ("memory_limit", r"resource_limits.*memory|memory.*resource_limits"),
+    ("memory_limit", r"resource_limits.*memory|memory.*resource_limits|redis_memory_max_bytes"),
     ("cpu_limit", r"resource_limits.*cpu|cpu.*resource_limits"),
-    ("memory_bytes", r"memory_working_set_bytes|container_memory_usage_bytes"),
+    # redis_exporter: used memory against `maxmemory` (redis_memory_max_bytes, 0 when unset)
+    ("memory_bytes", r"memory_working_set_bytes|container_memory_usage_bytes|redis_memory_used_bytes"),
     ("cpu_throttling", r"cpu_cfs_throttled"),
     ("cpu_cores", r"cpu_usage_seconds_total"),
     ("memory_percent", r"^MemoryUtilization$"),
     ("cpu_percent", r"^CPUUtilization$"),
     ("connections", r"^DatabaseConnections$|pg_stat_activity_count|mysql_global_status_threads_connected"),
     ("max_connections", r"pg_settings_max_connections|mysql_global_variables_max_connections"),
-    ("free_storage", r"^FreeStorageSpace$|volume_stats_available_bytes|filesystem_avail_bytes"),
+    # RDS, kubelet volume stats, node_exporter, elasticsearch_exporter's data path
+    (
+        "free_storage",
+        r"^FreeStorageSpace$|volume_stats_available_bytes|filesystem_avail_bytes|"
+        r"filesystem_data_available_bytes|filesystem_data_free_bytes",
+    ),
     ("queue_age", r"^ApproximateAgeOfOldestMessage$|consumergroup_lag_seconds"),
-    ("queue_depth", r"^ApproximateNumberOfMessagesVisible$|consumergroup_lag"),
+    # SQS; kafka_exporter's consumer-group lag; RabbitMQ's built-in Prometheus plugin; celery-exporter
+    (
+        "queue_depth",
+        r"^ApproximateNumberOfMessagesVisible$|consumergroup_lag|rabbitmq_queue_messages_ready|"
+        r"rabbitmq_detailed_queue_messages_ready|celery_queue_length",
+    ),
     ("throttles", r"Throttle|ThrottledRequests"),
     ("duration", r"^Duration$"),
     ("unhealthy_hosts", r"^UnHealthyHostCount$"),
     ("hpa_max", r"horizontalpodautoscaler_spec_max_replicas|hpa_spec_max_replicas"),
     ("hpa_current", r"horizontalpodautoscaler_status_current_replicas|hpa_status_current_replicas"),
-    ("errors_5xx", r"5\.\.|5xx|HTTPCode_.*5XX|^Errors$"),
+    ("errors_5xx", r"5\.\.|5xx|HTTPCode_.*5XX|HTTPCode_\w+_5\d\d_Count|^Errors$"),
     ("latency", r"histogram_quantile|latency|duration_seconds|TargetResponseTime"),
     ("restarts", r"restarts_total"),
 )

@@ -8,7 +8,7 @@ from typing import Any
 
 from analyzers import _details
 from analyzers.base import Diagnosis, Digest, EvidenceLine, Finding, Hypothesis
-from analyzers.signatures import ADVICE, HOST, LOG_SIGNATURES, REGISTRY, VICTIM
+from analyzers.signatures import ADVICE, DNS_FAILURE, DNS_SERVERS, HOST, LOG_SIGNATURES, REGISTRY, VICTIM
 from analyzers.signatures.capacity_limit import CAPACITY_WORDS
 from analyzers.signatures.queue_backlog import CONSUMER_WORDS
 from collectors import Evidence
@@ -114,7 +114,15 @@ class Board:
                 matched = True
                 subject = self.named(text, f.resource) if sig.subject == "named" else None
                 self.add(sig.category, subject or f.resource, sig.weight * novelty, f)
-        if not matched and VICTIM.search(text) and novelty >= 0.4:
+        if matched or novelty < 0.4:
+            return
+        if dns := DNS_FAILURE.search(text):  # the resolver failed, or the name is gone: not the peer's own fault
+            resolver = next((r for r in self.known if r in DNS_SERVERS), None)
+            name = next((g for g in dns.groups() if g), None)
+            peer = resolver or (name.split(".")[0].lower() if name else None)
+            if peer:
+                self.callers[peer].append(f)
+        elif VICTIM.search(text):
             peer = self.named(text, f.resource) or _host(text)
             if peer:
                 self.callers[peer].append(f)

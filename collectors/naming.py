@@ -183,11 +183,63 @@ def parse_line(line: str) -> tuple[str, Level, str | None]:
     return line.rstrip("\n"), level_of(line), None
 
 
+_PINO_LEVELS: dict[str, Level] = {"10": "debug", "20": "debug", "30": "info", "40": "warn", "50": "error",
+                                  "60": "error"}  # fmt: skip
+
+
 def _structured(obj: dict[str, Any], line: str) -> tuple[str, Level, str | None]:
+    if "jsonPayload" in obj or "textPayload" in obj or "protoPayload" in obj:
+        return _log_entry(obj, line)
+    if isinstance(obj.get("detail"), dict) and "detail-type" in obj:
+        return _eventbridge(obj)
     message = next((str(obj[k]) for k in _MESSAGE_KEYS if k in obj and obj[k] is not None), "")
     details = [f"{k}={obj[k]}" for k in _DETAIL_KEYS if obj.get(k) not in (None, "")]
     text = " ".join([message, *details]).strip() or line.strip()
     raw_level = next((str(obj[k]) for k in _LEVEL_KEYS if obj.get(k) is not None), "")
-    level: Level = _LEVEL_WORDS.get(raw_level.lower(), "") or level_of(text)  # type: ignore[assignment]
+    level: Level = _LEVEL_WORDS.get(raw_level.lower(), "") or _PINO_LEVELS.get(raw_level, "") or level_of(text)  # type: ignore[assignment]
     resource = next((str(obj[k]) for k in _RESOURCE_KEYS if isinstance(obj.get(k), str)), None)
     return text, level, resource
+
+
+def _log_entry(obj: dict[str, Any], line: str) -> tuple[str, Level, str | None]:
+    """A Cloud Logging LogEntry (as Grafana Alloy's gcplog source or a sink forwards it): the payload is the
+    message, `severity` the level, the monitored resource's service or container the resource."""
+    payload, level, resource = obj.get("textPayload"), None, None
+    if isinstance(obj.get("jsonPayload"), dict):
+        text, level, resource = _structured(obj["jsonPayload"], line)
+    elif isinstance(obj.get("protoPayload"), dict):  # an audit log: the method and the status it ended with
+        proto = obj["protoPayload"]
+        status = proto.get("status") if isinstance(proto.get("status"), dict) else {}
+        text = " ".join(str(v) for v in (proto.get("methodName"), status.get("message")) if v) or line.strip()
+    else:
+        text = str(payload) if payload is not None else line.strip()
+    http: dict[str, Any] = obj["httpRequest"] if isinstance(obj.get("httpRequest"), dict) else {}
+    if http.get("status"):
+        text += f" status={http['status']}" + (f" url={http['requestUrl']}" if http.get("requestUrl") else "")
+    severity = str(obj.get("severity", "")).lower()
+    level = _LEVEL_WORDS.get(severity) or ("error" if severity in ("alert", "emergency") else None) or level  # type: ignore[assignment]
+    labels = (obj.get("resource") or {}).get("labels") if isinstance(obj.get("resource"), dict) else None
+    if isinstance(labels, dict):
+        named = next((str(labels[k]) for k in ("service_name", "function_name", "container_name", "job_id")
+                      if labels.get(k)), None)  # fmt: skip
+        resource = named or resource
+    return text, level or level_of(text), resource
+
+
+def _eventbridge(obj: dict[str, Any]) -> tuple[str, Level, str | None]:
+    """An EventBridge event (ECS task state changes and the like, as a rule writes them to a log group): the
+    reason is nested in `detail`, so it becomes the message: status, stoppedReason, each container's exit."""
+    detail: dict[str, Any] = obj["detail"]
+    parts = [str(obj.get("detail-type", ""))]
+    for key in ("lastStatus", "stopCode", "stoppedReason", "eventName", "state", "status", "reason", "message"):
+        if detail.get(key) not in (None, ""):
+            parts.append(f"{key}={detail[key]}")
+    for c in detail.get("containers") or []:
+        if isinstance(c, dict) and (c.get("exitCode") not in (None, 0) or c.get("reason")):
+            why = f" reason={c['reason']}" if c.get("reason") else ""
+            parts.append(f"container {c.get('name')} exitCode={c.get('exitCode')}{why}")
+    text = " ".join(parts)
+    group = str(detail.get("group", ""))
+    resource = group.split(":", 1)[1] if group.startswith("service:") else None
+    stopped = detail.get("stoppedReason") or detail.get("lastStatus") == "STOPPED"
+    return text, ("error" if stopped else level_of(text)), resource

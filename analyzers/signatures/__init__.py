@@ -25,7 +25,7 @@ from analyzers.signatures import (
 )
 from analyzers.signatures.base import Case, LogSignature, Signature
 from analyzers.signatures.network_blocked import FLOW_REJECT
-from analyzers.signatures.shared import HOST, VICTIM
+from analyzers.signatures.shared import DNS_FAILURE, DNS_SERVERS, HOST, VICTIM
 
 # category -> signature; the order is the Gemini schema's and the prompt's (append a new category at the end).
 REGISTRY: dict[str, Signature] = {
@@ -68,6 +68,8 @@ ADVICE: dict[str, tuple[str, str]] = {c: s.advice for c, s in REGISTRY.items()}
 __all__ = [
     "ADVICE",
     "CATEGORIES",
+    "DNS_FAILURE",
+    "DNS_SERVERS",
     "FLOW_REJECT",
     "HOST",
     "LOG_SIGNATURES",

@@ -14,6 +14,15 @@ VICTIM = re.compile(
     r"status(=| )5\d\d|service unavailable",
     re.IGNORECASE,
 )
+# A caller that cannot resolve a peer's name, as each runtime prints it: Go's resolver, Java, Node, glibc
+# (Python's socket.gaierror, curl). The peer is the resolver itself when one is known, else the name.
+DNS_FAILURE = re.compile(
+    r"lookup ([a-z0-9][\w.-]*?)(?: on [\d.:\[\]a-f]+)?: (?:no such host|server misbehaving|i/o timeout)|"
+    r"UnknownHostException: ?([a-z0-9][\w.-]*)|getaddrinfo (?:ENOTFOUND|EAI_AGAIN) ([a-z0-9][\w.-]*)|"
+    r"Temporary failure in name resolution|Name or service not known|Could not resolve host: ?([a-z0-9][\w.-]*)",
+    re.IGNORECASE,
+)
+DNS_SERVERS = ("coredns", "kube-dns", "node-local-dns")
 HOST = re.compile(
     r"(?:\b(?:to|from|upstream|host|calling|call to)[= ]\"?(?:https?://)?|https?://)"
     r"([a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*)",

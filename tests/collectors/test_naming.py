@@ -32,3 +32,48 @@ def test_the_workload_not_the_carrier(labels: dict[str, str], workload: str | No
 def test_pod_owner_strips_hashes_and_ordinals() -> None:
     assert pod_owner("checkout-7d9f8b6c5d-x2x9k") == "checkout"
     assert pod_owner("ledger-db-2") == "ledger-db"
+
+
+def test_a_cloud_logging_entry_reads_its_payload_severity_and_service() -> None:
+    from collectors.naming import parse_line
+
+    request_log = (
+        '{"textPayload": "The request was aborted because there was no available instance.", "severity": "ERROR", '
+        '"httpRequest": {"requestMethod": "POST", "status": 429}, '
+        '"resource": {"type": "cloud_run_revision", "labels": {"service_name": "pdf-api", "location": "europe-west1"}}}'
+    )
+    assert parse_line(request_log) == (
+        "The request was aborted because there was no available instance. status=429",
+        "error",
+        "pdf-api",
+    )
+    structured = (
+        '{"jsonPayload": {"message": "publish failed", "error": "7 PERMISSION_DENIED: User not authorized"}, '
+        '"severity": "WARNING", "resource": {"type": "k8s_container", "labels": {"container_name": "notifier"}}}'
+    )
+    assert parse_line(structured) == (
+        "publish failed error=7 PERMISSION_DENIED: User not authorized",
+        "warn",
+        "notifier",
+    )
+
+
+def test_an_ecs_task_state_change_keeps_its_nested_reason() -> None:
+    from collectors.naming import parse_line
+
+    event = (
+        '{"version": "0", "detail-type": "ECS Task State Change", "source": "aws.ecs", "detail": {'
+        '"group": "service:checkout-api", "lastStatus": "STOPPED", "stopCode": "EssentialContainerExited", '
+        '"stoppedReason": "OutOfMemoryError: Container killed due to memory usage", '
+        '"containers": [{"name": "app", "exitCode": 137, "lastStatus": "STOPPED"}]}}'
+    )
+    text, level, resource = parse_line(event)
+    assert "stoppedReason=OutOfMemoryError: Container killed due to memory usage" in text
+    assert "container app exitCode=137" in text and (level, resource) == ("error", "checkout-api")
+
+
+def test_pino_numeric_levels() -> None:
+    from collectors.naming import parse_line
+
+    assert parse_line('{"level": 50, "time": 1, "msg": "payment failed"}')[1] == "error"
+    assert parse_line('{"level": 30, "time": 1, "msg": "listening"}')[1] == "info"
