@@ -93,6 +93,8 @@ def _score(s: MetricSeries, kind: str, onset: float, limit: float | None) -> Fin
     z = (peak - base) / spread
     saturation = _saturation(kind, peak, base, limit)
     pinned = _pinned(after) and peak > base * 1.2 and kind not in ("free_storage", "hpa_current")
+    if kind != "free_storage" and before and peak <= max(before) * 1.02 and after[-1] < 0.7 * max(before):
+        saturation, pinned = None, False  # it fell from where it was (memory after a kill): not pressing a limit
     score = min(abs(z), 30.0) / 5
     if saturation is not None and saturation >= 0.9:
         score += 4

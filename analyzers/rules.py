@@ -59,6 +59,9 @@ class RulesDiagnoser:
         return board
 
 
+CRASH_REASONS = {"CrashLoopBackOff", "Error", "OOMKilled", "StartError", "RunContainerError", "BackoffLimitExceeded"}
+# A caller's line of these categories that names a failing peer is the peer's symptom, not the caller's fault.
+PEER_SYMPTOMS = ("timeout", "network_blocked")
 # Categories an event or status message can name as its cause. A probe's "context deadline exceeded" or
 # "connection refused" describes the check, not a timeout or a blocked network, so those are not read there.
 _MESSAGE_CATEGORIES = {c for c in REGISTRY if c not in ("timeout", "network_blocked", "dependency_failure")}
@@ -95,6 +98,14 @@ class Board:
         self.findings = findings
         self.candidates: dict[tuple[str, str], Candidate] = {}
         self.callers: defaultdict[str, list[Finding]] = defaultdict(list)  # peer -> victim lines naming it
+        # A caller's timeout or blocked connection that names its peer: (category, caller, weight, line, peer).
+        self.symptoms: list[tuple[str, str, float, Finding, str]] = []
+        # Workloads whose containers crash: their logs repeat with every restart, before the onset too, and
+        # are the strongest evidence there is, not a baseline to discount.
+        self.crashing = {
+            f.resource for f in findings
+            if f.kind == "kubernetes" and str(f.attrs.get("reason")) in CRASH_REASONS
+        }  # fmt: skip
 
     def add(self, category: str, resource: str, weight: float, finding: Finding) -> None:
         key = (category, resource)
@@ -105,6 +116,8 @@ class Board:
     def log(self, f: Finding) -> None:
         attrs = f.attrs
         novelty = 1.0 if attrs["new"] else 0.8 if attrs["change"] >= 3 else 0.4 if attrs["change"] >= 1.5 else 0.08
+        if f.resource in self.crashing and attrs["level"] == "error":
+            novelty = max(novelty, 0.8)
         if attrs["level"] not in ("error", "warn"):
             novelty *= 0.5
         text = " ".join([attrs["template"], *attrs["examples"]])
@@ -114,6 +127,8 @@ class Board:
                 matched = True
                 subject = self.named(text, f.resource) if sig.subject == "named" else None
                 self.add(sig.category, subject or f.resource, sig.weight * novelty, f)
+                if sig.category in PEER_SYMPTOMS and (peer := self.named(text, f.resource)):
+                    self.symptoms.append((sig.category, f.resource, sig.weight * novelty, f, peer))
         if matched or novelty < 0.4:
             return
         if dns := DNS_FAILURE.search(text):  # the resolver failed, or the name is gone: not the peer's own fault
@@ -225,6 +240,10 @@ class Board:
     def victims(self) -> None:
         """Callers' errors corroborate a failing peer; a peer nobody else explains is a failed dependency."""
         explained = {c.resource for c in self.candidates.values() if c.score >= 3}
+        for category, caller, weight, line, peer in self.symptoms:  # waiting on a peer that has failed
+            if peer in explained and (blamed := self.candidates.get((category, caller))) is not None:
+                blamed.score -= weight * 0.75
+                self.callers[peer].append(line)
         for peer, lines in self.callers.items():
             if peer in explained:
                 best = max((c for c in self.candidates.values() if c.resource == peer), key=lambda c: c.score)
