@@ -2,7 +2,8 @@
 
 expected.json (docs/incident-bundle.md): `category` and `resource` are one acceptable answer or a list of
 them; `fix` is true (a fix passing every check), false (no fix), an object naming the files the fix must
-change and strings its added lines must contain, or absent (not scored).
+change and strings its added lines must contain, or absent (not scored); `platform` groups the results
+(optional); `decisive` is text of the line that carries the cause, which the digest must keep (optional).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class Expected:
     fix: bool | None  # None: not scored
     fix_files: tuple[str, ...] | None = None  # the exact set of files the fix changes
     fix_contains: tuple[str, ...] = ()  # strings that must appear in the diff's added lines
+    platform: str | None = None  # what the results are grouped by, beside the category
+    decisive: str | None = None  # text of the line that carries the cause: the digest must keep it
 
     def fix_agrees(self, fix: dict[str, Any] | None) -> bool:
         if self.fix is None:
@@ -70,8 +73,17 @@ def read_expected(path: Path) -> Expected:
         return ()
 
     categories, resources = answers("category"), answers("resource")
+    optional: dict[str, str | None] = {}
+    for key in ("platform", "decisive"):
+        value = doc.get(key)
+        if value is not None and not (isinstance(value, str) and value):
+            problems.append(Problem(str(path), key, "must be a non-empty string when given"))
+        optional[key] = value if isinstance(value, str) and value else None
     fix = doc.get("fix")
-    expected = Expected(categories, resources, fix if isinstance(fix, bool) else None)
+    platform, decisive = optional["platform"], optional["decisive"]
+    expected = Expected(
+        categories, resources, fix if isinstance(fix, bool) else None, platform=platform, decisive=decisive
+    )
     if isinstance(fix, dict):
         unknown = set(fix) - {"files", "contains"}
         files, contains = fix.get("files"), fix.get("contains", [])
@@ -83,8 +95,9 @@ def read_expected(path: Path) -> Expected:
             problems.append(Problem(str(path), "fix.contains", "must be a list of strings"))
         else:
             expected = Expected(
-                categories, resources, True, tuple(files) if isinstance(files, list) else None, tuple(contains)
-            )
+                categories, resources, True, tuple(files) if isinstance(files, list) else None, tuple(contains),
+                platform, decisive,
+            )  # fmt: skip
     elif fix is not None and not isinstance(fix, bool):
         problems.append(Problem(str(path), "fix", "must be true, false or an object {files, contains}"))
     if problems:
@@ -103,6 +116,9 @@ class Outcome:
     engines: str
     input_tokens: int
     output_tokens: int
+    category: str = ""  # the expected category (the first when several are accepted)
+    platform: str | None = None
+    decisive_kept: bool | None = None  # None: the bundle names no decisive line
 
 
 def _quiet(_done: int, _total: int, _name: str) -> None:
@@ -116,7 +132,7 @@ def evaluate(
     options: dict[str, dict[str, Any]] | None,
     progress: Progress = _quiet,
 ) -> list[Outcome]:
-    bundles = sorted(p.parent for p in folder.glob("*/expected.json"))
+    bundles = sorted(p.parent for p in folder.rglob("expected.json"))
     if not bundles:
         raise CloudDoctorError(f"{folder}: no bundle with an expected.json below it")
     answers, problems = {}, []
@@ -131,15 +147,17 @@ def evaluate(
     for n, bundle in enumerate(bundles):
         progress(n, len(bundles), bundle.name)
         expected = answers[bundle]
-        out = diagnose(collect_bundle(bundle), diagnoser=diagnoser, prescriber=prescriber, options=options).to_json()
+        report = diagnose(collect_bundle(bundle), diagnoser=diagnoser, prescriber=prescriber, options=options)
+        out = report.to_json()
         d, fix = out["diagnosis"], out["fix"]
+        kept = None if expected.decisive is None else expected.decisive.lower() in report.digest.text.lower()
         usages = [u for u in (d.get("usage"), (fix or {}).get("usage")) if u]
         engines = f"{d['engine']}+{fix['engine'] if fix else '-'}"
         outcomes.append(Outcome(
-            bundle.name, expected.describe(), f"{d['category']} {d['resource']}",
+            str(bundle.relative_to(folder)), expected.describe(), f"{d['category']} {d['resource']}",
             d["category"] in expected.categories, d["resource"] in expected.resources, expected.fix_agrees(fix),
             engines, sum(int(u.get("input_tokens", 0)) for u in usages),
-            sum(int(u.get("output_tokens", 0)) for u in usages),
+            sum(int(u.get("output_tokens", 0)) for u in usages), expected.categories[0], expected.platform, kept,
         ))  # fmt: skip
     progress(len(bundles), len(bundles), "")
     return outcomes
@@ -156,5 +174,21 @@ def summary(outcomes: list[Outcome]) -> dict[str, Any]:
         "fix_agreement": round(sum(o.fix_ok for o in outcomes) / n, 3),
         "input_tokens": sum(o.input_tokens for o in outcomes),
         "output_tokens": sum(o.output_tokens for o in outcomes),
+        "decisive_kept": [
+            sum(o.decisive_kept is True for o in outcomes),
+            sum(o.decisive_kept is not None for o in outcomes),
+        ],
+        "by_category": _groups(outcomes, lambda o: o.category),
+        "by_platform": _groups(outcomes, lambda o: o.platform) if any(o.platform for o in outcomes) else {},
         "results": [asdict(o) for o in outcomes],
     }
+
+
+def _groups(outcomes: list[Outcome], key: Callable[[Outcome], str | None]) -> dict[str, list[int]]:
+    """group -> [right, bundles], groups in name order."""
+    groups: dict[str, list[int]] = {}
+    for o in outcomes:
+        right = groups.setdefault(key(o) or "-", [0, 0])
+        right[0] += o.category_ok and o.resource_ok
+        right[1] += 1
+    return dict(sorted(groups.items()))

@@ -157,6 +157,12 @@ def print_evaluation(report: dict[str, Any], console: Console | None = None) -> 
             )  # fmt: skip
             line.append(f", tokens {r['input_tokens']}/{r['output_tokens']})" if tokens else ")")
             out.print(line)
+    for title, groups in (("by platform", report.get("by_platform")), ("by category", report.get("by_category"))):
+        if groups and len(groups) > 1:
+            out.print(Text(f"{title}: " + ", ".join(f"{name} {right}/{n}" for name, (right, n) in groups.items())))
+    kept, named = report.get("decisive_kept", [0, 0])
+    if named:
+        out.print(Text(f"decisive line kept in the digest: {kept}/{named}"))
     out.print(
         Text(
             f"{report['bundles']} bundles: diagnosis {report['diagnosis_accuracy']:.0%} (category "

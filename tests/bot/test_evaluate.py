@@ -80,3 +80,33 @@ def test_a_bad_expected_json_is_named_with_its_field_before_anything_runs(tmp_pa
     ):
         assert needle in done.stderr, needle
     assert "[1/" not in done.stderr  # nothing was diagnosed
+
+
+def test_results_by_platform_and_category_and_the_decisive_line_kept(tmp_path: Path) -> None:
+    folder = tmp_path / "set"
+    for family, name, answer in (
+        ("kubernetes", "checkout-oom", {"category": "memory_exhaustion", "resource": "checkout",
+                                        "platform": "kubernetes", "decisive": "OOMKilled"}),
+        ("aws", "ledger-db-conns", {"category": "db_connection_exhaustion", "resource": "ledger-db",
+                                    "platform": "rds", "decisive": "a line no digest holds"}),
+        ("aws", "search-cpu", {"category": "disk_full", "resource": "search", "platform": "rds"}),
+    ):  # fmt: skip
+        shutil.copytree(INCIDENTS / name, folder / family / name)  # below sub-folders: read at any depth
+        (folder / family / name / "expected.json").write_text(json.dumps(answer))
+    report = summary(evaluate(folder, "rules", "templates", None))
+    assert [r["bundle"] for r in report["results"]] == [
+        "aws/ledger-db-conns",
+        "aws/search-cpu",
+        "kubernetes/checkout-oom",
+    ]
+    assert report["by_platform"] == {"kubernetes": [1, 1], "rds": [1, 2]}
+    assert report["by_category"] == {
+        "db_connection_exhaustion": [1, 1],
+        "disk_full": [0, 1],
+        "memory_exhaustion": [1, 1],
+    }
+    assert report["decisive_kept"] == [1, 2]
+    bad = folder / "aws" / "search-cpu" / "expected.json"
+    bad.write_text(json.dumps({"category": "disk_full", "resource": "search", "platform": 7}))
+    result = run_cli("eval", str(folder))
+    assert result.returncode != 0 and "platform" in result.stderr and "must be a non-empty string" in result.stderr
