@@ -14,6 +14,7 @@ from analyzers.log_templates import LogTemplate, mine
 from analyzers.metric_anomalies import score_metrics
 from analyzers.onset import incident_onset
 from analyzers.redact import Redactor
+from analyzers.signatures import LOG_SIGNATURES
 from collectors import Evidence
 from collectors.naming import workload_of
 
@@ -44,6 +45,9 @@ def build_digest(
     findings += kube_findings(evidence.kubernetes)
     findings += _alert_findings(evidence.alert)
     for f in findings:
+        if _names_a_cause(f):  # the line that carries the reason is kept, however many lines out-log it
+            f.score = round(f.score * 1.5 + CAUSE_BONUS, 3)
+            f.attrs["names_cause"] = True
         f.text = redact(f.text)
         for key in ("template", "message"):
             if isinstance(f.attrs.get(key), str):
@@ -68,6 +72,20 @@ def build_digest(
         log_lines=len(evidence.logs),
     )
     return digest, templates
+
+
+CAUSE_BONUS = 4.0
+
+
+def _names_a_cause(f: Finding) -> bool:
+    """A log template or a Kubernetes message that a failure signature reads as a cause."""
+    if f.kind == "log_template":
+        texts = [str(f.attrs.get("template", "")), *f.attrs.get("examples", [])]
+    elif f.kind == "kubernetes":
+        texts = [f.text]
+    else:
+        return False
+    return any(sig.pattern.search(t) for t in texts for sig in LOG_SIGNATURES)
 
 
 def _log_findings(templates: list[LogTemplate], evidence: Evidence, onset: float) -> list[Finding]:
