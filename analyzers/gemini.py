@@ -44,7 +44,7 @@ _HYPOTHESIS = {
 RESPONSE_SCHEMA: dict[str, Any] = {
     "type": "OBJECT",
     "properties": {
-        "category": {"type": "STRING", "enum": list(CATEGORIES)},
+        "category": {"type": "STRING", "enum": [*CATEGORIES, "unknown"]},
         "resource": {"type": "STRING"},
         "summary": {"type": "STRING"},
         "confidence": {"type": "NUMBER"},
@@ -171,6 +171,8 @@ class GeminiDiagnoser:
     def _accept(self, answer: dict[str, Any], digest: Digest, evidence: Evidence, board: Board) -> Diagnosis:
         """Check the answer against the schema and the digest; anything off is refused, not repaired."""
         category, resource = answer.get("category"), answer.get("resource")
+        if category == "unknown":  # the model declines: weak evidence or a healthy system
+            return self._declined(answer, digest, evidence)
         if category not in CATEGORIES or not isinstance(resource, str) or not resource.strip():
             raise ModelAnswerError(f"Gemini chose an unknown category or no resource ({category!r}, {resource!r})")
         lines = answer.get("evidence")
@@ -196,6 +198,14 @@ class GeminiDiagnoser:
         return Diagnosis(
             category, resource, str(answer.get("summary", "")), confidence, self.name, quoted, hypotheses, details
         )
+
+    def _declined(self, answer: dict[str, Any], digest: Digest, evidence: Evidence) -> Diagnosis:
+        """`unknown`, as the rules engine reports it: the scope's service, no evidence, confidence 0, and the
+        model's account of what it looked for."""
+        top = digest.findings[0].resource if digest.findings else "unknown"
+        resource = evidence.scope.service or top
+        summary = str(answer.get("summary") or "").strip() or "The evidence supports no failure category."
+        return Diagnosis("unknown", resource, summary, 0.0, self.name, [], [])
 
     def _fallback(self, diagnosis: Diagnosis, reason: str, started: float) -> Diagnosis:
         diagnosis.summary = f"{diagnosis.summary} (The rules engine answered: {reason}.)"

@@ -79,6 +79,25 @@ def test_a_good_answer_is_used_and_its_usage_recorded(vertex: VertexStandIn) -> 
     assert report.evidence.scope.title in inside and report.evidence.scope.title not in prompt.split(DATA_OPEN)[0]
 
 
+def test_the_model_may_decline_with_unknown(vertex: VertexStandIn) -> None:
+    """A healthy system or weak evidence: `unknown` is in the schema and is kept as the rules report it."""
+    declined = {"category": "unknown", "resource": "", "summary": "Looked for kills, saturation and errors: none.",
+                "confidence": 0.1, "evidence": [], "hypotheses": []}  # fmt: skip
+    vertex.answer = lambda r: VertexStandIn.reply(declined)
+    diagnosis, report = run(vertex)
+    assert (diagnosis.engine, diagnosis.category, diagnosis.confidence, diagnosis.evidence) == (
+        "gemini",
+        "unknown",
+        0.0,
+        [],
+    )
+    assert diagnosis.resource == (report.evidence.scope.service or report.digest.findings[0].resource)
+    assert "Looked for kills" in diagnosis.summary
+    schema = vertex.requests[0]["body"]["generationConfig"]["responseSchema"]
+    assert "unknown" in schema["properties"]["category"]["enum"]
+    assert "`unknown`" in vertex.requests[0]["body"]["systemInstruction"]["parts"][0]["text"]
+
+
 def test_no_unredacted_secret_is_sent(vertex: VertexStandIn, tmp_path: Path) -> None:
     bundle = tmp_path / "b"
     shutil.copytree(INCIDENTS / "checkout-oom", bundle)
