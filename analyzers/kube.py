@@ -40,6 +40,25 @@ def owner_of(obj: dict[str, Any]) -> str:
     return pod_owner(str(meta.get("name", "")))
 
 
+def pod_addresses(objects: list[KubeObject]) -> dict[str, str]:
+    """Pod IP -> the workload it belongs to, from the pods and from Endpoints' targetRefs."""
+    found: dict[str, str] = {}
+    for obj in objects:
+        if obj.kind == "Pod":
+            status = obj.body.get("status") or {}
+            ips = [status.get("podIP")] + [p.get("ip") for p in status.get("podIPs") or [] if isinstance(p, dict)]
+            for ip in ips:
+                if isinstance(ip, str) and ip:
+                    found[ip] = owner_of(obj.body)
+        elif obj.kind == "Endpoints":
+            for subset in obj.body.get("subsets") or []:
+                for address in (subset.get("addresses") or []) + (subset.get("notReadyAddresses") or []):
+                    ref = address.get("targetRef") or {}
+                    if address.get("ip") and ref.get("kind") == "Pod":
+                        found.setdefault(str(address["ip"]), pod_owner(str(ref.get("name", ""))))
+    return found
+
+
 def node_group(node: dict[str, Any]) -> str:
     labels = node.get("metadata", {}).get("labels") or {}
     for key in NODE_GROUP_LABELS:

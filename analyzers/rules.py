@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from analyzers import _details
 from analyzers.base import Diagnosis, Digest, EvidenceLine, Finding, Hypothesis
+from analyzers.kube import pod_addresses
 from analyzers.signatures import ADVICE, DNS_FAILURE, DNS_SERVERS, HOST, LOG_SIGNATURES, REGISTRY, VICTIM
 from analyzers.signatures.capacity_limit import CAPACITY_WORDS
 from analyzers.signatures.queue_backlog import CONSUMER_WORDS
@@ -44,7 +46,10 @@ class RulesDiagnoser:
 
     def assess(self, digest: Digest, evidence: Evidence) -> Board:
         """Score every (category, resource) candidate the findings support."""
-        board = Board(known_resources(digest.findings), digest.findings, evidence.scope.window.start_ts)
+        board = Board(
+            known_resources(digest.findings), digest.findings, evidence.scope.window.start_ts,
+            pod_addresses(evidence.kubernetes),
+        )  # fmt: skip
         for f in digest.findings:
             if f.kind == "log_template":
                 board.log(f)
@@ -78,6 +83,9 @@ def _named_causes(message: str) -> dict[str, float]:
     return found
 
 
+_IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
+
+
 def known_resources(findings: list[Finding]) -> set[str]:
     names = {f.resource for f in findings if f.resource and f.resource != "unknown"}
     for f in findings:
@@ -92,8 +100,11 @@ def _alert_resources(findings: list[Finding]) -> set[str]:
 class Board:
     """Scores (category, resource) candidates as signals arrive."""
 
-    def __init__(self, known: set[str], findings: list[Finding], since: float = 0.0) -> None:
+    def __init__(
+        self, known: set[str], findings: list[Finding], since: float = 0.0, addresses: dict[str, str] | None = None
+    ) -> None:
         self.known = known
+        self.addresses = addresses or {}  # pod IP -> its workload
         self.since = since  # the window's start: a Kubernetes event last seen before it is history
         self.findings = findings
         self.candidates: dict[tuple[str, str], Candidate] = {}
@@ -143,10 +154,14 @@ class Board:
                 self.callers[peer].append(f)
 
     def named(self, text: str, emitter: str) -> str | None:
-        """The longest known resource the line names, other than the one that wrote it."""
+        """The longest known resource the line names, other than the one that wrote it; else the workload
+        whose pod address it names (a proxy's `upstream: "http://10.1.4.7:8080/"`)."""
         lowered = text.lower()
         hits = [r for r in self.known if r != emitter and len(r) > 2 and r.lower() in lowered]
-        return max(hits, key=len) if hits else None
+        if hits:
+            return max(hits, key=len)
+        owners = [self.addresses[ip] for ip in _IPV4.findall(text) if self.addresses.get(ip, emitter) != emitter]
+        return owners[0] if owners else None
 
     def metric(self, f: Finding) -> None:
         kind = str(f.attrs["kind"])

@@ -231,7 +231,8 @@ def _eventbridge(obj: dict[str, Any]) -> tuple[str, Level, str | None]:
     reason is nested in `detail`, so it becomes the message: status, stoppedReason, each container's exit."""
     detail: dict[str, Any] = obj["detail"]
     parts = [str(obj.get("detail-type", ""))]
-    for key in ("lastStatus", "stopCode", "stoppedReason", "eventName", "state", "status", "reason", "message"):
+    keys = ("lastStatus", "stopCode", "stoppedReason", "eventName", "state", "status", "reason", "message", "Message")
+    for key in keys:
         if detail.get(key) not in (None, ""):
             parts.append(f"{key}={detail[key]}")
     for c in detail.get("containers") or []:

@@ -11,7 +11,9 @@ SIGNATURE = Signature(
             r"No space left on device|\bENOSPC\b|disk (is )?full|could not extend file|storage full|"
             # kubelet's eviction messages; Elasticsearch's flood-stage block (index read-only-allow-delete)
             r"low on resource: ephemeral-storage|ephemeral local storage usage exceeds|"
-            r"flood[- ]stage (disk )?watermark|read-only-allow-delete",
+            r"flood[- ]stage (disk )?watermark|read-only-allow-delete|"
+            # Redis unable to persist its snapshot; RDS's low-storage event
+            r"MISCONF Redis is configured to save RDB snapshots|free storage capacity for DB Instance",
             4,
             "named",
         ),

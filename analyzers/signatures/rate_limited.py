@@ -9,7 +9,9 @@ SIGNATURE = Signature(
     logs=(
         log(
             r"ThrottlingException|Rate exceeded|ProvisionedThroughputExceeded|TooManyRequests|"
-            r"429 Too Many Requests|request was throttled|SlowDown",
+            r"429 Too Many Requests|request was throttled|SlowDown|"
+            # Lambda at its reserved or account concurrency
+            r"ConcurrentInvocationLimitExceeded|ReservedFunctionConcurrentInvocationLimitExceeded",
             4,
             "named",
         ),

@@ -11,7 +11,10 @@ from analyzers.signatures.base import Case
 VICTIM = re.compile(
     r"upstream (connect error|unavailable|error)|connection refused|ECONNREFUSED|503 Service Unavailable|"
     r"502 Bad Gateway|no healthy upstream|circuit (breaker )?(is )?open|returned (502|503|504)|"
-    r"status(=| )5\d\d|service unavailable",
+    r"status(=| )5\d\d|service unavailable|"
+    # nginx's error log about its upstream (the peer is the upstream address it names)
+    r"upstream timed out \(110|no live upstreams|upstream prematurely closed|"
+    r"connect\(\) failed \(111: Connection refused\) while connecting to upstream",
     re.IGNORECASE,
 )
 # A caller that cannot resolve a peer's name, as each runtime prints it: Go's resolver, Java, Node, glibc
