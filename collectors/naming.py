@@ -119,20 +119,23 @@ def pod_owner(pod: str) -> str:
 
 
 def workload_of(labels: dict[str, str]) -> str | None:
-    """The workload a label set is about, or None: its workload labels, else `service`/`container`/`job`
-    unless they name the exporter that carried it, else the pod's owner, else the host in `instance` (an
-    exporter's target: `redis://cache-main:6379` → cache-main), else the exporter's name without its
-    suffix (`ledger-db-exporter` → ledger-db)."""
+    """The workload a label set is about, or None: its workload labels, else `service` unless it names the
+    exporter that carried it, else the pod's owner, else `container`/`job` unless carriers, else the host
+    in `instance` (an exporter's target: `redis://cache-main:6379` → cache-main), else the exporter's name
+    without its suffix (`ledger-db-exporter` → ledger-db)."""
     for key in WORKLOAD_LABELS:
         if labels.get(key):
             return labels[key]
     carriers = [labels[k] for k in ("service", "container", "job") if labels.get(k)]
+    service = labels.get("service")
+    if service and not _CARRIER.search(service):
+        return service
+    pod = labels.get("pod") or labels.get("pod_name")
+    if pod:  # the pod's owner, before its container's name (`app`, `postgresql`, `metrics` are common ones)
+        return pod_owner(pod)
     named = next((v for v in carriers if not _CARRIER.search(v)), None)
     if named:
         return named
-    pod = labels.get("pod") or labels.get("pod_name")
-    if pod:
-        return pod_owner(pod)
     host = _INSTANCE_HOST.match(labels.get("instance", "") or labels.get("addr", ""))
     if host and host.group(1).lower() not in ("localhost",):
         return host.group(1)
