@@ -122,6 +122,7 @@ def _log_findings(templates: list[LogTemplate], evidence: Evidence, onset: float
             "examples": list(t.examples),
             "resources": dict(t.resources),
             "first_seen": t.first_seen,
+            "baseline_known": baseline_seconds > 60,  # else no rate before the onset to compare with
             "pods": dict(t.pods.most_common(20)),
         }
         findings.append(Finding("log_template", source, ref, top, text, round(score, 3), attrs))

@@ -31,12 +31,17 @@ def owner_of(obj: dict[str, Any]) -> str:
     """The workload a pod belongs to, as telemetry names it (its Deployment, StatefulSet, ...)."""
     meta = obj.get("metadata", {})
     labels = meta.get("labels") or {}
-    for key in ("app.kubernetes.io/name", "app"):
-        if labels.get(key):
-            return str(labels[key])
+    # The owner first: a Helm chart's `app.kubernetes.io/name` is the chart (`postgresql`, `redis`), its
+    # instance the release; the StatefulSet or Deployment carries the name the team gave it.
     for ref in meta.get("ownerReferences") or []:
         name = str(ref.get("name", ""))
-        return pod_owner(name + "-xxxxx") if ref.get("kind") == "ReplicaSet" else name
+        if ref.get("kind") == "ReplicaSet":
+            return pod_owner(name + "-xxxxx")
+        if ref.get("kind") in ("StatefulSet", "DaemonSet", "Job", "Deployment"):
+            return name
+    for key in ("app", "app.kubernetes.io/instance", "app.kubernetes.io/name"):
+        if labels.get(key):
+            return str(labels[key])
     return pod_owner(str(meta.get("name", "")))
 
 
@@ -71,7 +76,7 @@ def kube_time(value: Any) -> float | None:
     if not isinstance(value, str):
         return None
     try:
-        return datetime.fromisoformat(value).timestamp()
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
     except ValueError:
         return None
 
@@ -84,8 +89,9 @@ def kube_findings(objects: list[KubeObject]) -> list[Finding]:
     for obj in by_kind.get("Pod", []):
         findings += _pod(obj)
     groups = {n.name: node_group(n.body) for n in by_kind.get("Node", [])}
+    ready = {p.name: _is_ready(p.body) for p in by_kind.get("Pod", [])}
     for obj in by_kind.get("Event", []):
-        findings += _event(obj, groups)
+        findings += _event(obj, groups, ready)
     for obj in by_kind.get("Node", []):
         findings += _node(obj)
     for obj in by_kind.get("HorizontalPodAutoscaler", []):
@@ -115,7 +121,10 @@ def _pod(obj: KubeObject) -> list[Finding]:
     statuses = [("init container", cs) for cs in status.get("initContainerStatuses") or []]
     statuses += [("container", cs) for cs in status.get("containerStatuses") or []]
     for role, cs in statuses:
-        out += _container(obj, owner, role, cs)
+        found = _container(obj, owner, role, cs)
+        if status.get("reason") == "Evicted":  # the kubelet killed its containers: the eviction says why
+            found = [f for f in found if f.attrs.get("reason") not in ("Error", "ContainerStatusUnknown")]
+        out += found
     if status.get("phase") == "Pending":
         for cond in status.get("conditions") or []:
             if cond.get("type") == "PodScheduled" and cond.get("status") == "False":
@@ -156,12 +165,17 @@ def _container(obj: KubeObject, owner: str, role: str, cs: dict[str, Any]) -> li
         score = 5.0 if reason == "OOMKilled" or code == 137 else 2.5
         out.append(
             _finding(obj, owner, text, score, reason=reason, exit_code=code, restarts=restarts, message=message,
-                     role=role)
+                     role=role, at=kube_time(last.get("finishedAt")))
         )  # fmt: skip
     return out
 
 
-def _event(obj: KubeObject, groups: dict[str, str]) -> list[Finding]:
+def _is_ready(pod: dict[str, Any]) -> bool:
+    conditions = (pod.get("status") or {}).get("conditions") or []
+    return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
+
+
+def _event(obj: KubeObject, groups: dict[str, str], ready: dict[str, bool]) -> list[Finding]:
     body = obj.body
     if body.get("type") != "Warning":
         return []
@@ -190,6 +204,7 @@ def _event(obj: KubeObject, groups: dict[str, str]) -> list[Finding]:
             count=count,
             involved_kind=kind,
             involved_name=name,
+            pod_ready=ready.get(name) if kind == "Pod" else None,
             at=kube_time(
                 body.get("lastTimestamp") or (body.get("series") or {}).get("lastObservedTime") or body.get("eventTime")
             ),

@@ -57,6 +57,7 @@ class RulesDiagnoser:
                 board.metric(f)
             elif f.kind == "kubernetes":
                 board.kube(f)
+        board.probe_kills()
         board.bad_deploy(digest.findings, digest.onset)
         board.victims()
         hinted = {evidence.scope.service} if evidence.scope.service else set()
@@ -73,16 +74,23 @@ _MESSAGE_CATEGORIES = {c for c in REGISTRY if c not in ("timeout", "network_bloc
 
 
 def _named_causes(message: str) -> dict[str, float]:
-    """category -> the strongest weight of the log signatures a Kubernetes message matches."""
-    found: dict[str, float] = {}
+    """The category a Kubernetes message names as its cause, with its signature's weight."""
+    found: dict[str, tuple[int, float]] = {}  # category -> (longest match, weight)
     if not message:
-        return found
+        return {}
     for sig in LOG_SIGNATURES:
-        if sig.category in _MESSAGE_CATEGORIES and sig.pattern.search(message):
-            found[sig.category] = max(found.get(sig.category, 0.0), sig.weight)
-    return found
+        if sig.category in _MESSAGE_CATEGORIES and (m := sig.pattern.search(message)):
+            longest, weight = found.get(sig.category, (0, 0.0))
+            found[sig.category] = (max(longest, len(m.group(0))), max(weight, sig.weight))
+    if not found:
+        return {}
+    # One message names one cause: the most specific match ("is forbidden: exceeded quota" is a quota,
+    # "is forbidden: error looking up service account" a missing account, not a permission).
+    best = max(found, key=lambda c: found[c][0])
+    return {best: found[best][1]}
 
 
+_LIVENESS = re.compile(r"Liveness probe failed|failed liveness probe", re.IGNORECASE)
 _IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
 
 
@@ -111,6 +119,7 @@ class Board:
         self.callers: defaultdict[str, list[Finding]] = defaultdict(list)  # peer -> victim lines naming it
         # A caller's timeout or blocked connection that names its peer: (category, caller, weight, line, peer).
         self.symptoms: list[tuple[str, str, float, Finding, str]] = []
+        self.probe_spent: dict[str, float] = {}  # resource -> weight its failed probes have added
         # Workloads whose containers crash: their logs repeat with every restart, before the onset too, and
         # are the strongest evidence there is, not a baseline to discount.
         self.crashing = {
@@ -127,6 +136,8 @@ class Board:
     def log(self, f: Finding) -> None:
         attrs = f.attrs
         novelty = 1.0 if attrs["new"] else 0.8 if attrs["change"] >= 3 else 0.4 if attrs["change"] >= 1.5 else 0.08
+        if not attrs.get("baseline_known", True):  # nothing before the onset to compare with: not "steady"
+            novelty = max(novelty, 0.8)
         if f.resource in self.crashing and attrs["level"] == "error":
             novelty = max(novelty, 0.8)
         if attrs["level"] not in ("error", "warn"):
@@ -137,6 +148,8 @@ class Board:
             if sig.pattern.search(text):
                 matched = True
                 subject = self.named(text, f.resource) if sig.subject == "named" else None
+                if subject is None and sig.server:
+                    subject = self.server_named(sig.server, f.resource)
                 self.add(sig.category, subject or f.resource, sig.weight * novelty, f)
                 if sig.category in PEER_SYMPTOMS and (peer := self.named(text, f.resource)):
                     self.symptoms.append((sig.category, f.resource, sig.weight * novelty, f, peer))
@@ -163,6 +176,12 @@ class Board:
         owners = [self.addresses[ip] for ip in _IPV4.findall(text) if self.addresses.get(ip, emitter) != emitter]
         return owners[0] if owners else None
 
+    def server_named(self, words: tuple[str, ...], emitter: str) -> str | None:
+        """The one known resource (not the emitter) whose name says it is such a server (`cart-redis`,
+        `billing-db-postgresql`); None when none or several do."""
+        hits = {r for r in self.known if r != emitter and any(w in r.lower() for w in words)}
+        return hits.pop() if len(hits) == 1 else None
+
     def metric(self, f: Finding) -> None:
         kind = str(f.attrs["kind"])
         if kind not in METRIC_SIGNALS:
@@ -175,6 +194,10 @@ class Board:
         else:
             strength = 1.0 if saturated or f.attrs["pinned"] else 0.6 if abs(f.attrs["z"]) >= 6 else 0.3
         if kind == "hpa_current" and not saturated:
+            return
+        if (
+            kind == "latency" and not f.attrs["pinned"]
+        ):  # slow is a symptom of many things; flat at a limit is a timeout
             return
         resource = f.resource
         if category == "queue_backlog":
@@ -213,20 +236,46 @@ class Board:
             elif reason in ("FailedScheduling", "Unschedulable"):
                 add("scheduling_failure", 6)
         else:
-            if reason == "Error" and f.attrs.get("exit_code") == 137:
-                reason = "OOMKilled"
+            if reason == "Error" and f.attrs.get("exit_code") == 137:  # SIGKILL: an OOM kill the runtime did not
+                add("memory_exhaustion", 2.5)  # name, or the kubelet's kill after a probe or an eviction
+                reason = ""
             if reason == "BackOff" and "pulling image" in message:
                 reason = "ImagePullBackOff"
             if reason in KUBE_REASONS:
                 category, weight = KUBE_REASONS[reason]
                 if reason == "NodeNotReady" and f.attrs.get("involved_kind") == "Pod":
                     weight = 0.5  # the pod is a victim of its node; the node's own state names the culprit
+                if reason == "Unhealthy":
+                    weight = self.probe_weight(f, weight)
                 add(category, weight)
             elif reason == "Error" and f.attrs.get("restarts", 0) >= 3:
                 add("crash_loop", 2)
         for category, weight in _named_causes(message).items():
             if category not in given:
                 add(category, weight)
+
+    def probe_weight(self, f: Finding, weight: float) -> float:
+        """A failed probe counts by how often it failed; a readiness blip of a pod that is ready now (start-up,
+        a rollout) barely counts; and however many pods report it, a workload's probes add up to 3 at most."""
+        message = str(f.attrs.get("message", ""))
+        weight *= min(1.0, int(f.attrs.get("count") or 1) / 3)
+        if message.startswith("Readiness probe failed") and f.attrs.get("pod_ready"):
+            weight *= 0.2
+        spent = self.probe_spent.get(f.resource, 0.0)
+        weight = max(0.0, min(weight, 3.0 - spent))
+        self.probe_spent[f.resource] = spent + weight
+        return weight
+
+    def probe_kills(self) -> None:
+        """Restarts of a workload whose liveness probe fails are the probe's doing: the probe is the cause."""
+        for (category, resource), candidate in list(self.candidates.items()):
+            if category != "health_check_failure":
+                continue
+            if any(_LIVENESS.search(f.text) for _w, f in candidate.support):
+                crashes = self.candidates.get(("crash_loop", resource))
+                if crashes is not None:
+                    candidate.add(min(3.0, crashes.score * 0.7), crashes.support[0][1])
+                    crashes.score *= 0.3
 
     def bad_deploy(self, findings: list[Finding], onset: float) -> None:
         """A new ReplicaSet shortly before the onset, and new errors coming from its pods alone."""

@@ -12,6 +12,8 @@ from collectors.base import Level
 # first group names it outright (kube-state-metrics' own labels among them); `service`, `container` and
 # `job` name it too, unless they name the exporter or the scrape job that carried the series.
 WORKLOAD_LABELS = (
+    "consumergroup",  # kafka_exporter's consumer-group lag: the group is the consumer behind it
+    "queue",  # RabbitMQ's queue series (the rules engine finds the queue's consumer)
     "deployment",
     "statefulset",
     "daemonset",

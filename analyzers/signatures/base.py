@@ -17,11 +17,14 @@ class LogSignature:
     weight: float
     subject: str = "emitter"  # emitter: the resource that logs it; named: a known resource the line names
     category: str = ""  # set by the Signature that holds it
+    # A server's reply a client logs ("OOM command not allowed" is Redis speaking): when the line names no
+    # known resource, the known resource whose name holds one of these words is the one charged.
+    server: tuple[str, ...] = ()
 
 
-def log(pattern: str, weight: float, subject: str = "emitter") -> LogSignature:
+def log(pattern: str, weight: float, subject: str = "emitter", server: tuple[str, ...] = ()) -> LogSignature:
     """A log signature matched case-insensitively."""
-    return LogSignature(re.compile(pattern, re.IGNORECASE), weight, subject)
+    return LogSignature(re.compile(pattern, re.IGNORECASE), weight, "named" if server else subject, server=server)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,14 @@ SIGNATURE = Signature(
         log(
             r"OutOfMemoryError|out of memory|heap out of memory|\bMemoryError\b|"
             r"Container killed due to memory usage|OOM-?kill|Runtime exited .*signal: killed|memory limit exceeded|"
-            # kubelet's eviction message; Redis refusing writes at maxmemory; Cloud Run's instance limit
-            r"low on resource: memory|OOM command not allowed|Memory limit of \S+ \S+ exceeded",
+            # kubelet's eviction message; Cloud Run's instance limit
+            r"low on resource: memory|Memory limit of \S+ \S+ exceeded|"
+            # Lambda: the runtime's error type, and a REPORT line whose max memory used is its memory size
+            r"Runtime\.OutOfMemory|Memory Size: (\d+) MB\s+Max Memory Used: \1 MB",
             4,
         ),
+        # Redis refusing writes at maxmemory, as its clients log its reply: Redis is charged, not the client
+        log(r"OOM command not allowed", 4, server=("redis", "valkey", "keydb")),
     ),
     kube_reasons={"OOMKilled": 6, "OOMKilling": 6},
     metric_kinds={"memory_ratio": 3, "memory_bytes": 3, "memory_percent": 3},

@@ -13,7 +13,7 @@ SIGNATURE = Signature(
             3,
         ),
     ),
-    metric_kinds={"duration": 3},
+    metric_kinds={"duration": 3, "latency": 3},  # latency only when flat at a ceiling (rules.Board.metric)
     advice=("is hitting its configured timeout", "raise the timeout, then find the slow call"),
     example="thumbnailer-timeout",
 )

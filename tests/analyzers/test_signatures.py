@@ -16,10 +16,14 @@ from tests.conftest import INCIDENTS
 # (category, weight, subject) of each log signature in match order, as analyzers/signatures.py listed them.
 LOG_ORDER = [
     ("memory_exhaustion", 4, "emitter"),
+    ("memory_exhaustion", 4, "named"),  # Redis' OOM reply: the Redis its client names or is known
     ("cpu_saturation", 1.5, "emitter"),
     ("capacity_limit", 4, "emitter"),
-    ("db_connection_exhaustion", 4, "named"),
+    ("db_connection_exhaustion", 4, "named"),  # MySQL's refusal
+    ("db_connection_exhaustion", 4, "named"),  # PostgreSQL's refusal
+    ("db_connection_exhaustion", 4, "named"),  # client pools
     ("disk_full", 4, "named"),
+    ("disk_full", 4, "named"),  # Elasticsearch's flood-stage block
     ("timeout", 3, "emitter"),
     ("permission_denied", 4, "emitter"),
     ("rate_limited", 4, "named"),
