@@ -38,6 +38,10 @@ def build_digest(
 ) -> tuple[Digest, list[LogTemplate]]:
     """Mine, score and rank everything in the evidence; the templates are returned for code-only engines."""
     redact = redactor or Redactor()
+    if evidence.scope.service:  # a stream no label names (a log pipeline's own job label) is the scope's
+        for record in evidence.logs:
+            if record.resource == "unknown":
+                record.resource = evidence.scope.service
     onset = incident_onset(evidence)
     templates = mine(evidence.logs, onset)
     findings = _log_findings(templates, evidence, onset)

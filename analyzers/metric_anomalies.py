@@ -53,6 +53,8 @@ LIMIT_OF = {
     "hpa_current": "hpa_max",
 }
 BYTE_KINDS = {"memory_bytes", "memory_limit", "free_storage"}
+# The least change that counts for a count: three messages in an idle queue are not a backlog.
+COUNT_FLOOR = {"queue_depth": 10.0, "connections": 2.0, "restarts": 1.0, "throttles": 1.0, "errors_5xx": 1.0}
 THROTTLING_SATURATED = 0.25  # a quarter of CPU periods throttled counts as saturated
 
 
@@ -88,7 +90,7 @@ def _score(s: MetricSeries, kind: str, onset: float, limit: float | None) -> Fin
         return None
     base = statistics.median(before) if before else after[0]
     mad = statistics.median([abs(v - base) for v in before]) if before else 0.0
-    spread = max(1.4826 * mad, abs(base) * 0.05, 1e-9)
+    spread = max(1.4826 * mad, abs(base) * 0.05, COUNT_FLOOR.get(kind, 1e-9))
     peak = max(after) if kind != "free_storage" else min(after)
     z = (peak - base) / spread
     saturation = _saturation(kind, peak, base, limit)

@@ -90,6 +90,7 @@ def _named_causes(message: str) -> dict[str, float]:
     return {best: found[best][1]}
 
 
+CONSUMER_NAMES = re.compile(r"worker|consumer|processor|celery|tasks|jobs|listener|subscriber", re.IGNORECASE)
 _LIVENESS = re.compile(r"Liveness probe failed|failed liveness probe", re.IGNORECASE)
 _IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
 
@@ -120,6 +121,7 @@ class Board:
         # A caller's timeout or blocked connection that names its peer: (category, caller, weight, line, peer).
         self.symptoms: list[tuple[str, str, float, Finding, str]] = []
         self.probe_spent: dict[str, float] = {}  # resource -> weight its failed probes have added
+        self.measured = {f.resource for f in findings if f.kind == "metric"}
         # Workloads whose containers crash: their logs repeat with every restart, before the onset too, and
         # are the strongest evidence there is, not a baseline to discount.
         self.crashing = {
@@ -180,7 +182,13 @@ class Board:
         """The one known resource (not the emitter) whose name says it is such a server (`cart-redis`,
         `billing-db-postgresql`); None when none or several do."""
         hits = {r for r in self.known if r != emitter and any(w in r.lower() for w in words)}
-        return hits.pop() if len(hits) == 1 else None
+        measured = hits & self.measured  # a server whose own metrics are in the evidence
+        hits = measured or hits
+        if len(hits) == 1:
+            return hits.pop()
+        counts = {r: sum(1 for f in self.findings if f.resource == r) for r in hits}
+        ranked = sorted(counts, key=lambda r: -counts[r])
+        return ranked[0] if len(ranked) > 1 and counts[ranked[0]] > counts[ranked[1]] else None
 
     def metric(self, f: Finding) -> None:
         kind = str(f.attrs["kind"])
@@ -215,7 +223,12 @@ class Board:
                 if queue in text:
                     consuming = CONSUMER_WORDS.search(text) is not None
                     readers[f.resource] += (f.attrs["during"] + f.attrs["baseline"]) * (3 if consuming else 1)
-        return max(readers, key=lambda r: readers[r]) if readers else queue
+        if readers:
+            return max(readers, key=lambda r: readers[r])
+        # No log names it: the one known consumer whose name carries the queue's stem (media.default → media-worker)
+        stem = re.split(r"[._:/-]", queue)[0].lower()
+        named = [r for r in self.known if r != queue and stem in r.lower() and CONSUMER_NAMES.search(r)]
+        return named[0] if len(stem) > 2 and len(named) == 1 else queue
 
     def kube(self, f: Finding) -> None:
         """A Kubernetes reason, and the cause its message names: a sandbox OOM-kill, an eviction for
@@ -223,7 +236,7 @@ class Board:
         reason = str(f.attrs.get("reason", ""))
         message = str(f.attrs.get("message", ""))
         at = f.attrs.get("at")
-        weight_of = 0.2 if isinstance(at, float) and at < self.since else 1.0  # last seen before the window
+        weight_of = 0.1 if isinstance(at, float) and at < self.since else 1.0  # last seen before the window
         given: set[str] = set()
 
         def add(category: str, weight: float) -> None:
@@ -319,7 +332,7 @@ class Board:
     def prior(self, named: set[str]) -> None:
         """What the alert or the person named gets a nudge, never enough to outweigh real evidence."""
         for c in self.candidates.values():
-            if c.resource in named:
+            if c.resource in named and c.score >= 1.0:  # a nudge between real candidates, never a verdict
                 c.score += 0.5
 
     def details(self, category: str, resource: str, digest: Digest, evidence: Evidence) -> dict[str, Any]:

@@ -9,8 +9,10 @@ from typing import Any
 from collectors.base import Level
 
 # Labels that name a workload, best first (Loki stream labels and Prometheus series labels alike). The
-# first group names it outright (kube-state-metrics' own labels among them); `service`, `container` and
-# `job` name it too, unless they name the exporter or the scrape job that carried the series.
+# first group names it outright (kube-state-metrics' own labels among them); then the pod's owner; then
+# the labels teams and charts set (`app`, and `app_kubernetes_io_name`, which for a Helm chart is the
+# chart, `mongodb` for every MongoDB); `service`, `container` and `job` name it too, unless they name
+# the exporter or the scrape job that carried the series.
 WORKLOAD_LABELS = (
     "consumergroup",  # kafka_exporter's consumer-group lag: the group is the consumer behind it
     "queue",  # RabbitMQ's queue series (the rules engine finds the queue's consumer)
@@ -19,17 +21,16 @@ WORKLOAD_LABELS = (
     "daemonset",
     "cronjob",
     "job_name",
-    "app_kubernetes_io_name",
-    "app",
-    "service_name",
     "function_name",
 )
-RESOURCE_LABELS = (*WORKLOAD_LABELS, "service", "container", "job")
+APP_LABELS = ("app", "app_kubernetes_io_instance", "app_kubernetes_io_name", "service_name")
+RESOURCE_LABELS = (*WORKLOAD_LABELS, *APP_LABELS, "service", "container", "job")
 # Who carried the series, not what it is about: kube-state-metrics, the kubelet/cAdvisor, node and other
 # exporters, Prometheus' own scrape jobs (`kubernetes-pods`, Alloy's `integrations/...`, `monitoring/...`).
 _CARRIER = re.compile(
     r"^(?:kube-state-metrics|kubelet|cadvisor|apiserver|kubernetes-[a-z-]+|prometheus(?:-[a-z-]+)?|"
-    r"(?:prometheus-)?node-exporter|blackbox(?:-exporter)?|pushgateway|otel-collector|alloy|POD)$"
+    r"(?:prometheus-)?node-exporter|blackbox(?:-exporter)?|pushgateway|otel-collector|alloy|POD|"
+    r"gcplog|cloudwatch|firehose|fluent-?bit|fluentd|vector|promtail)$"
     r"|[-_]exporter$|[-_]metrics$|/",
     re.IGNORECASE,
 )
@@ -87,6 +88,7 @@ _LEVEL_WORDS = {
     "debug": "debug",
     "trace": "debug",
     "d": "debug",
+    "f": "error",
 }
 _LEVEL_RE = re.compile(r"\b(fatal|critical|panic|error|err|severe|warning|warn|info|notice|debug|trace)\b")
 _ERROR_HINT = re.compile(
@@ -107,7 +109,10 @@ _DETAIL_KEYS = (
     "status",
     "stack",
 )
-_LEVEL_KEYS = ("level", "severity", "lvl", "log_level", "levelname")
+_LEVEL_KEYS = ("level", "severity", "lvl", "log_level", "levelname", "s")  # `s`: MongoDB's F/E/W/I/D
+# Objects that hold the detail of a structured line (MongoDB's `attr`, pino's `err`, an `error` object):
+# their text leaves join the message, so a reason nested there is read.
+_NESTED_KEYS = ("attr", "err", "error", "exception", "cause", "fields")
 _RESOURCE_KEYS = ("service", "service_name", "app", "logger_service")
 
 
@@ -121,31 +126,48 @@ def pod_owner(pod: str) -> str:
 
 
 def workload_of(labels: dict[str, str]) -> str | None:
-    """The workload a label set is about, or None: its workload labels, else `service` unless it names the
-    exporter that carried it, else the pod's owner, else `container`/`job` unless carriers, else the host
-    in `instance` (an exporter's target: `redis://cache-main:6379` → cache-main), else the exporter's name
-    without its suffix (`ledger-db-exporter` → ledger-db)."""
+    """The workload a label set is about, or None: its workload labels, else its pod's owner (unless the
+    pod is an exporter's), else its app labels, else `service`/`container`/`job` unless they name the
+    exporter that carried it, else the host in `instance` (an exporter's target: `redis://cache-main:6379`
+    → cache-main), else the exporter's name without its suffix (`ledger-db-exporter` → ledger-db)."""
     for key in WORKLOAD_LABELS:
         if labels.get(key):
             return labels[key]
-    carriers = [labels[k] for k in ("service", "container", "job") if labels.get(k)]
-    service = labels.get("service")
-    if service and not _CARRIER.search(service):
-        return service
     pod = labels.get("pod") or labels.get("pod_name")
-    if pod:  # the pod's owner, before its container's name (`app`, `postgresql`, `metrics` are common ones)
-        return pod_owner(pod)
+    owner = pod_owner(pod) if pod else None
+    claim = labels.get("persistentvolumeclaim")
+    if claim and not owner:  # kubelet_volume_stats_*: the claim's StatefulSet (`datadir-chat-mongodb-0`)
+        return claim_owner(claim)
+    if owner and not _CARRIER.search(owner):
+        return owner
+    for key in APP_LABELS:
+        if labels.get(key):
+            return labels[key]
+    carriers = [labels[k] for k in ("service", "container", "job") if labels.get(k)]
     named = next((v for v in carriers if not _CARRIER.search(v)), None)
     if named:
         return named
     host = _INSTANCE_HOST.match(labels.get("instance", "") or labels.get("addr", ""))
     if host and host.group(1).lower() not in ("localhost",):
         return host.group(1)
-    for value in carriers:
+    for value in [*carriers, *([owner] if owner else [])]:
         stem = _EXPORTED.sub("", value)
         if stem != value and "/" not in stem and stem.lower() not in _GENERIC:
             return stem
     return None
+
+
+_CLAIM_TEMPLATE = re.compile(
+    r"^(?:data|datadir|data-dir|storage|pgdata|db-data|redis-data|elasticsearch-data|mongodb-data|"
+    r"export|volume|vol|pvc|www)-",
+    re.IGNORECASE,
+)
+
+
+def claim_owner(claim: str) -> str:
+    """A PersistentVolumeClaim of a StatefulSet's volumeClaimTemplates is `<template>-<statefulset>-<ordinal>`:
+    the StatefulSet when the template is one of the usual names, else the claim without its ordinal."""
+    return _CLAIM_TEMPLATE.sub("", _POD_ORDINAL.sub("", claim), count=1)
 
 
 def resource_from_labels(labels: dict[str, str]) -> str:
@@ -198,12 +220,25 @@ def _structured(obj: dict[str, Any], line: str) -> tuple[str, Level, str | None]
     if isinstance(obj.get("detail"), dict) and "detail-type" in obj:
         return _eventbridge(obj)
     message = next((str(obj[k]) for k in _MESSAGE_KEYS if k in obj and obj[k] is not None), "")
-    details = [f"{k}={obj[k]}" for k in _DETAIL_KEYS if obj.get(k) not in (None, "")]
+    details = [f"{k}={obj[k]}" for k in _DETAIL_KEYS if obj.get(k) not in (None, "") and not isinstance(obj[k], dict)]
+    for key in _NESTED_KEYS:
+        if isinstance(obj.get(key), dict):
+            details += _leaves(obj[key])
     text = " ".join([message, *details]).strip() or line.strip()
     raw_level = next((str(obj[k]) for k in _LEVEL_KEYS if obj.get(k) is not None), "")
     level: Level = _LEVEL_WORDS.get(raw_level.lower(), "") or _PINO_LEVELS.get(raw_level, "") or level_of(text)  # type: ignore[assignment]
     resource = next((str(obj[k]) for k in _RESOURCE_KEYS if isinstance(obj.get(k), str)), None)
     return text, level, resource
+
+
+def _leaves(value: Any, depth: int = 0) -> list[str]:
+    """The text in a nested object: strings with letters in them, depth-first, at most a few levels down."""
+    if isinstance(value, str):
+        return [value] if any(c.isalpha() for c in value) and len(value) > 3 else []
+    if depth > 3:
+        return []
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return [text for item in items for text in _leaves(item, depth + 1)]
 
 
 def _log_entry(obj: dict[str, Any], line: str) -> tuple[str, Level, str | None]:

@@ -31,7 +31,10 @@ SIGNATURE = Signature(
     logs=(
         log(
             r"AccessDenied|not authorized to perform|is forbidden|forbidden: User|"
-            r"PERMISSION_DENIED|403 Forbidden",
+            r"PERMISSION_DENIED|403 Forbidden|"
+            # Google APIs: the denied permission, google-api-core's exceptions, gRPC's code
+            r"Permission '[\w.]+' denied|does not have [\w.]+ access|exceptions\.(Forbidden|PermissionDenied)|"
+            r"code = PermissionDenied",
             4,
         ),
     ),
