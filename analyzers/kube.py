@@ -100,6 +100,8 @@ def kube_findings(objects: list[KubeObject]) -> list[Finding]:
         findings += _quota(obj)
     for obj in by_kind.get("Job", []) + by_kind.get("Deployment", []) + by_kind.get("StatefulSet", []):
         findings += _workload_conditions(obj)
+    for obj in by_kind.get("Certificate", []):
+        findings += _certificate(obj)
     findings += _rollouts(by_kind.get("ReplicaSet", []))
     findings += _empty_services(by_kind.get("Service", []), by_kind.get("Endpoints", []), by_kind.get("Pod", []))
     return _dedupe(findings)
@@ -283,6 +285,16 @@ def _quota(obj: KubeObject) -> list[Finding]:
         return []
     text = f"ResourceQuota {obj.namespace}/{obj.name} exhausted: " + ", ".join(f"{k} {used[k]}/{hard[k]}" for k in full)
     return [_finding(obj, obj.namespace, text, 3.5, reason="QuotaExhausted", resources=full)]
+
+
+def _certificate(obj: KubeObject) -> list[Finding]:
+    """A cert-manager Certificate that is not Ready (Expired, a failed issuance): its message says why."""
+    for cond in obj.body.get("status", {}).get("conditions") or []:
+        if cond.get("type") == "Ready" and cond.get("status") == "False":
+            message = str(cond.get("message") or "")
+            text = f"Certificate {obj.namespace}/{obj.name} not ready: {cond.get('reason', '')}: {message}"
+            return [_finding(obj, obj.name, text, 3.0, reason="CertificateNotReady", message=message)]
+    return []
 
 
 def _workload_conditions(obj: KubeObject) -> list[Finding]:

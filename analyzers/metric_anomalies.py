@@ -94,7 +94,10 @@ def _score(s: MetricSeries, kind: str, onset: float, limit: float | None) -> Fin
     peak = max(after) if kind != "free_storage" else min(after)
     z = (peak - base) / spread
     saturation = _saturation(kind, peak, base, limit)
-    pinned = _pinned(after) and peak > base * 1.2 and kind not in ("free_storage", "hpa_current")
+    pinned = (
+        _pinned(after) and peak > base * 1.2 and peak - base >= COUNT_FLOOR.get(kind, 0.0)
+        and kind not in ("free_storage", "hpa_current")
+    )  # fmt: skip
     if kind != "free_storage" and before and peak <= max(before) * 1.02 and after[-1] < 0.7 * max(before):
         saturation, pinned = None, False  # it fell from where it was (memory after a kill): not pressing a limit
     score = min(abs(z), 30.0) / 5

@@ -90,6 +90,8 @@ def _named_causes(message: str) -> dict[str, float]:
     return {best: found[best][1]}
 
 
+# A Celery worker's own lines (celery/app/trace.py, celery/worker/strategy.py, celery/apps/worker.py)
+_CELERY_WORKER = re.compile(r"Task [\w.]+\[[0-9a-f-]{36}\] (succeeded|raised|retry)|Received task: |celery@\S+ ready")
 CONSUMER_NAMES = re.compile(r"worker|consumer|processor|celery|tasks|jobs|listener|subscriber", re.IGNORECASE)
 _LIVENESS = re.compile(r"Liveness probe failed|failed liveness probe", re.IGNORECASE)
 _IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
@@ -114,6 +116,14 @@ class Board:
     ) -> None:
         self.known = known
         self.addresses = addresses or {}  # pod IP -> its workload
+        # A known name as a whole token: not inside another name (`web` in `prod-web`) nor a dotted code path
+        # (`web` in `c.a.wordpress.web.RequestLogger`); a host name it starts (`ledger-db.shop.svc`) counts.
+        names = sorted((r for r in known if len(r) > 2), key=len, reverse=True)
+        self._by_lower = {r.lower(): r for r in names}
+        self._names = (
+            re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])", re.IGNORECASE)
+            if names else None
+        )  # fmt: skip
         self.since = since  # the window's start: a Kubernetes event last seen before it is history
         self.findings = findings
         self.candidates: dict[tuple[str, str], Candidate] = {}
@@ -171,10 +181,9 @@ class Board:
     def named(self, text: str, emitter: str) -> str | None:
         """The longest known resource the line names, other than the one that wrote it; else the workload
         whose pod address it names (a proxy's `upstream: "http://10.1.4.7:8080/"`)."""
-        lowered = text.lower()
-        hits = [r for r in self.known if r != emitter and len(r) > 2 and r.lower() in lowered]
+        hits = {m.lower() for m in self._names.findall(text)} - {emitter.lower()} if self._names else set()
         if hits:
-            return max(hits, key=len)
+            return self._by_lower[max(hits, key=len)]
         owners = [self.addresses[ip] for ip in _IPV4.findall(text) if self.addresses.get(ip, emitter) != emitter]
         return owners[0] if owners else None
 
@@ -200,7 +209,8 @@ class Board:
         if saturation is not None and kind != "free_storage":
             strength = 1.0 if saturated else 0.5 if saturation >= 0.75 else 0.1
         else:
-            strength = 1.0 if saturated or f.attrs["pinned"] else 0.6 if abs(f.attrs["z"]) >= 6 else 0.3
+            z = abs(f.attrs["z"])
+            strength = 1.0 if saturated or f.attrs["pinned"] or z >= 50 else 0.6 if z >= 6 else 0.3
         if kind == "hpa_current" and not saturated:
             return
         if (
@@ -211,7 +221,9 @@ class Board:
         if category == "queue_backlog":
             resource = self.consumer_of(f.resource)
         elif resource.startswith("targetgroup/"):  # an ALB target group is named after the service behind it
-            resource = self.named(resource.split("/")[1], "") or resource
+            group = resource.split("/")[1].lower()  # `catalog-tg`, `prod-catalog-api-tg-2`
+            inside = [r for r in self.known if len(r) > 2 and not r.startswith("targetgroup/") and r.lower() in group]
+            resource = max(inside, key=len) if inside else resource
         self.add(category, resource, weight * strength, f)
 
     def consumer_of(self, queue: str) -> str:
@@ -228,7 +240,12 @@ class Board:
         # No log names it: the one known consumer whose name carries the queue's stem (media.default → media-worker)
         stem = re.split(r"[._:/-]", queue)[0].lower()
         named = [r for r in self.known if r != queue and stem in r.lower() and CONSUMER_NAMES.search(r)]
-        return named[0] if len(stem) > 2 and len(named) == 1 else queue
+        if len(stem) > 2 and len(named) == 1:
+            return named[0]
+        # Celery's default queue is `celery`: the one workload whose lines are a Celery worker's is its consumer
+        workers = {f.resource for f in self.findings if f.kind == "log_template" and f.resource != queue
+                   and _CELERY_WORKER.search(" ".join([f.attrs["template"], *f.attrs["examples"]]))}  # fmt: skip
+        return workers.pop() if len(workers) == 1 else queue
 
     def kube(self, f: Finding) -> None:
         """A Kubernetes reason, and the cause its message names: a sandbox OOM-kill, an eviction for

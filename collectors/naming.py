@@ -66,7 +66,10 @@ RESOURCE_DIMENSIONS = (
     "CacheClusterId",
 )
 
-_POD_HASH = re.compile(r"-(?:[a-z0-9]{8,10}-)?[a-z0-9]{5}$")
+# A Deployment pod's ReplicaSet hash and every pod's random suffix. Kubernetes draws both from
+# "bcdfghjklmnpqrstvwxz2456789" (apimachinery's rand.SafeEncodeString), so a segment of digits holding a 0,
+# 1 or 3 is a date or a CronJob's schedule time, part of the Job's name (`db-migrate-20261120-x7k2p`).
+_POD_HASH = re.compile(r"-(?:(?![0-9]*[013][0-9]*-)[a-z0-9]{8,10}-)?[a-z0-9]{5}$")
 _POD_ORDINAL = re.compile(r"-\d+$")
 _LEVEL_WORDS = {
     "fatal": "error",

@@ -24,6 +24,8 @@ SIGNATURE = Signature(
             5,
             "named",
         ),
+        # a server told by its clients that its certificate has expired (Go's TLS handshake error): itself
+        log(r"remote error: tls: expired certificate|alert certificate expired", 5),
     ),
     advice=("presents an expired TLS certificate", "renew or rotate the certificate"),
     facts=facts,

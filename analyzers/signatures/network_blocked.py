@@ -31,7 +31,8 @@ SIGNATURE = Signature(
     logs=(
         log(
             r"connect(ion)? (timed out|timeout)|\bETIMEDOUT\b|dial tcp \S+: i/o timeout|"
-            r"No route to host",
+            # libpq's connect_timeout, as psycopg and asyncpg-free clients print it
+            r"No route to host|port \d+ failed: timeout expired",
             2.5,
         ),
     ),

@@ -30,6 +30,7 @@ LOG_ORDER = [
     ("crash_loop", 4, "emitter"),
     ("crash_loop", 4, "emitter"),
     ("certificate_expired", 5, "named"),
+    ("certificate_expired", 5, "emitter"),  # a server whose clients reject its expired certificate
     ("health_check_failure", 4, "emitter"),
     ("queue_backlog", 1.5, "emitter"),
     ("image_pull_failure", 5, "emitter"),
