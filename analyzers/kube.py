@@ -179,7 +179,8 @@ def _is_ready(pod: dict[str, Any]) -> bool:
 
 def _event(obj: KubeObject, groups: dict[str, str], ready: dict[str, bool]) -> list[Finding]:
     body = obj.body
-    if body.get("type") != "Warning":
+    # cluster-autoscaler reports "max node group size reached" as a Normal NotTriggerScaleUp event
+    if body.get("type") != "Warning" and body.get("reason") != "NotTriggerScaleUp":
         return []
     involved = body.get("involvedObject") or {}
     kind, name = involved.get("kind", ""), str(involved.get("name", ""))

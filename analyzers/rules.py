@@ -334,7 +334,17 @@ class Board:
     def victims(self) -> None:
         """Callers' errors corroborate a failing peer; a peer nobody else explains is a failed dependency."""
         explained = {c.resource for c in self.candidates.values() if c.score >= 3}
+        # Workloads whose pods sit on a node that failed: their callers' errors are the node's doing.
+        nodes = [c for c in self.candidates.values() if c.category == "node_failure" and c.score >= 3]
+        on_failed_nodes = {
+            c.resource for c in self.candidates.values()
+            if c.category == "node_failure" and any(f.attrs.get("involved_kind") == "Pod" for _w, f in c.support)
+        } if nodes else set()  # fmt: skip
+        for peer in on_failed_nodes & set(self.callers):
+            self.callers[max(nodes, key=lambda c: c.score).resource] += self.callers.pop(peer)
         for category, caller, weight, line, peer in self.symptoms:  # waiting on a peer that has failed
+            if peer in on_failed_nodes:
+                peer = max(nodes, key=lambda c: c.score).resource
             if peer in explained and (blamed := self.candidates.get((category, caller))) is not None:
                 blamed.score -= weight * 0.75
                 self.callers[peer].append(line)

@@ -68,8 +68,9 @@ RESOURCE_DIMENSIONS = (
 
 # A Deployment pod's ReplicaSet hash and every pod's random suffix. Kubernetes draws both from
 # "bcdfghjklmnpqrstvwxz2456789" (apimachinery's rand.SafeEncodeString), so a segment of digits holding a 0,
-# 1 or 3 is a date or a CronJob's schedule time, part of the Job's name (`db-migrate-20261120-x7k2p`).
-_POD_HASH = re.compile(r"-(?:(?![0-9]*[013][0-9]*-)[a-z0-9]{8,10}-)?[a-z0-9]{5}$")
+# 1 or 3 is a date or a CronJob's schedule time, part of the Job's name (`db-migrate-20261120-x7k2p`), and
+# a hash holds a digit (a Job `order-events` has pods `order-events-x7k2p`).
+_POD_HASH = re.compile(r"-(?:(?=[a-z]*[0-9])(?![0-9]*[013][0-9]*-)[a-z0-9]{6,10}-)?[a-z0-9]{5}$")
 _POD_ORDINAL = re.compile(r"-\d+$")
 _LEVEL_WORDS = {
     "fatal": "error",
