@@ -131,6 +131,8 @@ class Board:
         # A caller's timeout or blocked connection that names its peer: (category, caller, weight, line, peer).
         self.symptoms: list[tuple[str, str, float, Finding, str]] = []
         self.probe_spent: dict[str, float] = {}  # resource -> weight its failed probes have added
+        self.templates_seen: defaultdict[tuple[str, str], int] = defaultdict(int)
+        self.relays: dict[str, str] = {}  # a caller whose error lines were charged to the server it names
         self.measured = {f.resource for f in findings if f.kind == "metric"}
         # Workloads whose containers crash: their logs repeat with every restart, before the onset too, and
         # are the strongest evidence there is, not a baseline to discount.
@@ -157,14 +159,22 @@ class Board:
         text = " ".join([attrs["template"], *attrs["examples"]])
         matched = False
         for sig in LOG_SIGNATURES:
-            if sig.pattern.search(text):
+            if sig.pattern.search(text) and not (sig.unless and sig.unless.search(text)):
                 matched = True
-                subject = self.named(text, f.resource) if sig.subject == "named" else None
-                if subject is None and sig.server:
-                    subject = self.server_named(sig.server, f.resource)
-                self.add(sig.category, subject or f.resource, sig.weight * novelty, f)
+                # A server's reply names the server first (the line may name an index or a table too)
+                subject = self.server_named(sig.server, f.resource) if sig.server else None
+                if subject is None and sig.subject == "named":
+                    subject = self.named(text, f.resource)
+                # One signal in many spellings (a template per URL or method) is one signal: each further
+                # template of the same (category, resource) counts half the one before.
+                key = (sig.category, subject or f.resource)
+                weight = sig.weight * novelty * 0.5 ** self.templates_seen[key]
+                self.templates_seen[key] += 1
+                self.add(sig.category, subject or f.resource, weight, f)
+                if subject and subject != f.resource:  # its errors are another's: it relays that failure
+                    self.relays[f.resource] = subject
                 if sig.category in PEER_SYMPTOMS and (peer := self.named(text, f.resource)):
-                    self.symptoms.append((sig.category, f.resource, sig.weight * novelty, f, peer))
+                    self.symptoms.append((sig.category, f.resource, weight, f, peer))
         if matched or novelty < 0.4:
             return
         if dns := DNS_FAILURE.search(text):  # the resolver failed, or the name is gone: not the peer's own fault
@@ -188,9 +198,9 @@ class Board:
         return owners[0] if owners else None
 
     def server_named(self, words: tuple[str, ...], emitter: str) -> str | None:
-        """The one known resource (not the emitter) whose name says it is such a server (`cart-redis`,
-        `billing-db-postgresql`); None when none or several do."""
-        hits = {r for r in self.known if r != emitter and any(w in r.lower() for w in words)}
+        """The one known resource (not the emitter) one of whose name's words says it is such a server
+        (`cart-redis`, `billing-db-postgresql`, `logs-es-data`); None when none or several do."""
+        hits = {r for r in self.known if r != emitter and set(words) & set(re.split(r"[-_.]", r.lower()))}
         measured = hits & self.measured  # a server whose own metrics are in the evidence
         hits = measured or hits
         if len(hits) == 1:
@@ -348,13 +358,15 @@ class Board:
             if peer in explained and (blamed := self.candidates.get((category, caller))) is not None:
                 blamed.score -= weight * 0.75
                 self.callers[peer].append(line)
+        for peer in [p for p in self.callers if p not in explained and self.relays.get(p) in explained]:
+            self.callers[self.relays[peer]] += self.callers.pop(peer)  # a caller's callers: the server's victims too
         for peer, lines in self.callers.items():
             if peer in explained:
                 best = max((c for c in self.candidates.values() if c.resource == peer), key=lambda c: c.score)
                 best.add(1.0, lines[0])
             elif peer not in self.known or not any(c.resource == peer for c in self.candidates.values()):
-                for f in lines[:3]:
-                    self.add("dependency_failure", peer, 2.0, f)
+                for n, f in enumerate(lines[:3]):
+                    self.add("dependency_failure", peer, 2.0 * 0.5**n, f)
 
     def prior(self, named: set[str]) -> None:
         """What the alert or the person named gets a nudge, never enough to outweigh real evidence."""

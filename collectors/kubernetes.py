@@ -26,11 +26,14 @@ KINDS: tuple[tuple[str, str, str, bool], ...] = (
     ("ResourceQuota", "/api/v1", "resourcequotas", True),
     ("Deployment", "/apis/apps/v1", "deployments", True),
     ("ReplicaSet", "/apis/apps/v1", "replicasets", True),
+    ("StatefulSet", "/apis/apps/v1", "statefulsets", True),
+    ("Job", "/apis/batch/v1", "jobs", True),
     ("HorizontalPodAutoscaler", "/apis/autoscaling/v2", "horizontalpodautoscalers", True),
     ("Node", "/api/v1", "nodes", False),
 )
 PAGE_SIZE = 500  # items per list request; large namespaces are read in pages, as kubectl does
-API_VERSIONS = {"/api/v1": "v1", "/apis/apps/v1": "apps/v1", "/apis/autoscaling/v2": "autoscaling/v2"}
+API_VERSIONS = {"/api/v1": "v1", "/apis/apps/v1": "apps/v1", "/apis/autoscaling/v2": "autoscaling/v2",
+                "/apis/batch/v1": "batch/v1"}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +154,9 @@ KUBE_KINDS = {
     "Node",
     "HorizontalPodAutoscaler",
     "ResourceQuota",
+    "StatefulSet",
+    "Job",
+    "Certificate",  # cert-manager's, when a bundle holds it (the live source does not list CRDs)
 }
 
 

@@ -20,11 +20,17 @@ class LogSignature:
     # A server's reply a client logs ("OOM command not allowed" is Redis speaking): when the line names no
     # known resource, the known resource whose name holds one of these words is the one charged.
     server: tuple[str, ...] = ()
+    unless: re.Pattern[str] | None = None  # a line that also matches this names another cause
 
 
-def log(pattern: str, weight: float, subject: str = "emitter", server: tuple[str, ...] = ()) -> LogSignature:
+def log(
+    pattern: str, weight: float, subject: str = "emitter", server: tuple[str, ...] = (), unless: str | None = None
+) -> LogSignature:
     """A log signature matched case-insensitively."""
-    return LogSignature(re.compile(pattern, re.IGNORECASE), weight, "named" if server else subject, server=server)
+    return LogSignature(
+        re.compile(pattern, re.IGNORECASE), weight, "named" if server else subject, server=server,
+        unless=re.compile(unless, re.IGNORECASE) if unless else None,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

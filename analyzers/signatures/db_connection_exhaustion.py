@@ -10,7 +10,7 @@ SIGNATURE = Signature(
         # MySQL/MariaDB (ER_CON_COUNT_ERROR 1040) and PostgreSQL refusing clients, as the clients log it: the
         # database they name is charged, else the one known database whose name says what it is
         log(r"too many connections|Error 1040", 4, server=("mysql", "mariadb")),
-        log(r"too many clients|remaining connection slots", 4, server=("postgres", "pg", "pgbouncer")),
+        log(r"too many clients|remaining connection slots", 4, server=("postgres", "postgresql", "pg", "pgbouncer")),
         log(
             r"Connection is not available, request timed out|QueuePool limit|connection pool (is )?exhausted|"
             r"timeout (waiting for|acquiring) (a )?connection",

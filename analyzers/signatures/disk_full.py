@@ -20,7 +20,7 @@ SIGNATURE = Signature(
         log(
             r"flood[- ]stage (disk )?watermark|read-only-allow-delete|cluster_block_exception",
             4,
-            server=("elasticsearch", "opensearch", "-es-", "es-", "elastic"),
+            server=("elasticsearch", "opensearch", "es", "elastic"),
         ),
     ),
     metric_kinds={"free_storage": 5},

@@ -14,6 +14,8 @@ SIGNATURE = Signature(
             r"ConcurrentInvocationLimitExceeded|ReservedFunctionConcurrentInvocationLimitExceeded",
             4,
             "named",
+            # Elasticsearch answers 429 TOO_MANY_REQUESTS when its disk passed the flood stage: that is a full disk
+            unless=r"cluster_block_exception|flood[- ]stage|disk usage exceeded",
         ),
     ),
     metric_kinds={"throttles": 4},

@@ -25,6 +25,8 @@ RESOURCES = {
     "resourcequotas": "ResourceQuota",
     "deployments": "Deployment",
     "replicasets": "ReplicaSet",
+    "statefulsets": "StatefulSet",
+    "jobs": "Job",
     "horizontalpodautoscalers": "HorizontalPodAutoscaler",
     "nodes": "Node",
 }
