@@ -130,13 +130,17 @@ def pod_owner(pod: str) -> str:
 
 
 def workload_of(labels: dict[str, str]) -> str | None:
-    """The workload a label set is about, or None: its workload labels, else its pod's owner (unless the
-    pod is an exporter's), else its app labels, else `service`/`container`/`job` unless they name the
-    exporter that carried it, else the host in `instance` (an exporter's target: `redis://cache-main:6379`
-    → cache-main), else the exporter's name without its suffix (`ledger-db-exporter` → ledger-db)."""
+    """The workload a label set is about, or None: its workload labels, else `service` unless a carrier,
+    else its pod's owner (unless the pod is an exporter's), else its app labels, else `container`/`job`
+    unless they name the exporter that carried it, else the host in `instance` (an exporter's target:
+    `redis://cache-main:6379` → cache-main), else the exporter's name without its suffix
+    (`ledger-db-exporter` → ledger-db)."""
     for key in WORKLOAD_LABELS:
         if labels.get(key):
             return labels[key]
+    service = labels.get("service")
+    if service and not _CARRIER.search(service):  # set on purpose (an alert rule's, a ServiceMonitor's)
+        return service
     pod = labels.get("pod") or labels.get("pod_name")
     owner = pod_owner(pod) if pod else None
     claim = labels.get("persistentvolumeclaim")
