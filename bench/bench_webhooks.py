@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 import yaml  # noqa: E402
 
-from bench._load import Request, bot_server, cpu_seconds, latency_line, load  # noqa: E402
+from bench._load import Request, Served, bot_server, cpu_seconds, latency_line, load  # noqa: E402
 from bot.jobs.store import Store  # noqa: E402
 from tests.bot.alerts.webhook_payloads import alert, alertmanager, grafana  # noqa: E402
 
@@ -75,12 +75,7 @@ def main() -> None:
         one_body(store, env, headers, services, args.one_body)
         return
     with bot_server(store, env) as served:
-        while time.perf_counter() - served.started < 30:
-            try:
-                if httpx.get(f"{served.url}/readyz", timeout=1).is_success:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.05)
+        wait_ready(served)
         # The steady state: the workers are up (one diagnosis done), so they run the storm's jobs meanwhile
         # and write to the store while the webhooks do.
         warmup = alertmanager(alert("Warmup", {"service": "warmup"}))
@@ -107,18 +102,23 @@ def main() -> None:
     print(f"server CPU:       {cpu / len(latencies) * 1000:.2f} ms per webhook (web process, all threads)")
 
 
+def wait_ready(served: Served, seconds: float = 30) -> None:
+    """Until /readyz says a worker is alive (or `seconds` after the server was started)."""
+    while time.perf_counter() - served.started < seconds:
+        try:
+            if httpx.get(f"{served.url}/readyz", timeout=1).is_success:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.05)
+
+
 def one_body(store: str, env: dict[str, str], headers: dict[str, str], services: list[str], n: int) -> None:
     """One request of `n` alerts while a prober asks /healthz every 20 ms: how long the body took, and
     the health answers' times while it was taken against those before it."""
     many = [alert(f"Storm{i % 100}", {"service": services[i % len(services)], "pod": f"pod-{i}"}) for i in range(n)]
     body = json.dumps(alertmanager(*many)).encode()
     with bot_server(store, env) as served:
-        while time.perf_counter() - served.started < 30:
-            try:
-                if httpx.get(f"{served.url}/readyz", timeout=1).is_success:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.05)
+        wait_ready(served)
         probes: list[tuple[float, float]] = []  # (when asked, how long the answer took)
         stop = threading.Event()
 
