@@ -14,6 +14,7 @@ from typing import Annotated, Any, ClassVar
 from annotated_types import Gt
 
 from collectors import reading
+from collectors._eks import EksAuth, EksTarget
 from collectors.base import ClusterContext, Document, Evidence, KubeObject, Scope, SourceKind
 from kernel import Problem
 
@@ -44,8 +45,9 @@ class KubernetesConfig:
     context: str | None = None  # a kubeconfig context; default the current one
     in_cluster: bool = False  # use the pod's service account instead of a kubeconfig
     namespaces: list[str] = field(default_factory=list)  # default: the cluster's namespace
-    host: str | None = None  # an explicit API server URL (with token_env), e.g. through a proxy
+    host: str | None = None  # an explicit API server URL (with token_env or eks), e.g. through a proxy
     token_env: str | None = None
+    eks: EksTarget | None = None  # an EKS cluster: its endpoint and CA from DescribeCluster, a token from STS
     timeout_seconds: Annotated[float, Gt(0)] = 15.0
 
 
@@ -60,15 +62,30 @@ class KubernetesSource:
         token: str | None = None,
         timeout_seconds: float = 15.0,
         max_items: int = 5000,
+        eks: EksAuth | None = None,
     ) -> None:
         self.name, self.cluster, self.namespaces = f"kubernetes:{cluster}", cluster, namespaces
         self.context, self.in_cluster, self.host, self.token = context, in_cluster, host, token
-        self.timeout, self.max_items = timeout_seconds, max_items
-        self.url = host or f"kubeconfig:{context or 'current-context'}"
+        self.timeout, self.max_items, self.eks = timeout_seconds, max_items, eks
+        self.url = host or (f"eks:{eks.target.name}" if eks else f"kubeconfig:{context or 'current-context'}")
 
     def _api(self) -> Any:
         from kubernetes import client, config
 
+        if self.eks is not None:  # the endpoint and CA from DescribeCluster (or `host`), a fresh token each call
+            configuration = client.Configuration()
+            if self.host:
+                configuration.host = self.host
+            else:
+                configuration.host, configuration.ssl_ca_cert = self.eks.endpoint()
+            eks = self.eks
+
+            def refresh(conf: Any) -> None:  # the client asks before every request
+                conf.api_key = {"authorization": f"Bearer {eks.bearer()}"}
+
+            configuration.refresh_api_key_hook = refresh
+            configuration.api_key = {"authorization": f"Bearer {eks.bearer()}"}
+            return client.ApiClient(configuration)
         if self.host:  # an explicit API server (tests, or a proxy)
             configuration = client.Configuration()
             configuration.host = self.host
@@ -140,6 +157,7 @@ def live(config: KubernetesConfig, cluster: ClusterContext) -> KubernetesSource:
         host=config.host,
         token=cluster.secret(config.token_env),
         timeout_seconds=config.timeout_seconds,
+        eks=EksAuth(config.eks, config.eks.region or cluster.region or "us-east-1") if config.eks else None,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import re
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -33,8 +34,13 @@ RESOURCES = {
 
 
 class KubeApiStandIn:
-    def __init__(self, token: str, objects: list[dict[str, Any]]) -> None:
+    def __init__(
+        self, token: str, objects: list[dict[str, Any]], authorize: Callable[[str], bool] | None = None
+    ) -> None:
+        """`authorize(bearer)`, when given, decides instead of comparing with `token` (an EKS API server)."""
         self.token, self.objects = token, objects
+        self.authorize = authorize or (lambda bearer: bearer == token)
+        self.bearers: list[str] = []
         self.requests: list[str] = []
         self.queries: list[dict[str, list[str]]] = []
         self.hang_seconds = 0.0
@@ -69,7 +75,9 @@ class KubeApiStandIn:
                 standin.queries.append(query)
                 if standin.hang_seconds:
                     time.sleep(standin.hang_seconds)
-                if self.headers.get("Authorization") != f"Bearer {standin.token}":
+                bearer = str(self.headers.get("Authorization", "")).removeprefix("Bearer ")
+                standin.bearers.append(bearer)
+                if not standin.authorize(bearer):
                     return send_json(
                         self,
                         401,
