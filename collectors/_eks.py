@@ -71,6 +71,10 @@ class EksAuth:
         self._lock = threading.Lock()
         self._ca_file: str | None = None
 
+    @property
+    def label(self) -> str:
+        return f"eks:{self.target.name}"
+
     def _session(self) -> Any:
         return aws.session(self.region, self.target.role_arn, self.target.endpoint_url)
 

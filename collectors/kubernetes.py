@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Protocol
 
 from annotated_types import Gt
 
 from collectors import reading
 from collectors._eks import EksAuth, EksTarget
+from collectors._gke import GkeAuth, GkeTarget
 from collectors.base import ClusterContext, Document, Evidence, KubeObject, Scope, SourceKind
 from kernel import Problem
 
@@ -48,6 +49,7 @@ class KubernetesConfig:
     host: str | None = None  # an explicit API server URL (with token_env or eks), e.g. through a proxy
     token_env: str | None = None
     eks: EksTarget | None = None  # an EKS cluster: its endpoint and CA from DescribeCluster, a token from STS
+    gke: GkeTarget | None = None  # a GKE cluster: endpoint and CA from the Container API, the account's token
     timeout_seconds: Annotated[float, Gt(0)] = 15.0
 
 
@@ -62,29 +64,29 @@ class KubernetesSource:
         token: str | None = None,
         timeout_seconds: float = 15.0,
         max_items: int = 5000,
-        eks: EksAuth | None = None,
+        auth: ClusterAuth | None = None,
     ) -> None:
         self.name, self.cluster, self.namespaces = f"kubernetes:{cluster}", cluster, namespaces
         self.context, self.in_cluster, self.host, self.token = context, in_cluster, host, token
-        self.timeout, self.max_items, self.eks = timeout_seconds, max_items, eks
-        self.url = host or (f"eks:{eks.target.name}" if eks else f"kubeconfig:{context or 'current-context'}")
+        self.timeout, self.max_items, self.auth = timeout_seconds, max_items, auth
+        self.url = host or (auth.label if auth else f"kubeconfig:{context or 'current-context'}")
 
     def _api(self) -> Any:
         from kubernetes import client, config
 
-        if self.eks is not None:  # the endpoint and CA from DescribeCluster (or `host`), a fresh token each call
+        if self.auth is not None:  # EKS or GKE: endpoint and CA from the cloud (or `host`), a fresh token
             configuration = client.Configuration()
             if self.host:
                 configuration.host = self.host
             else:
-                configuration.host, configuration.ssl_ca_cert = self.eks.endpoint()
-            eks = self.eks
+                configuration.host, configuration.ssl_ca_cert = self.auth.endpoint()
+            auth = self.auth
 
             def refresh(conf: Any) -> None:  # the client asks before every request
-                conf.api_key = {"authorization": f"Bearer {eks.bearer()}"}
+                conf.api_key = {"authorization": f"Bearer {auth.bearer()}"}
 
             configuration.refresh_api_key_hook = refresh
-            configuration.api_key = {"authorization": f"Bearer {eks.bearer()}"}
+            configuration.api_key = {"authorization": f"Bearer {auth.bearer()}"}
             return client.ApiClient(configuration)
         if self.host:  # an explicit API server (tests, or a proxy)
             configuration = client.Configuration()
@@ -157,8 +159,27 @@ def live(config: KubernetesConfig, cluster: ClusterContext) -> KubernetesSource:
         host=config.host,
         token=cluster.secret(config.token_env),
         timeout_seconds=config.timeout_seconds,
-        eks=EksAuth(config.eks, config.eks.region or cluster.region or "us-east-1") if config.eks else None,
+        auth=_cluster_auth(config, cluster),
     )
+
+
+class ClusterAuth(Protocol):
+    """A managed cluster's credentials: a bearer token kept fresh, and the API server's URL and CA file."""
+
+    @property
+    def label(self) -> str: ...
+
+    def bearer(self) -> str: ...
+
+    def endpoint(self) -> tuple[str, str]: ...
+
+
+def _cluster_auth(config: KubernetesConfig, cluster: ClusterContext) -> ClusterAuth | None:
+    if config.eks is not None:
+        return EksAuth(config.eks, config.eks.region or cluster.region or "us-east-1")
+    if config.gke is not None:
+        return GkeAuth(config.gke)
+    return None
 
 
 # The kinds the analyzers read (docs/incident-bundle.md); items of other kinds are skipped.

@@ -1,4 +1,4 @@
-"""A local stand-in for the GCE / Cloud Run metadata server's identity endpoint.
+"""A local stand-in for the GCE / Cloud Run metadata server's identity and access-token endpoints.
 
 It refuses what the real one refuses: no `Metadata-Flavor: Google` header (403), an `X-Forwarded-For`
 header (403: the request came through a proxy), no audience (400). It issues a JWT shaped like Google's
@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 from tests.standins._http import LoopbackServer, QuietHandler
 
 IDENTITY_PATH = "/computeMetadata/v1/instance/service-accounts/default/identity"
+TOKEN_PATH = "/computeMetadata/v1/instance/service-accounts/default/token"
 
 
 def _b64(doc: dict[str, Any]) -> str:
@@ -31,6 +32,8 @@ class MetadataServer:
         self.unique_id, self.email = unique_id, email
         self.issued: list[dict[str, Any]] = []  # the claims of every token handed out
         self.tokens: list[str] = []  # and the tokens themselves
+        self.access_tokens: list[str] = []  # OAuth access tokens handed out (`token`), newest last
+        self.expires_in = 3599
         self._lock = threading.Lock()
         self._http = LoopbackServer(self._handler())
         self.url = self._http.url
@@ -53,10 +56,22 @@ class MetadataServer:
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 url = urlsplit(self.path)
-                if url.path != IDENTITY_PATH:
+                if url.path not in (IDENTITY_PATH, TOKEN_PATH):
                     return self._text(404, "not found")
                 if self.headers.get("Metadata-Flavor") != "Google" or self.headers.get("X-Forwarded-For"):
                     return self._text(403, "Missing Metadata-Flavor:Google header or request was proxied.")
+                if url.path == TOKEN_PATH:  # {"access_token", "expires_in", "token_type"} as the real one answers
+                    with standin._lock:
+                        token = f"ya29.c.test-{len(standin.access_tokens) + 1}"
+                        standin.access_tokens.append(token)
+                    body = json.dumps({"access_token": token, "expires_in": standin.expires_in, "token_type": "Bearer"})
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Metadata-Flavor", "Google")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body.encode())
+                    return None
                 query = parse_qs(url.query)
                 audience = (query.get("audience") or [""])[0]
                 if not audience:

@@ -1,0 +1,78 @@
+"""GKE credentials from the service account: its OAuth access token from the metadata server (what
+gke-gcloud-auth-plugin hands kubectl), and the cluster's endpoint and CA from the Container API.
+
+The account needs `roles/container.viewer` (read-only on the cluster's objects and on the cluster itself).
+"""
+
+from __future__ import annotations
+
+import base64
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+METADATA_URL = "http://metadata.google.internal"
+TOKEN_PATH = "/computeMetadata/v1/instance/service-accounts/default/token"
+CONTAINER_URL = "https://container.googleapis.com"
+EARLY = 60.0  # seconds before its expiry a token is fetched again
+
+
+@dataclass(frozen=True, slots=True)
+class GkeTarget:
+    """`clusters[].kubernetes.gke`: which cluster, and where to ask (overridable for tests)."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
+    project: str
+    location: str  # a region or a zone
+    name: str
+    metadata_url: str = METADATA_URL
+    container_url: str = CONTAINER_URL
+
+
+class GkeAuth:
+    """The service account's access token, fetched again before it runs out; thread-safe."""
+
+    def __init__(self, target: GkeTarget, clock: Callable[[], float] = time.time, timeout: float = 10.0) -> None:
+        self.target, self.clock, self.timeout = target, clock, timeout
+        self._token, self._expires = "", 0.0
+        self._lock = threading.Lock()
+        self._ca_file: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"gke:{self.target.project}/{self.target.location}/{self.target.name}"
+
+    def bearer(self) -> str:
+        import requests
+
+        with self._lock:
+            if not self._token or self.clock() >= self._expires - EARLY:
+                response = requests.get(
+                    f"{self.target.metadata_url.rstrip('/')}{TOKEN_PATH}",
+                    headers={"Metadata-Flavor": "Google"},
+                    timeout=self.timeout,
+                )
+                response.raise_for_status()
+                doc = response.json()
+                self._token, self._expires = str(doc["access_token"]), self.clock() + float(doc["expires_in"])
+            return self._token
+
+    def endpoint(self) -> tuple[str, str]:
+        """The API server's URL and a file holding its CA (for the Kubernetes client)."""
+        import requests
+
+        t = self.target
+        url = f"{t.container_url.rstrip('/')}/v1/projects/{t.project}/locations/{t.location}/clusters/{t.name}"
+        response = requests.get(url, headers={"Authorization": f"Bearer {self.bearer()}"}, timeout=self.timeout)
+        response.raise_for_status()
+        cluster = response.json()
+        ca = base64.b64decode(cluster["masterAuth"]["clusterCaCertificate"])
+        with self._lock:
+            if self._ca_file is None:
+                with tempfile.NamedTemporaryFile("wb", prefix="gke-ca-", suffix=".pem", delete=False) as out:
+                    out.write(ca)
+                self._ca_file = out.name
+            return f"https://{cluster['endpoint']}", self._ca_file
