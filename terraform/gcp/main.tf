@@ -44,6 +44,15 @@ resource "google_project_iam_member" "vertex" {
   member  = "serviceAccount:${google_service_account.runtime.email}"
 }
 
+# Read-only on the GKE clusters the bot diagnoses (kubernetes.gke in the settings): cluster metadata for
+# the endpoint and CA, and the Kubernetes objects through the cluster's IAM integration.
+resource "google_project_iam_member" "gke_viewer" {
+  for_each = toset(var.gke_projects)
+  project  = each.value
+  role     = "roles/container.viewer"
+  member   = "serviceAccount:${google_service_account.runtime.email}"
+}
+
 resource "google_project_iam_member" "cloud_sql_client" {
   count   = var.enable_cloud_sql ? 1 : 0
   project = var.project

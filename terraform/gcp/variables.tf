@@ -83,3 +83,9 @@ variable "kms_key_name" {
   type        = string
   default     = null
 }
+
+variable "gke_projects" {
+  description = "Projects whose GKE clusters the bot reads (roles/container.viewer there); [] = none."
+  type        = list(string)
+  default     = []
+}
