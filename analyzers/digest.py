@@ -148,11 +148,12 @@ def _alert_findings(alert: dict[str, Any]) -> list[Finding]:
     for a in items[:MAX_ALERTS]:  # a storm's payload: the first ones say what the rest would
         if not isinstance(a, dict):
             continue
-        labels = a.get("labels") or {}
+        raw: dict[str, Any] = a["labels"] if isinstance(a.get("labels"), dict) else {}
+        labels = {str(k): str(v) for k, v in raw.items() if isinstance(v, str | int | float) and v != ""}
         name = labels.get("alertname", "alert")
-        resource = workload_of({str(k): str(v) for k, v in labels.items()}) if isinstance(labels, dict) else ""
-        resource = resource or ""
-        summary = (a.get("annotations") or {}).get("summary", "")
+        resource = workload_of(labels) or ""
+        annotations: dict[str, Any] = a["annotations"] if isinstance(a.get("annotations"), dict) else {}
+        summary = str(annotations.get("summary", ""))
         text = f"alert {name} {a.get('status', 'firing')} for {resource or 'unknown'}: {summary}"
         findings.append(Finding("alert", "alert", name, resource, text.strip(": "), 0.5, {"labels": labels}))
     if "AlarmName" in alert:

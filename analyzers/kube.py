@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +26,37 @@ BAD_WAITING = {
     "CreateContainerError": 4.0,
     "RunContainerError": 4.0,
 }
+
+
+def _sane(obj: KubeObject) -> KubeObject:
+    """The object with the containers of its fields the analyzers walk made the types they must be."""
+    body = dict(obj.body)
+    meta = _dict(body.get("metadata"))
+    meta = {**meta, "labels": _dict(meta.get("labels")), "annotations": _dict(meta.get("annotations")),
+            "ownerReferences": _dicts(meta.get("ownerReferences"))}  # fmt: skip
+    status = _dict(body.get("status"))
+    for key in ("conditions", "containerStatuses", "initContainerStatuses", "podIPs"):
+        if key in status:
+            status[key] = _dicts(status[key])
+    for key in ("hard", "used"):
+        if key in status:
+            status[key] = _dict(status[key])
+    spec = _dict(body.get("spec"))
+    if "selector" in spec:
+        spec["selector"] = _dict(spec["selector"])
+    body.update(metadata=meta, status=status, spec=spec)
+    if obj.kind == "Event":
+        body["involvedObject"] = _dict(body.get("involvedObject"))
+        body["series"] = _dict(body.get("series"))
+    if obj.kind == "Endpoints":
+        body["subsets"] = [
+            {**s, "addresses": _dicts(s.get("addresses")), "notReadyAddresses": _dicts(s.get("notReadyAddresses"))}
+            for s in _dicts(body.get("subsets"))
+        ]
+    for cs in status.get("containerStatuses", []) + status.get("initContainerStatuses", []):
+        cs["state"], cs["lastState"] = _dict(cs.get("state")), _dict(cs.get("lastState"))
+        cs["restartCount"] = _int(cs.get("restartCount"))
+    return KubeObject(obj.kind, obj.name, obj.namespace, obj.cluster, body)
 
 
 def owner_of(obj: dict[str, Any]) -> str:
@@ -81,30 +113,52 @@ def kube_time(value: Any) -> float | None:
         return None
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 def kube_findings(objects: list[KubeObject]) -> list[Finding]:
-    findings: list[Finding] = []
+    """Every finding of the objects; an object of a shape no API server writes (a string where an object
+    goes, a list of labels) is read as far as it makes sense and never stops the rest."""
     by_kind: dict[str, list[KubeObject]] = {}
     for obj in objects:
-        by_kind.setdefault(obj.kind, []).append(obj)
-    for obj in by_kind.get("Pod", []):
-        findings += _pod(obj)
-    groups = {n.name: node_group(n.body) for n in by_kind.get("Node", [])}
-    ready = {p.name: _is_ready(p.body) for p in by_kind.get("Pod", [])}
-    for obj in by_kind.get("Event", []):
-        findings += _event(obj, groups, ready)
-    for obj in by_kind.get("Node", []):
-        findings += _node(obj)
-    for obj in by_kind.get("HorizontalPodAutoscaler", []):
-        findings += _hpa(obj)
-    for obj in by_kind.get("ResourceQuota", []):
-        findings += _quota(obj)
-    for obj in by_kind.get("Job", []) + by_kind.get("Deployment", []) + by_kind.get("StatefulSet", []):
-        findings += _workload_conditions(obj)
-    for obj in by_kind.get("Certificate", []):
-        findings += _certificate(obj)
-    findings += _rollouts(by_kind.get("ReplicaSet", []))
-    findings += _empty_services(by_kind.get("Service", []), by_kind.get("Endpoints", []), by_kind.get("Pod", []))
+        by_kind.setdefault(obj.kind, []).append(_sane(obj))
+    pods, nodes = by_kind.get("Pod", []), by_kind.get("Node", [])
+    groups = {n.name: node_group(n.body) for n in nodes}
+    ready = {p.name: _is_ready(p.body) for p in pods}
+    readers: list[tuple[str, Callable[[KubeObject], list[Finding]]]] = [
+        ("Pod", _pod), ("Event", lambda o: _event(o, groups, ready)), ("Node", _node),
+        ("HorizontalPodAutoscaler", _hpa), ("ResourceQuota", _quota), ("Job", _workload_conditions),
+        ("Deployment", _workload_conditions), ("StatefulSet", _workload_conditions), ("Certificate", _certificate),
+    ]  # fmt: skip
+    findings: list[Finding] = []
+    for kind, read in readers:
+        for obj in by_kind.get(kind, []):
+            findings += _guarded(read, obj)
+    findings += _guarded(lambda _o: _rollouts(by_kind.get("ReplicaSet", [])), None)
+    findings += _guarded(
+        lambda _o: _empty_services(by_kind.get("Service", []), by_kind.get("Endpoints", []), pods), None
+    )
     return _dedupe(findings)
+
+
+def _guarded(read: Callable[[Any], list[Finding]], obj: Any) -> list[Finding]:
+    """What `read` finds in `obj`; nothing when a field deeper down has a shape it cannot read."""
+    try:
+        return read(obj)
+    except (AttributeError, TypeError, ValueError, KeyError):
+        return []
 
 
 def _finding(obj: KubeObject, resource: str, text: str, score: float, **attrs: Any) -> Finding:
@@ -193,7 +247,7 @@ def _event(obj: KubeObject, groups: dict[str, str], ready: dict[str, bool]) -> l
     else:
         resource = name
     reason, message = str(body.get("reason", "")), str(body.get("message", ""))
-    count = int(body.get("count") or body.get("series", {}).get("count") or 1)
+    count = _int(body.get("count") or body.get("series", {}).get("count")) or 1
     text = f"event {reason} on {kind} {name} (x{count}): {message}"
     score = 4.0 if reason in ("FailedScheduling", "NodeNotReady", "Evicted", "OOMKilling", "FailedCreate") else 2.5
     return [
@@ -246,10 +300,10 @@ def _node(obj: KubeObject) -> list[Finding]:
 
 def _hpa(obj: KubeObject) -> list[Finding]:
     spec, status = obj.body.get("spec", {}), obj.body.get("status", {})
-    current, top = status.get("currentReplicas"), spec.get("maxReplicas")
+    current, top = _int(status.get("currentReplicas")), _int(spec.get("maxReplicas"))
     desired = status.get("desiredReplicas", current)
     target = spec.get("scaleTargetRef", {}).get("name", obj.name)
-    if current is None or top is None or current < top:
+    if not top or current < top:
         return []
     text = f"HPA {obj.name} at its maximum: {current}/{top} replicas (wants {desired})"
     return [_finding(obj, str(target), text, 3.5, reason="HPAAtMax", current=current, max=top)]
@@ -285,7 +339,7 @@ def _quota(obj: KubeObject) -> list[Finding]:
     if not full:
         return []
     text = f"ResourceQuota {obj.namespace}/{obj.name} exhausted: " + ", ".join(f"{k} {used[k]}/{hard[k]}" for k in full)
-    return [_finding(obj, obj.namespace, text, 3.5, reason="QuotaExhausted", resources=full)]
+    return [_finding(obj, obj.namespace, text, 3.5, reason="QuotaExhausted", quota_keys=full)]
 
 
 def _certificate(obj: KubeObject) -> list[Finding]:
@@ -308,12 +362,8 @@ def _workload_conditions(obj: KubeObject) -> list[Finding]:
         stalled = ctype == "Progressing" and state == "False"
         if not (failed or stalled):
             continue
-        if ctype == "ReplicaFailure" and reason == "FailedCreate":
-            reason = "FailedCreate"
         message = str(cond.get("message") or "")
-        owner = next((r.get("name") for r in obj.body.get("metadata", {}).get("ownerReferences") or []
-                      if r.get("kind") == "CronJob"), None)  # fmt: skip
-        resource = str(owner or obj.name)
+        resource = obj.name  # a CronJob's run is named as its pods and events name it
         text = f"{obj.kind} {obj.name} {ctype}: {reason}: {message}".strip(": ")
         out.append(_finding(obj, resource, text, 3.5 if failed else 2.0, reason=reason or ctype, message=message))
     return out

@@ -265,9 +265,6 @@ def _differences(first: tuple[str, ...], tokens: tuple[str, ...], limit: int) ->
     return words
 
 
-_PATTERNS: dict[str, re.Pattern[str]] = {}
-
-
 def _variable(a: str, b: str) -> bool:
     """Two tokens that differ as one variable's values: one is the other masked, or both carry digits (or one
     digits and the other a mask: `MININT-FNANLI5:<*>` and `<*>.`)."""
@@ -294,12 +291,22 @@ def _matches(pattern: str, token: str) -> bool:
         return False
     if pattern == "<*>":
         return True
-    compiled = _PATTERNS.get(pattern)
-    if compiled is None:
-        if len(_PATTERNS) > 10_000:
-            _PATTERNS.clear()
-        compiled = _PATTERNS[pattern] = re.compile(re.escape(pattern).replace(re.escape("<*>"), ".+?"))
-    return compiled.fullmatch(token) is not None
+    return _glob(pattern.split("<*>"), token)
+
+
+def _glob(pieces: list[str], token: str) -> bool:
+    """`token` is the literal pieces in order with at least one character between each two: matched left to
+    right in linear time (a regex of `.+?` groups backtracks exponentially on long paths)."""
+    first, last = pieces[0], pieces[-1]
+    if not token.startswith(first) or not token.endswith(last) or len(token) < len(first) + len(last) + 1:
+        return False
+    at, end = len(first), len(token) - len(last)
+    for piece in pieces[1:-1]:
+        found = token.find(piece, at + 1, end - 1) if piece else at + 1
+        if found < 0 or found + len(piece) > end - 1:
+            return False
+        at = found + len(piece)
+    return end - at >= 1
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -150,8 +150,9 @@ class Board:
     def log(self, f: Finding) -> None:
         attrs = f.attrs
         novelty = 1.0 if attrs["new"] else 0.8 if attrs["change"] >= 3 else 0.4 if attrs["change"] >= 1.5 else 0.08
-        if not attrs.get("baseline_known", True):  # nothing before the onset to compare with: not "steady"
-            novelty = max(novelty, 0.8)
+        if not attrs.get("baseline_known", True):  # nothing before the onset to compare with: not "steady",
+            # but only errors, or a flood, count as news (a retry warning every five minutes does not)
+            novelty = max(novelty, 0.8 if attrs["level"] == "error" or attrs["during"] >= 50 else 0.3)
         if f.resource in self.crashing and attrs["level"] == "error":
             novelty = max(novelty, 0.8)
         if attrs["level"] not in ("error", "warn"):

@@ -21,6 +21,7 @@ WORKLOAD_LABELS = (
     "daemonset",
     "cronjob",
     "job_name",
+    "horizontalpodautoscaler",  # kube-state-metrics' HPA series
     "function_name",
 )
 APP_LABELS = ("app", "app_kubernetes_io_instance", "app_kubernetes_io_name", "service_name")
@@ -31,9 +32,12 @@ _CARRIER = re.compile(
     r"^(?:kube-state-metrics|kubelet|cadvisor|apiserver|kubernetes-[a-z-]+|prometheus(?:-[a-z-]+)?|"
     r"(?:prometheus-)?node-exporter|blackbox(?:-exporter)?|pushgateway|otel-collector|alloy|POD|"
     r"gcplog|cloudwatch|firehose|fluent-?bit|fluentd|vector|promtail)$"
-    r"|[-_]exporter$|[-_]metrics$|/",
+    # kube-prometheus-stack's own Services (`<release>-kube-prometheus-kubelet`, `-coredns`, ...), collectors
+    r"|^kube-prometheus|-kube-prometheus-|-kubelet$|-kube-(?:state-metrics|proxy|scheduler|controller-manager|etcd)$"
+    r"|-collector$|[-_]exporter$|[-_]metrics$|/",
     re.IGNORECASE,
 )
+_NAMED_CARRIER = re.compile(r".*(?:kube-state-metrics|node-exporter|blackbox-exporter)$", re.IGNORECASE)
 _EXPORTED = re.compile(r"[-_](?:exporter|metrics)$", re.IGNORECASE)
 _INSTANCE_HOST = re.compile(r"^(?:[a-z]+://)?(?:[^@/]*@)?([a-z][a-z0-9-]*)(?:[.:/]|$)", re.IGNORECASE)
 _GENERIC = {
@@ -156,11 +160,11 @@ def workload_of(labels: dict[str, str]) -> str | None:
     if named:
         return named
     host = _INSTANCE_HOST.match(labels.get("instance", "") or labels.get("addr", ""))
-    if host and host.group(1).lower() not in ("localhost",):
+    if host and host.group(1).lower() not in ("localhost",) and not _CARRIER.search(host.group(1)):
         return host.group(1)
     for value in [*carriers, *([owner] if owner else [])]:
         stem = _EXPORTED.sub("", value)
-        if stem != value and "/" not in stem and stem.lower() not in _GENERIC:
+        if stem != value and "/" not in stem and stem.lower() not in _GENERIC and not _NAMED_CARRIER.match(value):
             return stem
     return None
 
@@ -211,10 +215,13 @@ def parse_line(line: str) -> tuple[str, Level, str | None]:
     if stripped.startswith("{"):
         try:
             obj = json.loads(stripped)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than any logger writes
             obj = None
         if isinstance(obj, dict):
-            return _structured(obj, line)
+            try:
+                return _structured(obj, line)
+            except (AttributeError, TypeError, RecursionError):  # a known key holding an odd shape
+                pass
     return line.rstrip("\n"), level_of(line), None
 
 
@@ -283,7 +290,7 @@ def _eventbridge(obj: dict[str, Any]) -> tuple[str, Level, str | None]:
     for key in keys:
         if detail.get(key) not in (None, ""):
             parts.append(f"{key}={detail[key]}")
-    for c in detail.get("containers") or []:
+    for c in detail.get("containers") if isinstance(detail.get("containers"), list) else []:
         if isinstance(c, dict) and (c.get("exitCode") not in (None, 0) or c.get("reason")):
             why = f" reason={c['reason']}" if c.get("reason") else ""
             parts.append(f"container {c.get('name')} exitCode={c.get('exitCode')}{why}")

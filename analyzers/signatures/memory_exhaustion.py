@@ -8,7 +8,8 @@ SIGNATURE = Signature(
     category="memory_exhaustion",
     logs=(
         log(
-            r"OutOfMemoryError|out of memory|heap out of memory|\bMemoryError\b|"
+            # not the JVM flag -XX:+HeapDumpOnOutOfMemoryError that Elasticsearch and others log at start
+            r"(?<![+:\w])OutOfMemoryError|out of memory|heap out of memory|\bMemoryError\b|"
             r"Container killed due to memory usage|OOM-?kill|Runtime exited .*signal: killed|memory limit exceeded|"
             # kubelet's eviction message; Cloud Run's instance limit
             r"low on resource: memory|Memory limit of \S+ \S+ exceeded|"

@@ -63,3 +63,37 @@ def test_digest_json_is_strict_json(bundle) -> None:
 
     text = json.dumps(digest_bundle(bundle).to_json())
     json.loads(text, parse_constant=refuse)
+
+
+def test_kubernetes_objects_of_odd_shapes_are_read_as_far_as_they_go() -> None:
+    from analyzers.kube import kube_findings
+    from collectors import KubeObject
+
+    def obj(kind: str, body: dict) -> KubeObject:
+        return KubeObject(kind, "x", "shop", "c", body)
+
+    odd = [
+        obj("Event", {"type": "Warning", "series": None, "count": "many", "involvedObject": "x", "reason": "BackOff",
+                      "message": "Back-off restarting failed container"}),
+        obj("Pod", {"metadata": {"labels": ["a"], "ownerReferences": ["x"]}, "status": None}),
+        obj("Pod", {"metadata": {"name": "api-5f7d8c9b6-q2w4z"}, "status": {"containerStatuses": ["x", {
+            "name": "api", "restartCount": "4", "lastState": {"terminated": {"reason": "Error", "exitCode": 1}}}]}}),
+        obj("Job", {"status": None}), obj("Job", {"status": {"conditions": ["x"]}}),
+        obj("ResourceQuota", {"status": {"hard": [1], "used": [2]}}),
+        obj("HorizontalPodAutoscaler", {"spec": {"maxReplicas": "5"}, "status": {"currentReplicas": "5"}}),
+        obj("Service", {"spec": {"selector": ["a"]}}), obj("Endpoints", {"subsets": ["x", {"addresses": ["y"]}]}),
+        obj("ReplicaSet", {"metadata": {"annotations": None}, "spec": {"template": "x"}}),
+        obj("Node", {"status": None}),
+        obj("Certificate", {"status": {"conditions": "x"}}),
+    ]  # fmt: skip
+    texts = [f.text for f in kube_findings(odd)]
+    assert any("terminated: Error (exit code 1), 4 restarts" in t for t in texts)  # the readable parts still count
+    assert any("HPA x at its maximum: 5/5" in t for t in texts)
+
+
+def test_a_jvm_flag_naming_out_of_memory_is_no_out_of_memory() -> None:
+    from analyzers.signatures import REGISTRY
+
+    oom = REGISTRY["memory_exhaustion"].logs[0].pattern
+    assert not oom.search("JVM arguments [-Xms1g, -XX:+HeapDumpOnOutOfMemoryError, -XX:+ExitOnOutOfMemoryError]")
+    assert oom.search("java.lang.OutOfMemoryError: Java heap space")

@@ -77,3 +77,28 @@ def test_pino_numeric_levels() -> None:
 
     assert parse_line('{"level": 50, "time": 1, "msg": "payment failed"}')[1] == "error"
     assert parse_line('{"level": 30, "time": 1, "msg": "listening"}')[1] == "info"
+
+
+@pytest.mark.parametrize(
+    ("labels", "workload"),
+    [
+        (
+            {"pod": "checkout-7d9f8b6c5d-x2x9k", "service": "kube-prometheus-stack-kubelet", "job": "kubelet"},
+            "checkout",
+        ),
+        ({"pod": "checkout-7d9f8b6c5d-x2x9k", "service": "monitoring-kube-prometheus-kubelet"}, "checkout"),
+        ({"job": "kube-state-metrics", "horizontalpodautoscaler": "checkout"}, "checkout"),
+        ({"job": "kube-state-metrics", "service": "kube-state-metrics"}, None),  # never "kube-state"
+        ({"job": "kube-prometheus-stack-prometheus-node-exporter", "instance": "10.1.1.1:9100"}, None),
+    ],
+)
+def test_kube_prometheus_stack_services_are_carriers(labels: dict[str, str], workload: str | None) -> None:
+    assert workload_of(labels) == workload
+
+
+def test_odd_json_lines_are_read_as_text_never_a_traceback() -> None:
+    from collectors.naming import parse_line
+
+    assert parse_line('{"detail-type": "x", "detail": {"containers": 5}}')[0].startswith("x")
+    assert parse_line('{"err":' * 5000)[1] == "error"  # nested deeper than json reads: the plain line
+    assert parse_line('{"jsonPayload": 5, "severity": []}')[0] == '{"jsonPayload": 5, "severity": []}'
