@@ -290,7 +290,8 @@ def _eventbridge(obj: dict[str, Any]) -> tuple[str, Level, str | None]:
     for key in keys:
         if detail.get(key) not in (None, ""):
             parts.append(f"{key}={detail[key]}")
-    for c in detail.get("containers") if isinstance(detail.get("containers"), list) else []:
+    containers = detail.get("containers")
+    for c in containers if isinstance(containers, list) else []:
         if isinstance(c, dict) and (c.get("exitCode") not in (None, 0) or c.get("reason")):
             why = f" reason={c['reason']}" if c.get("reason") else ""
             parts.append(f"container {c.get('name')} exitCode={c.get('exitCode')}{why}")
