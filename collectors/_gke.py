@@ -14,10 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-METADATA_URL = "http://metadata.google.internal"
-TOKEN_PATH = "/computeMetadata/v1/instance/service-accounts/default/token"
+from collectors._google import METADATA_URL, MetadataToken
+
 CONTAINER_URL = "https://container.googleapis.com"
-EARLY = 60.0  # seconds before its expiry a token is fetched again
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,32 +32,17 @@ class GkeTarget:
 
 
 class GkeAuth:
-    """The service account's access token, fetched again before it runs out; thread-safe."""
+    """The service account's access token (fetched again before it runs out) and the cluster's endpoint."""
 
     def __init__(self, target: GkeTarget, clock: Callable[[], float] = time.time, timeout: float = 10.0) -> None:
-        self.target, self.clock, self.timeout = target, clock, timeout
-        self._token, self._expires = "", 0.0
+        self.target, self.timeout = target, timeout
+        self.bearer = MetadataToken(target.metadata_url, clock, timeout)
         self._lock = threading.Lock()
         self._ca_file: str | None = None
 
     @property
     def label(self) -> str:
         return f"gke:{self.target.project}/{self.target.location}/{self.target.name}"
-
-    def bearer(self) -> str:
-        import requests
-
-        with self._lock:
-            if not self._token or self.clock() >= self._expires - EARLY:
-                response = requests.get(
-                    f"{self.target.metadata_url.rstrip('/')}{TOKEN_PATH}",
-                    headers={"Metadata-Flavor": "Google"},
-                    timeout=self.timeout,
-                )
-                response.raise_for_status()
-                doc = response.json()
-                self._token, self._expires = str(doc["access_token"]), self.clock() + float(doc["expires_in"])
-            return self._token
 
     def endpoint(self) -> tuple[str, str]:
         """The API server's URL and a file holding its CA (for the Kubernetes client)."""
