@@ -238,9 +238,13 @@ def serve(host: str, port: int) -> None:
 
     # httptools parses HTTP in C: under a burst of commands h11's pure-Python parser was a fifth of the
     # web process's CPU (profiled), and the acknowledgements wait on that one core.
+    from bot.logs import configure
+
+    configure()  # uvicorn's loggers propagate to root's one handler (JSON lines on Cloud Run)
     config = uvicorn.Config(
-        create_app(settings), host=host, port=port, log_level="warning", access_log=False, http="httptools"
-    )
+        create_app(settings), host=host, port=port, log_level="warning", access_log=False, http="httptools",
+        log_config=None,
+    )  # fmt: skip
     Server(config).run(sockets=[sock])
 
 

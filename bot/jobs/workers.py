@@ -96,7 +96,9 @@ def worker_main(settings: Settings, wake: Any, parent: int, index: int) -> None:
 
     use_cloud_identity(settings)
 
-    logging.basicConfig(level=logging.WARNING)
+    from bot.logs import configure
+
+    configure()
     worker = Worker(
         Store(settings.store_url), settings, slack_client(settings), f"{socket.gethostname()}:{os.getpid()}/{index}"
     )
