@@ -10,7 +10,6 @@ policy (AmazonEKSViewPolicy).
 from __future__ import annotations
 
 import base64
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -69,7 +68,6 @@ class EksAuth:
         self.target, self.region, self.clock = target, target.region or region, clock
         self._token, self._made = "", 0.0
         self._lock = threading.Lock()
-        self._ca_file: str | None = None
 
     @property
     def label(self) -> str:
@@ -85,12 +83,6 @@ class EksAuth:
                 self._made = self.clock()
             return self._token
 
-    def endpoint(self) -> tuple[str, str]:
-        """The API server's URL and a file holding its CA (for the Kubernetes client)."""
-        host, ca = describe(self._session(), self.target.name, self.region, self.target.endpoint_url)
-        with self._lock:
-            if self._ca_file is None:
-                with tempfile.NamedTemporaryFile("wb", prefix="eks-ca-", suffix=".pem", delete=False) as out:
-                    out.write(ca)
-                self._ca_file = out.name
-            return host, self._ca_file
+    def endpoint(self) -> tuple[str, bytes]:
+        """The API server's URL and its CA certificate (PEM)."""
+        return describe(self._session(), self.target.name, self.region, self.target.endpoint_url)

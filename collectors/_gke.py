@@ -7,8 +7,6 @@ The account needs `roles/container.viewer` (read-only on the cluster's objects a
 from __future__ import annotations
 
 import base64
-import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,15 +35,13 @@ class GkeAuth:
     def __init__(self, target: GkeTarget, clock: Callable[[], float] = time.time, timeout: float = 10.0) -> None:
         self.target, self.timeout = target, timeout
         self.bearer = MetadataToken(target.metadata_url, clock, timeout)
-        self._lock = threading.Lock()
-        self._ca_file: str | None = None
 
     @property
     def label(self) -> str:
         return f"gke:{self.target.project}/{self.target.location}/{self.target.name}"
 
-    def endpoint(self) -> tuple[str, str]:
-        """The API server's URL and a file holding its CA (for the Kubernetes client)."""
+    def endpoint(self) -> tuple[str, bytes]:
+        """The API server's URL and its CA certificate (PEM)."""
         import requests
 
         t = self.target
@@ -53,10 +49,4 @@ class GkeAuth:
         response = requests.get(url, headers={"Authorization": f"Bearer {self.bearer()}"}, timeout=self.timeout)
         response.raise_for_status()
         cluster = response.json()
-        ca = base64.b64decode(cluster["masterAuth"]["clusterCaCertificate"])
-        with self._lock:
-            if self._ca_file is None:
-                with tempfile.NamedTemporaryFile("wb", prefix="gke-ca-", suffix=".pem", delete=False) as out:
-                    out.write(ca)
-                self._ca_file = out.name
-            return f"https://{cluster['endpoint']}", self._ca_file
+        return f"https://{cluster['endpoint']}", base64.b64decode(cluster["masterAuth"]["clusterCaCertificate"])

@@ -6,7 +6,9 @@ bodies (`_preload_content=False`), and turns them into the `kubectl get -o json`
 
 from __future__ import annotations
 
+import functools
 import json
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Protocol
@@ -79,7 +81,8 @@ class KubernetesSource:
             if self.host:
                 configuration.host = self.host
             else:
-                configuration.host, configuration.ssl_ca_cert = self.auth.endpoint()
+                configuration.host, ca = self.auth.endpoint()
+                configuration.ssl_ca_cert = _ca_file(ca)
             auth = self.auth
 
             def refresh(conf: Any) -> None:  # the client asks before every request
@@ -171,7 +174,15 @@ class ClusterAuth(Protocol):
 
     def bearer(self) -> str: ...
 
-    def endpoint(self) -> tuple[str, str]: ...
+    def endpoint(self) -> tuple[str, bytes]: ...
+
+
+@functools.cache
+def _ca_file(pem: bytes) -> str:
+    """A file holding a cluster's CA, as the Kubernetes client takes it: one per certificate per process."""
+    with tempfile.NamedTemporaryFile("wb", prefix="cluster-ca-", suffix=".pem", delete=False) as out:
+        out.write(pem)
+    return out.name
 
 
 def _cluster_auth(config: KubernetesConfig, cluster: ClusterContext) -> ClusterAuth | None:

@@ -15,12 +15,11 @@ import pytest
 from collectors import _eks
 from collectors._eks import EksAuth, EksTarget
 from collectors.base import ClusterContext, Scope, Window
-from collectors.kubernetes import KubernetesConfig, live
+from collectors.kubernetes import KubernetesConfig, _ca_file, live
 from tests.standins.eks_auth import EksTokenVerifier
 from tests.standins.kube_api import KubeApiStandIn
 
 REGION = "eu-west-1"
-CA = b"-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUeks\n-----END CERTIFICATE-----\n"
 
 
 @pytest.fixture
@@ -84,9 +83,10 @@ def test_an_expired_token_is_refused_and_made_again_before_it_runs_out(
 def test_endpoint_and_ca_come_from_describe_cluster(cluster: str, moto_url: str) -> None:
     boto = boto3.client("eks", region_name=REGION, endpoint_url=moto_url)
     described = boto.describe_cluster(name=cluster)["cluster"]
-    host, ca_file = EksAuth(EksTarget(cluster, endpoint_url=moto_url), REGION).endpoint()
+    host, ca = EksAuth(EksTarget(cluster, endpoint_url=moto_url), REGION).endpoint()
     assert host == described["endpoint"]
-    assert Path(ca_file).read_bytes() == base64.b64decode(described["certificateAuthority"]["data"])
+    assert ca == base64.b64decode(described["certificateAuthority"]["data"])
+    assert Path(_ca_file(ca)).read_bytes() == ca and _ca_file(ca) == _ca_file(ca)  # written once, for the client
 
 
 def test_the_kubernetes_source_reads_an_eks_cluster_with_the_token(cluster: str, moto_url: str) -> None:

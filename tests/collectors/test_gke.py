@@ -5,7 +5,6 @@ endpoint and CA from `clusters.get`; the Kubernetes source end to end."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,8 +39,8 @@ def _target(metadata: MetadataServer, container: ContainerApiStandIn, name: str 
 
 
 def test_endpoint_and_ca_from_the_container_api_with_the_accounts_token(metadata, container) -> None:
-    host, ca_file = GkeAuth(_target(metadata, container)).endpoint()
-    assert host == "https://34.76.1.2" and Path(ca_file).read_bytes() == CA
+    host, ca = GkeAuth(_target(metadata, container)).endpoint()
+    assert (host, ca) == ("https://34.76.1.2", CA)
     assert container.requests == ["/v1/projects/acme-prod/locations/europe-west1/clusters/gke-prod"]
 
 

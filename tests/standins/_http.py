@@ -39,3 +39,8 @@ def send_json(
     handler.send_header("Content-Length", str(len(payload)))
     handler.end_headers()
     handler.wfile.write(payload)
+
+
+def google_error(code: int, status: str, message: str) -> dict[str, Any]:
+    """The error body every Google REST API answers with (`{"error": {code, message, status}}`)."""
+    return {"error": {"code": code, "message": message, "status": status}}

@@ -13,13 +13,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from tests.standins._http import LoopbackServer, QuietHandler, send_json
+from tests.standins._http import LoopbackServer, QuietHandler, google_error, send_json
 
 SEVERITIES = ["DEFAULT", "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY"]
-
-
-def _error(code: int, status: str, message: str) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "status": status}}
 
 
 def _time(text: str) -> float:
@@ -58,18 +54,18 @@ class CloudLoggingStandIn:
         class Handler(QuietHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 if self.path != "/v2/entries:list":
-                    return send_json(self, 404, _error(404, "NOT_FOUND", "Requested entity was not found."))
+                    return send_json(self, 404, google_error(404, "NOT_FOUND", "Requested entity was not found."))
                 bearer = str(self.headers.get("Authorization", "")).removeprefix("Bearer ")
                 if not standin.valid(bearer):
-                    return send_json(self, 401, _error(401, "UNAUTHENTICATED",
+                    return send_json(self, 401, google_error(401, "UNAUTHENTICATED",
                                                        "Request had invalid authentication credentials."))  # fmt: skip
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
                 standin.requests.append(body)
                 names, size = body.get("resourceNames"), body.get("pageSize", 50)
                 if not names or not all(str(n).startswith("projects/") for n in names):
-                    return send_json(self, 400, _error(400, "INVALID_ARGUMENT", "resourceNames is required"))
+                    return send_json(self, 400, google_error(400, "INVALID_ARGUMENT", "resourceNames is required"))
                 if not isinstance(size, int) or not 0 < size <= 1000:
-                    return send_json(self, 400, _error(400, "INVALID_ARGUMENT", "page_size must be 1 to 1000"))
+                    return send_json(self, 400, google_error(400, "INVALID_ARGUMENT", "page_size must be 1 to 1000"))
                 found = [e for e in standin.entries if matches(e, str(body.get("filter", "")))]
                 found.sort(key=lambda e: e["timestamp"])
                 token = body.get("pageToken")

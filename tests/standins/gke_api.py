@@ -7,15 +7,10 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable
-from typing import Any
 
-from tests.standins._http import LoopbackServer, QuietHandler, send_json
+from tests.standins._http import LoopbackServer, QuietHandler, google_error, send_json
 
 _PATH = re.compile(r"/v1/projects/([^/]+)/locations/([^/]+)/clusters/([^/]+)")
-
-
-def _error(code: int, status: str, message: str) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "status": status}}
 
 
 class ContainerApiStandIn:
@@ -37,14 +32,14 @@ class ContainerApiStandIn:
                 standin.requests.append(self.path)
                 bearer = str(self.headers.get("Authorization", "")).removeprefix("Bearer ")
                 if not standin.valid(bearer):
-                    return send_json(self, 401, _error(401, "UNAUTHENTICATED",
+                    return send_json(self, 401, google_error(401, "UNAUTHENTICATED",
                                                        "Request had invalid authentication credentials."))  # fmt: skip
                 m = _PATH.fullmatch(self.path.split("?")[0])
                 if not m:
-                    return send_json(self, 404, _error(404, "NOT_FOUND", "Requested entity was not found."))
+                    return send_json(self, 404, google_error(404, "NOT_FOUND", "Requested entity was not found."))
                 found = standin.clusters.get((m.group(1), m.group(2), m.group(3)))
                 if found is None:
-                    return send_json(self, 404, _error(404, "NOT_FOUND", f"Not found: {self.path}."))
+                    return send_json(self, 404, google_error(404, "NOT_FOUND", f"Not found: {self.path}."))
                 endpoint, ca = found
                 return send_json(self, 200, {
                     "name": m.group(3), "location": m.group(2), "endpoint": endpoint, "status": "RUNNING",
