@@ -1,97 +1,18 @@
-"""Where things are in HCL text: brace-delimited nodes with byte spans, so edits touch only what they change.
+"""Where things are in HCL text: python-hcl2's parse tree with positions, reduced to nodes and value spans.
 
-python-hcl2 parses values but keeps no positions (and its writer reformats), so fixes locate blocks and
-attributes here and replace exact spans; every other byte of the file stays as it was.
+Every block and every object literal (in an attribute, a map entry, a list element or a function argument such
+as `yamlencode({...})`) is a Node with the offsets of its braces and the spans of its direct entries. Fixes
+replace exact spans, so every byte they do not change (comments, alignment) stays as it was.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 _HEADER_WORD = re.compile(r"[A-Za-z_][\w-]*")
-
-
-@dataclass(slots=True)
-class Node:
-    header: str  # the text before "{" on its line, e.g. 'resource "aws_lb" "web"' or 'limits ='
-    start: int  # offset of "{"
-    end: int  # offset of the matching "}"
-    children: list[Node] = field(default_factory=list)
-
-    @property
-    def word(self) -> str:
-        match = _HEADER_WORD.match(self.header)
-        return match.group(0) if match else ""
-
-    @property
-    def labels(self) -> list[str]:
-        return re.findall(r'"([^"]*)"', self.header)
-
-    def child(self, word: str) -> list[Node]:
-        return [c for c in self.children if c.word == word]
-
-    def innermost(self, offset: int) -> Node:
-        for c in self.children:
-            if c.start < offset < c.end:
-                return c.innermost(offset)
-        return self
-
-
-def parse_nodes(text: str) -> list[Node]:
-    """Top-level nodes of a file; strings, comments and heredocs are skipped when matching braces."""
-    root = Node("", -1, len(text))
-    stack = [root]
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "#" or text.startswith("//", i):
-            i = text.find("\n", i)
-            i = n if i < 0 else i
-        elif text.startswith("/*", i):
-            i = text.find("*/", i + 2)
-            i = n if i < 0 else i + 2
-            continue
-        elif ch == '"':
-            i = _skip_string(text, i)
-            continue
-        elif text.startswith("<<", i) and (m := re.match(r"<<-?([A-Za-z_]\w*)\n", text[i:])):
-            close = re.compile(rf"^\s*{m.group(1)}\s*$", re.M).search(text, i + m.end())
-            i = close.end() if close else n
-            continue
-        elif ch == "{":
-            line_start = text.rfind("\n", 0, i) + 1
-            header = text[line_start:i].strip()
-            node = Node(header, i, -1)
-            stack[-1].children.append(node)
-            stack.append(node)
-        elif ch == "}" and len(stack) > 1:
-            stack.pop().end = i
-        i += 1
-    return root.children
-
-
-def _skip_string(text: str, i: int) -> int:
-    """Offset just past the string opening at i, honouring escapes and ${...} interpolations."""
-    i += 1
-    depth = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if text.startswith("${", i):
-            depth += 1
-            i += 2
-            continue
-        if ch == "}" and depth:
-            depth -= 1
-        elif ch == '"' and not depth:
-            return i + 1
-        elif ch == "\n" and not depth:
-            return i
-        i += 1
-    return i
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,16 +22,123 @@ class Span:
     value: str
 
 
-_VALUE = r'("(?:[^"\\\n]|\\.)*"|[^\s,}\]#]+)'
+@dataclass(slots=True, eq=False)
+class Node:
+    header: str  # a block's text before "{" ('resource "aws_lb" "web"'); an object's key ('limits')
+    start: int  # offset of "{" (-1 for a file's root)
+    end: int  # offset of the matching "}"
+    children: list[Node] = field(default_factory=list)
+    attrs: dict[str, Span] = field(default_factory=dict)  # direct entries: key → the span of its value
+    kind: str = "block"  # block | object | root
+    index: int | None = None  # the position of an object in a list
+    begin: int = -1  # offset where a block's header starts (its "{" for an object)
+
+    @property
+    def word(self) -> str:
+        if self.kind == "object":
+            return self.header
+        match = _HEADER_WORD.match(self.header)
+        return match.group(0) if match else ""
+
+    @property
+    def labels(self) -> list[str]:
+        return re.findall(r'"([^"]*)"', self.header) if self.kind == "block" else []
+
+    def child(self, word: str) -> list[Node]:
+        return [c for c in self.children if c.word == word]
+
+    def value_node(self, key: str) -> Node | None:
+        """The object literal that is the value of `key` (None when the value is anything else)."""
+        span = self.attrs.get(key)
+        return next((c for c in self.children if span and c.start == span.start), None)
+
+
+@lru_cache(maxsize=512)
+def parse_root(text: str) -> Node | None:
+    """The file as a root node (top-level attributes, as in .tfvars, and blocks); None when it does not parse."""
+    import hcl2
+
+    try:
+        tree = hcl2.parses_to_tree(text)
+    except Exception:  # lark raises several exception types; the caller reports parse_error's wording
+        return None
+    root = Node("", -1, len(text), kind="root")
+    body = next((c for c in tree.children if _is(c, "body")), None)
+    if body is not None:
+        _body(text, body, root)
+    return root
+
+
+def parse_nodes(text: str) -> list[Node]:
+    """Top-level blocks of a file ([] when it does not parse: the parse check reports that)."""
+    root = parse_root(text)
+    return [c for c in root.children if c.kind == "block"] if root else []
+
+
+def _is(tree: Any, name: str) -> bool:
+    return getattr(tree, "data", None) == name
+
+
+def _tok(tree: Any, type_: str) -> Any:
+    return next((c for c in tree.children if getattr(c, "type", None) == type_), None)
+
+
+def _body(text: str, body: Any, into: Node) -> None:
+    for item in body.children:
+        if _is(item, "attribute"):
+            key = _key(text, item.children[0])
+            value = item.children[-1]
+            into.attrs.setdefault(key, _span(text, value))
+            _objects(text, value, key, into)
+        elif _is(item, "block"):
+            lbrace, rbrace = _tok(item, "LBRACE"), _tok(item, "RBRACE")
+            header = text[item.meta.start_pos : lbrace.start_pos].strip()
+            node = Node(header, lbrace.start_pos, rbrace.start_pos, begin=item.meta.start_pos)
+            into.children.append(node)
+            inner = next((c for c in item.children if _is(c, "body")), None)
+            if inner is not None:
+                _body(text, inner, node)
+
+
+def _objects(text: str, tree: Any, word: str, into: Node, index: int | None = None) -> None:
+    """Object literals inside an expression become child nodes named by the key they are the value of."""
+    if not hasattr(tree, "data") or tree.data in ("for_object_expr", "for_tuple_expr"):
+        return
+    if tree.data == "object":
+        lbrace, rbrace = _tok(tree, "LBRACE"), _tok(tree, "RBRACE")
+        node = Node(word, lbrace.start_pos, rbrace.start_pos, kind="object", index=index, begin=lbrace.start_pos)
+        into.children.append(node)
+        for elem in (c for c in tree.children if _is(c, "object_elem")):
+            key = _key(text, elem.children[0])
+            value = elem.children[-1]
+            node.attrs.setdefault(key, _span(text, value))
+            _objects(text, value, key, node)
+        return
+    if tree.data == "tuple":
+        elements = [c for c in tree.children if hasattr(c, "data")]
+        for i, element in enumerate(elements):
+            _objects(text, element, word, into, i)
+        return
+    for child in tree.children:
+        _objects(text, child, word, into, index)
+
+
+def _key(text: str, tree: Any) -> str:
+    return unquote(_slice(text, tree).strip())
+
+
+def _span(text: str, tree: Any) -> Span:
+    value = _slice(text, tree)
+    return Span(tree.meta.start_pos, tree.meta.start_pos + len(value), value)
+
+
+def _slice(text: str, tree: Any) -> str:
+    return text[tree.meta.start_pos : tree.meta.end_pos].rstrip("\n") if hasattr(tree, "meta") else str(tree)
 
 
 def attribute(text: str, node: Node, key: str) -> Span | None:
-    """The value of `key = value` directly inside `node` (not in a nested block), single-line values only."""
-    pattern = re.compile(rf"(?<![\w.\"]){re.escape(key)}\s*=\s*{_VALUE}")
-    for match in pattern.finditer(text, node.start + 1, node.end):
-        if node.innermost(match.start()) is node:
-            return Span(match.start(1), match.end(1), match.group(1))
-    return None
+    """The value of `key` directly inside `node` (a block's attribute or an object's entry), whole."""
+    return node.attrs.get(unquote(key))
 
 
 def line_indent(text: str, offset: int) -> str:
@@ -119,7 +147,14 @@ def line_indent(text: str, offset: int) -> str:
 
 
 def closing_insert(text: str, node: Node, lines: list[str]) -> tuple[int, str]:
-    """Offset and text that add `lines` as the last entries of `node`, indented like its other entries."""
+    """Offset and text that add `lines` as the last entries of `node`, indented like its other entries.
+
+    An object written on one line (`{ memory = 512 }`) gets the entry before its brace, comma-separated."""
+    if "\n" not in text[node.start : node.end]:
+        before = text[node.start + 1 : node.end].rstrip()
+        offset = node.start + 1 + len(before)
+        sep = ", " if before.strip() else " "
+        return offset, f"{sep}{', '.join(line for line in lines if line)}"
     inner = line_indent(text, node.start) + "  "
     line_start = text.rfind("\n", 0, node.end) + 1
     body = "".join(f"{inner}{line}\n" if line else "\n" for line in lines)

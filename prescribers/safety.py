@@ -49,7 +49,7 @@ def _blocks(text: str, path: str) -> Iterator[tuple[str, str]]:
             address = f"{labels[0]}.{labels[1]}" if node.word == "resource" else f"data.{labels[0]}.{labels[1]}"
         else:
             address = f"{node.word}.{labels[0]}" if labels else node.word
-        yield address, text[node.start : node.end + 1]
+        yield address, text[node.begin : node.end + 1]
 
 
 def _parses(changed: dict[str, str]) -> Check:
