@@ -22,7 +22,7 @@ from analyzers import Hypothesis, estimate_tokens  # noqa: E402
 from analyzers.gemini import RESPONSE_SCHEMA, prompts  # noqa: E402
 from bot.pipeline import collect_bundle, diagnose  # noqa: E402
 from prescribers.bedrock import TOOL, patch_prompt, system_prompt  # noqa: E402
-from prescribers.templates import implicated, names_for  # noqa: E402
+from prescribers.locator import implicated, names_for  # noqa: E402
 from prescribers.tfindex import TerraformIndex  # noqa: E402
 
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from prescribers._hcltext import Node, Span, attribute, closing_insert, unquote
-from prescribers.tfindex import Block, TerraformIndex
+from prescribers.tfindex import Block, Located, TerraformIndex, match_score
 
 
 @dataclass(slots=True)
@@ -74,6 +74,65 @@ def walk(node: Node) -> list[Node]:
     return out
 
 
+# Maps whose entries are separate things (node groups, containers, services): a fix changes the failing one only.
+COLLECTIONS = {
+    "eks_managed_node_groups", "self_managed_node_groups", "node_groups", "node_pools", "container_definitions",
+    "services", "functions", "containers", "instances", "workers", "queues", "tables", "apps",
+}  # fmt: skip
+
+
+def focused(index: TerraformIndex, block: Block) -> list[Node]:
+    """The block's nodes, with only the entry of each collection that is the failing thing (by key or name).
+
+    An unnamed choice among several node groups, pools or services is no choice: none of them is walked, and the
+    index notes why. Several containers none of which is named for the resource are all walked, as before."""
+    wanted = index.wanted.get(block.address, "")
+    out, stack = [], [block.node]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        kids = node.children
+        if node.kind == "object" and node.header in COLLECTIONS and kids and all(k.index is None for k in kids):
+            kids = _pick(index, block, node.header, kids, wanted, keyed=True)
+        else:
+            for header in {k.header for k in kids if k.index is not None or k.word == "container"}:
+                group = [k for k in kids if k.header == header and (k.index is not None or k.word == "container")]
+                if len(group) > 1:
+                    chosen = _pick(index, block, header, group, wanted, keyed=False)
+                    kids = [k for k in kids if k not in group or k in chosen]
+        stack += reversed(kids)
+    return out
+
+
+def _pick(index: TerraformIndex, block: Block, what: str, entries: list[Node], wanted: str, keyed: bool) -> list[Node]:
+    def score(entry: Node) -> int:
+        names = [entry.header] if keyed else []
+        span = entry.attrs.get("name")
+        if span is not None:
+            names.append(index.evaluate(block, span))
+        return max((match_score(wanted, n) for n in names if n), default=0)
+
+    scores = [score(e) for e in entries]
+    best = max(scores, default=0)
+    if best:
+        return [e for e, s in zip(entries, scores, strict=True) if s == best][:1]
+    if len(entries) == 1 or what in ("container", "containers") or what not in COLLECTIONS:
+        return entries
+    shown = ", ".join(e.header if keyed else unquote(e.attrs.get("name", Span(0, 0, "?")).value) for e in entries)
+    index.notes.append(f"{block.address} {what} has {len(entries)} entries ({shown}); none is named {wanted or '?'}")
+    return []
+
+
+def _helm_set(index: TerraformIndex, block: Block, node: Node, key: str) -> Located | None:
+    """`set { name = "resources.limits.memory" value = "256Mi" }`: the value, when the name's last part is `key`."""
+    if node.word != "set" or "name" not in node.attrs or "value" not in node.attrs:
+        return None
+    path = index.evaluate(block, node.attrs["name"]).replace("\\.", "\0").split(".")
+    if path[-1] != key or "requests" in path:
+        return None
+    return index.locate(block, node, "value")
+
+
 def scale_keys(
     index: TerraformIndex,
     block: Block,
@@ -82,23 +141,41 @@ def scale_keys(
     skip: tuple[str, ...] = ("requests",),
     cap: float | None = None,
 ) -> tuple[list[Edit], list[str]]:
-    """Scale every `key = quantity` in the block (following var/local references to their literal)."""
+    """Scale every `key = quantity` in the block: its own literal, or the map entry, tfvars or default feeding it."""
     edits, notes, seen = [], [], set()
-    for node in walk(block.node):
+    for node in focused(index, block):
         if node.word in skip:
             continue
         for key in keys:
-            found = index.resolve(block, node, key)
-            if not found or (found[0], found[1].start) in seen:
+            found = _helm_set(index, block, node, key) or index.locate(block, node, key)
+            if found is None or (found.file, found.span.start if found.span else found.node) in seen:
                 continue
-            file, span = found
-            new = scaled(span.value, factor, cap)
-            if new is None:
+            edit, old, new = _scaled_edit(index, found, key, factor, cap)
+            if edit is None:
                 continue
-            seen.add((file, span.start))
-            edits.append(Edit(file, span.start, span.end, new))
-            notes.append(f"{key} {unquote(span.value)} → {unquote(new)}")
+            seen.add((found.file, found.span.start if found.span else found.node))
+            edits.append(edit)
+            where = f" in {found.file}" + (f" ({found.via[-1]})" if len(found.via) > 1 else "")
+            notes.append(f"{key} {old} → {new}" + (where if found.file != block.file or len(found.via) > 1 else ""))
     return edits, notes
+
+
+def _scaled_edit(
+    index: TerraformIndex, found: Located, key: str, factor: float, cap: float | None
+) -> tuple[Edit | None, str, str]:
+    if found.span is not None:
+        new = scaled(found.span.value, factor, cap)
+        return (
+            (Edit(found.file, found.span.start, found.span.end, new), unquote(found.span.value), unquote(new))
+            if new
+            else (None, "", "")
+        )
+    if found.default is not None and found.node is not None:  # lookup(each.value, "memory", 512): set it on the entry
+        new = scaled(found.default, factor, cap)
+        if new:
+            offset, body = closing_insert(index.files[found.file], found.node, [f"{found.key} = {new}"])
+            return Edit(found.file, offset, offset, body), f"{unquote(found.default)} (default)", unquote(new)
+    return None, "", ""
 
 
 def replace_literal(file: str, span: Span, value: str) -> Edit:

@@ -21,7 +21,8 @@ from kernel.cassette import Cassette
 from kernel.prompts import fence, render
 from kernel.resilience import CircuitBreaker, CircuitOpen, retry
 from prescribers.base import Check, Fix, Prescription
-from prescribers.templates import TemplatePrescriber, finish, implicated, names_for
+from prescribers.locator import locate
+from prescribers.templates import TemplatePrescriber, finish
 from prescribers.tfindex import TerraformIndex
 
 log = logging.getLogger("cloud_doctor.bedrock")
@@ -114,12 +115,12 @@ class BedrockPrescriber:
             result = templates.prescribe(diagnosis, evidence)
             reason = "no terraform/ to patch" if not evidence.terraform_dir else "no Bedrock model_id configured"
             return self._note_fallback(result, reason, 0, time.monotonic())
-        index = TerraformIndex(evidence.terraform_dir)
-        blocks = implicated(index, names_for(index, diagnosis))
+        where = locate(evidence, diagnosis)
+        index, blocks = where.index, where.blocks
         if not blocks:
-            return Prescription(None, f"No fix offered: no block in terraform/ matches {diagnosis.resource}.")
-        allowed = {b.address for b in blocks}
-        files = {b.file: index.files[b.file] for b in blocks}
+            return Prescription(None, f"No fix offered: {where.nothing_found()}.")
+        files = where.files()
+        allowed = where.allowed
         started = time.monotonic()
         usage: dict[str, Any] = {
             "engine": self.name,

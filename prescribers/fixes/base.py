@@ -29,7 +29,7 @@ K8S_WORKLOADS = (
 
 
 def first(blocks: list[Block], *types: str) -> Block | None:
-    return next((b for b in blocks if b.type in types), None)
+    return next((b for b in blocks if b.acts_as(types)), None)
 
 
 def scaler(
@@ -38,7 +38,7 @@ def scaler(
     """A writer that multiplies every one of `keys` on the first block of `types` that has any (up to `cap`)."""
 
     def write(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> Patch | None:
-        for block in (b for b in blocks if b.type in types):
+        for block in (b for b in blocks if b.acts_as(types)):
             edits, notes = scale_keys(index, block, keys, factor, cap=cap)
             if edits:
                 return Patch(f"{verb} on {block.address}: {', '.join(notes)}", risk, edits)

@@ -24,10 +24,11 @@ def retag(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> P
                     block, Edit(block.file, start, start + len(literal.group(0)), f'"{good}"'), bad, good, diagnosis
                 )
         for var in re.findall(r"var\.([\w-]+)", text[block.node.start : block.node.end]):
-            found = index.literal_of("var", var)
-            if found and unquote(found[1].value) in (bad, bad_tag):
-                new = good if unquote(found[1].value) == bad else good_tag
-                return _retag_patch(block, replace_literal(found[0], found[1], new), bad, good, diagnosis)
+            found = index.variable(var, [])
+            if found and found.span and unquote(found.span.value) in (bad, bad_tag):
+                index.fed.add(found.owner)
+                new = good if unquote(found.span.value) == bad else good_tag
+                return _retag_patch(block, replace_literal(found.file, found.span, new), bad, good, diagnosis)
     return None
 
 

@@ -16,7 +16,7 @@ raise_ceiling = scaler(
         "google_container_node_pool",
         "aws_autoscaling_group",
     ),
-    ("max_capacity", "max_replicas", "max_size", "max_node_count"),
+    ("max_capacity", "max_replicas", "max_size", "max_node_count", "max_count"),
     2,
     "Raise the ceiling",
 )

@@ -11,7 +11,7 @@ from analyzers import CATEGORIES
 from bot.pipeline import collect_bundle, diagnose
 from prescribers._edits import apply
 from prescribers.fixes import WRITERS
-from prescribers.templates import implicated, names_for
+from prescribers.locator import implicated, names_for
 from prescribers.tfindex import TerraformIndex
 from tests.conftest import BUNDLES
 

@@ -1,0 +1,100 @@
+"""Find what a diagnosis implicates in the Terraform: the blocks naming the resource, one hop of references,
+and every file that feeds their values (the environment's tfvars, locals, defaults). Both prescribers start here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analyzers import Diagnosis
+from collectors import Evidence
+from prescribers.tfindex import Block, TerraformIndex, environment_of, telemetry_name
+
+
+@dataclass(slots=True)
+class Location:
+    index: TerraformIndex
+    names: list[str]  # what was looked for
+    blocks: list[Block]  # what the diagnosis implicates
+
+    @property
+    def allowed(self) -> set[str]:
+        """What a fix may change: the implicated blocks and the places that feed their values."""
+        return {b.address for b in self.blocks} | self.index.fed
+
+    def files(self) -> dict[str, str]:
+        """The implicated blocks' files and every file feeding their values, as a model is shown them."""
+        paths = {b.file for b in self.blocks}
+        for block in self.blocks:
+            paths |= {f.file for f in self.index.feeders(block)}
+        return {p: self.index.files[p] for p in sorted(paths)}
+
+    def nothing_found(self) -> str:
+        """What was looked for and what came closest, for a summary that has no block to change."""
+        wanted = ", ".join(dict.fromkeys(telemetry_name(n) for n in self.names if n))
+        closest = "; ".join(self.index.closest(telemetry_name(self.names[0]))) or "none"
+        return (
+            f"no block in terraform/ is named {wanted} (looked in names, name prefixes, tags, labels, for_each keys "
+            f"and module inputs, through locals, variables and tfvars; closest: {closest})"
+        )
+
+    def why_not(self, resource: str) -> str:
+        """Why the implicated blocks gave no change: what they are and what the index could not resolve."""
+        found = ", ".join(b.address for b in self.blocks[:4])
+        notes = "; ".join(dict.fromkeys(self.index.notes))
+        return f"the blocks for {resource} ({found}) have nothing this change sets" + (f": {notes}" if notes else "")
+
+
+def locate(evidence: Evidence, diagnosis: Diagnosis) -> Location:
+    """Index the evidence's terraform/ for the incident's environment and find what the diagnosis implicates."""
+    assert evidence.terraform_dir
+    scope = evidence.scope
+    environment = scope.environment or environment_of(" ".join(scope.clusters)) or environment_of(diagnosis.resource)
+    index = TerraformIndex(evidence.terraform_dir, environment=environment)
+    names = names_for(index, diagnosis)
+    return Location(index, names, implicated(index, names))
+
+
+def implicated(index: TerraformIndex, resources: list[str]) -> list[Block]:
+    """The blocks a diagnosis implicates: those naming the resource, one hop of references each way,
+    and the variables they read."""
+    found: list[Block] = []
+    for resource in resources:
+        for block in index.relevant(resource):
+            for b in [block, *index.references(block), *index.referrers(block)]:
+                if b not in found and b.kind in ("resource", "data", "module") and not b.inner:
+                    found.append(b)
+    for block in list(found):
+        for kind, name in re.findall(r"\b(var|local)\.([A-Za-z_][\w-]*)", index.text(block)):
+            extra = index.get(f"variable.{name}") if kind == "var" else None
+            if extra and extra not in found:
+                found.append(extra)
+    return found
+
+
+def names_for(index: TerraformIndex, diagnosis: Diagnosis) -> list[str]:
+    """What to look up in the Terraform: the resource, the denied role, both ends of a blocked path."""
+    names = [diagnosis.resource, *([diagnosis.details["role"]] if diagnosis.details.get("role") else [])]
+    _locate_network_path(index, diagnosis, names)
+    return names
+
+
+def _locate_network_path(index: TerraformIndex, diagnosis: Diagnosis, names: list[str]) -> None:
+    """For a blocked path: the caller's security group and the peer's, so the rule opens exactly that path."""
+    if diagnosis.category != "network_blocked":
+        return
+    peer = str(diagnosis.details.get("peer") or "").split(".")[0]
+    caller_sgs = _security_groups(index, diagnosis.resource)
+    peer_sgs = _security_groups(index, peer) if peer else []
+    if caller_sgs and peer_sgs:
+        diagnosis.details["caller_sg"] = caller_sgs[0].address
+        diagnosis.details["peer_block"] = peer_sgs[0].address
+        names.append(peer)
+
+
+def _security_groups(index: TerraformIndex, resource: str) -> list[Block]:
+    """The resource's own security group: one named for it, else those its blocks attach."""
+    relevant = index.relevant(resource)
+    own = [b for b in relevant if b.type == "aws_security_group"]
+    return own or [r for b in relevant for r in index.references(b) if r.type == "aws_security_group"]
