@@ -29,13 +29,13 @@ class Node:
     end: int  # offset of the matching "}"
     children: list[Node] = field(default_factory=list)
     attrs: dict[str, Span] = field(default_factory=dict)  # direct entries: key → the span of its value
-    kind: str = "block"  # block | object | root
+    kind: str = "block"  # block | object | tuple (a list holding objects) | root
     index: int | None = None  # the position of an object in a list
     begin: int = -1  # offset where a block's header starts (its "{" for an object)
 
     @property
     def word(self) -> str:
-        if self.kind == "object":
+        if self.kind in ("object", "tuple"):
             return self.header
         match = _HEADER_WORD.match(self.header)
         return match.group(0) if match else ""
@@ -48,7 +48,7 @@ class Node:
         return [c for c in self.children if c.word == word]
 
     def value_node(self, key: str) -> Node | None:
-        """The object literal that is the value of `key` (None when the value is anything else)."""
+        """The object (or list of objects) that is the value of `key` (None when the value is anything else)."""
         span = self.attrs.get(key)
         return next((c for c in self.children if span and c.start == span.start), None)
 
@@ -115,9 +115,13 @@ def _objects(text: str, tree: Any, word: str, into: Node, index: int | None = No
             _objects(text, value, key, node)
         return
     if tree.data == "tuple":
+        lsqb, rsqb = _tok(tree, "LSQB"), _tok(tree, "RSQB")
+        node = Node(word, lsqb.start_pos, rsqb.start_pos, kind="tuple", index=index, begin=lsqb.start_pos)
         elements = [c for c in tree.children if hasattr(c, "data")]
         for i, element in enumerate(elements):
-            _objects(text, element, word, into, i)
+            _objects(text, element, word, node, i)
+        if node.children:
+            into.children.append(node)
         return
     for child in tree.children:
         _objects(text, child, word, into, index)

@@ -503,8 +503,8 @@ class TerraformIndex:
             while stack:
                 node = stack.pop()
                 stack += node.children
-                if node.kind == "object":
-                    table[node.start] = node
+                if node.kind in ("object", "tuple"):
+                    table.setdefault(node.start, node)
             self._objects[rel] = table
         return self._objects[rel].get(offset)
 

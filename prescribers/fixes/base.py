@@ -19,6 +19,8 @@ WORKLOADS = (
     "kubernetes_stateful_set",
     "kubernetes_stateful_set_v1",
     "google_cloud_run_v2_service",
+    "helm_release",
+    "kubernetes_manifest",
 )
 K8S_WORKLOADS = (
     "kubernetes_deployment",

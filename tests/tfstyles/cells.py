@@ -1,0 +1,508 @@
+"""The Terraform style matrix: for each fix category, the same infrastructure written the ways teams write it.
+
+Every cell is drawn from its own `random.Random(f"{seed}:{category}:{style}")`: the service names, how the
+Terraform names them (literal, `prod-` prefixed, `-svc` suffixed, interpolated from a local or a variable), the
+block labels and the values vary, and a second, unrelated service always sits beside the failing one (in the same
+file, map or list) so an edit to the wrong entry shows. A cell knows what the fix must produce: the exact new files
+for a change of value, or, for an addition, the block it must land in and what it must say.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+SERVICES = (
+    "checkout",
+    "payments",
+    "ledger",
+    "orders",
+    "search",
+    "billing",
+    "invoices",
+    "catalog",
+    "profile",
+    "pricing",
+)
+PREAMBLE = """terraform {
+  required_version = ">= 1.5"
+}
+
+locals {
+  env    = "prod"
+  region = "eu-west-1"
+  common_tags = {
+    team       = "platform"
+    managed_by = "terraform"
+  }
+}
+
+variable "environment" {
+  type    = string
+  default = "prod"
+}
+"""
+
+
+@dataclass
+class Cell:
+    category: str
+    style: str
+    resource: str  # what telemetry calls the failing thing
+    files: dict[str, str]
+    want: dict[str, str] | None = None  # the exact files a change of value must produce
+    add: tuple[str, str, tuple[str, ...]] | None = None  # an addition: (file, text of the block it lands in, musts)
+    details: dict[str, Any] = field(default_factory=dict)
+    environment: str | None = "prod"
+
+    @property
+    def id(self) -> str:
+        return f"{self.category}/{self.style}"
+
+
+class Draw:
+    """The names one cell uses: the failing service, its neighbour, and how Terraform spells each."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.svc, self.other = rng.sample(SERVICES, 2)
+        self.spell = rng.randrange(5)
+        self.suffix = rng.choice(["", "_service", "_app"])
+
+    def name(self, svc: str) -> str:
+        """How a plain block names `svc` (an HCL expression)."""
+        return [
+            f'"{svc}"',
+            f'"prod-{svc}"',
+            f'"${{local.env}}-{svc}"',
+            f'"{svc}-svc"',
+            f'"${{var.environment}}-{svc}"',
+        ][self.spell]
+
+    def each_name(self) -> str:
+        return ["each.key", '"prod-${each.key}"', '"${local.env}-${each.key}"', '"${each.key}-svc"', "each.key"][
+            self.spell
+        ]
+
+    def label(self, svc: str) -> str:
+        return f"{svc}{self.suffix}".replace("-", "_")
+
+    def pick(self, *values: Any) -> Any:
+        return self.rng.choice(values)
+
+
+Render = Callable[[str], dict[str, str]]  # the target literal → the files
+
+
+def _value_cell(category: str, style: str, d: Draw, render: Render, old: str, new: str, **kw: Any) -> Cell:
+    files = render(old)
+    files.setdefault("versions.tf", PREAMBLE)
+    want = render(new)
+    want.setdefault("versions.tf", PREAMBLE)
+    return Cell(category, style, d.svc, files, want={p: t for p, t in want.items() if files.get(p) != t}, **kw)
+
+
+# -- workloads: memory and CPU ----------------------------------------------------------------------------------
+
+
+def _k8s(d: Draw, key: str, target: str, other: str) -> Render:
+    def render(v: str) -> dict[str, str]:
+        blocks = []
+        for svc, value in ((d.svc, v), (d.other, other)):
+            blocks.append(f'''resource "kubernetes_deployment_v1" "{d.label(svc) if svc == d.svc else svc}" {{
+  metadata {{
+    name      = {d.name(svc)}
+    namespace = "apps"
+    labels = {{
+      "app.kubernetes.io/name" = "{svc}"
+    }}
+  }}
+  spec {{
+    replicas = 3
+    selector {{
+      match_labels = {{ app = "{svc}" }}
+    }}
+    template {{
+      metadata {{
+        labels = {{ app = "{svc}" }}
+      }}
+      spec {{
+        container {{
+          name  = "{svc}"
+          image = "registry.example.com/{svc}:1.4.2"
+          resources {{
+            requests = {{ {key} = {other} }}
+            limits = {{
+              {key} = {value}
+            }}
+          }}
+        }}
+      }}
+    }}
+  }}
+}}
+''')
+        return {"k8s.tf": "\n".join(blocks)}
+
+    del target
+    return render
+
+
+def _ecs_plain(d: Draw, key: str, other: str) -> Render:
+    def render(v: str) -> dict[str, str]:
+        out = []
+        for svc, value in ((d.svc, v), (d.other, other)):
+            out.append(f'''resource "aws_ecs_task_definition" "{svc}" {{
+  family                   = {d.name(svc)}
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = {value if key == "cpu" else '"1024"'}
+  memory                   = {value if key == "memory" else '"2048"'}
+  container_definitions = jsonencode([
+    {{
+      name      = "{svc}"
+      image     = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/{svc}:2.1.0"
+      essential = true
+      {key} = {value.strip('"')}
+    }}
+  ])
+}}
+''')
+        return {"ecs.tf": "\n".join(out)}
+
+    return render
+
+
+def _ecs_for_each(d: Draw, key: str, other: str) -> Render:
+    def render(v: str) -> dict[str, str]:
+        return {
+            "locals.tf": f'''locals {{
+  services = {{
+    {d.svc} = {{ {key} = {v}, image = "{d.svc}:3.0.1" }}
+    {d.other} = {{
+      {key} = {other}
+      image = "{d.other}:1.0.0"
+    }}
+  }}
+}}
+''',
+            "ecs.tf": f"""resource "aws_ecs_task_definition" "svc" {{
+  for_each                 = local.services
+  family                   = {d.each_name()}
+  requires_compatibilities = ["FARGATE"]
+  {key} = each.value.{key}
+  {"memory" if key == "cpu" else "cpu"} = 4096
+  container_definitions = jsonencode([{{
+    name  = each.key
+    image = each.value.image
+  }}])
+}}
+""",
+        }
+
+    return render
+
+
+def _k8s_count(d: Draw, key: str, other: str) -> Render:
+    def render(v: str) -> dict[str, str]:
+        return {
+            "apps.tf": f'''locals {{
+  apps = [
+    {{ name = "{d.other}", {key} = {other} }},
+    {{ name = "{d.svc}", {key} = {v} }},
+  ]
+}}
+
+resource "kubernetes_deployment_v1" "app" {{
+  count = length(local.apps)
+  metadata {{
+    name = local.apps[count.index].name
+  }}
+  spec {{
+    template {{
+      spec {{
+        container {{
+          name  = local.apps[count.index].name
+          image = "ghcr.io/acme/${{local.apps[count.index].name}}:1.0"
+          resources {{
+            limits = {{
+              {key} = local.apps[count.index].{key}
+            }}
+          }}
+        }}
+      }}
+    }}
+  }}
+}}
+''',
+        }
+
+    return render
+
+
+def _tfvars(d: Draw, key: str, target: str, staging: str, default: str, kind: str) -> Render:
+    var = f"{d.svc}_{key}"
+    if kind == "k8s":
+        use = f'''resource "kubernetes_deployment_v1" "{d.label(d.svc)}" {{
+  metadata {{
+    name = {d.name(d.svc)}
+  }}
+  spec {{
+    template {{
+      spec {{
+        container {{
+          name  = "{d.svc}"
+          image = "ghcr.io/acme/{d.svc}:5.2.0"
+          resources {{
+            limits = {{
+              {key} = var.{var}
+            }}
+          }}
+        }}
+      }}
+    }}
+  }}
+}}
+'''
+    else:
+        use = f'''resource "aws_ecs_task_definition" "{d.label(d.svc)}" {{
+  family                   = {d.name(d.svc)}
+  requires_compatibilities = ["FARGATE"]
+  {key} = var.{var}
+  {"memory" if key == "cpu" else "cpu"} = 4096
+  container_definitions    = file("${{path.module}}/containers/{d.svc}.json")
+}}
+'''
+
+    def render(v: str) -> dict[str, str]:
+        return {
+            "variables.tf": f'variable "{var}" {{\n  type    = string\n  default = {default}\n}}\n',
+            "main.tf": use,
+            "envs/prod.tfvars": f"{var} = {v}\nreplicas = 6\n",
+            "envs/staging.tfvars": f"{var} = {staging}\nreplicas = 2\n",
+        }
+
+    del target
+    return render
+
+
+def _local_module(d: Draw, key: str, other: str) -> Render:
+    module = f'''variable "name" {{
+  type = string
+}}
+
+variable "{key}" {{
+  type    = number
+  default = 1024
+}}
+
+resource "aws_ecs_task_definition" "this" {{
+  family                   = var.name
+  requires_compatibilities = ["FARGATE"]
+  {key} = var.{key}
+  container_definitions    = "[]"
+}}
+
+resource "aws_ecs_service" "this" {{
+  name            = var.name
+  task_definition = aws_ecs_task_definition.this.arn
+  desired_count   = 2
+}}
+'''
+
+    def render(v: str) -> dict[str, str]:
+        calls = []
+        for svc, value in ((d.svc, v), (d.other, other)):
+            calls.append(f'''module "{svc}" {{
+  source = "./modules/service"
+  name   = {d.name(svc)}
+  {key} = {value}
+}}
+''')
+        return {"modules/service/main.tf": module, "services.tf": "\n".join(calls)}
+
+    return render
+
+
+def _helm_set(d: Draw, key: str, other: str, path: str) -> Render:
+    def render(v: str) -> dict[str, str]:
+        out = []
+        for svc, value in ((d.svc, v), (d.other, other)):
+            out.append(f'''resource "helm_release" "{svc}" {{
+  name       = {d.name(svc)}
+  repository = "https://charts.example.com"
+  chart      = "service"
+  version    = "2.3.1"
+  namespace  = "apps"
+
+  set {{
+    name  = "image.tag"
+    value = "4.0.0"
+  }}
+  set {{
+    name  = "{path}"
+    value = {value}
+  }}
+}}
+''')
+        return {"helm.tf": "\n".join(out)}
+
+    return render
+
+
+def _helm_values(d: Draw, key: str, other: str) -> Render:
+    def render(v: str) -> dict[str, str]:
+        out = []
+        for svc, value in ((d.svc, v), (d.other, other)):
+            out.append(f'''resource "helm_release" "{svc}" {{
+  name      = {d.name(svc)}
+  chart     = "oci://ghcr.io/acme/charts/service"
+  namespace = "apps"
+  values = [yamlencode({{
+    replicaCount = 3
+    resources = {{
+      requests = {{ {key} = "100m" }}
+      limits   = {{ {key} = {value} }}
+    }}
+  }})]
+}}
+''')
+        return {"helm.tf": "\n".join(out)}
+
+    return render
+
+
+def _lambda_module(d: Draw, key: str, other: str) -> Render:
+    def render(v: str) -> dict[str, str]:
+        out = []
+        for svc, value in ((d.svc, v), (d.other, other)):
+            out.append(f'''module "{svc}_fn" {{
+  source  = "terraform-aws-modules/lambda/aws"
+  version = "~> 7.0"
+
+  function_name = {d.name(svc)}
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  {key} = {value}
+  tags = local.common_tags
+}}
+''')
+        return {"lambda.tf": "\n".join(out)}
+
+    return render
+
+
+def _ecs_module(d: Draw, key: str, other: str) -> Render:
+    def render(v: str) -> dict[str, str]:
+        out = []
+        for svc, value in ((d.svc, v), (d.other, other)):
+            out.append(f'''module "{svc}" {{
+  source  = "terraform-aws-modules/ecs/aws//modules/service"
+  version = "~> 5.11"
+
+  name        = {d.name(svc)}
+  cluster_arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/prod"
+  {key} = {value}
+
+  container_definitions = {{
+    {svc} = {{
+      essential = true
+      image     = "public.ecr.aws/acme/{svc}:1.9.0"
+      {key} = {value}
+    }}
+  }}
+}}
+''')
+        return {"ecs.tf": "\n".join(out)}
+
+    return render
+
+
+def _cloud_run(d: Draw, key: str, other: str) -> Render:
+    def render(v: str) -> dict[str, str]:
+        out = []
+        for svc, value in ((d.svc, v), (d.other, other)):
+            out.append(f'''resource "google_cloud_run_v2_service" "{svc}" {{
+  name     = {d.name(svc)}
+  location = "europe-west1"
+  template {{
+    containers {{
+      image = "europe-docker.pkg.dev/acme/apps/{svc}:7.1.0"
+      resources {{
+        limits = {{
+          cpu    = {value if key == "cpu" else '"2"'}
+          memory = {value if key == "memory" else '"1Gi"'}
+        }}
+      }}
+    }}
+  }}
+}}
+''')
+        return {"run.tf": "\n".join(out)}
+
+    return render
+
+
+def _workload_cells(category: str, key: str, seed: int) -> list[Cell]:
+    def draw(style: str) -> Draw:
+        return Draw(random.Random(f"{seed}:{category}:{style}"))
+
+    mem = key == "memory"
+    cells = []
+    d = draw("kubernetes_deployment_v1")
+    old, other = ('"512Mi"', '"1Gi"') if mem else ('"500m"', '"1"')
+    new = '"1024Mi"' if mem else '"1000m"'
+    cells.append(_value_cell(category, "plain kubernetes", d, _k8s(d, key, old, other), old, new))
+    d = draw("ecs")
+    old, new, other = ('"1024"', '"2048"', '"4096"') if mem else ('"512"', '"1024"', '"2048"')
+    cells.append(_value_cell(category, "plain ECS", d, _ecs_plain(d, key, other), old, new))
+    d = draw("for_each")
+    old, new = ("1024", "2048") if mem else ("512", "1024")
+    cells.append(_value_cell(category, "for_each over locals", d, _ecs_for_each(d, key, "4096"), old, new))
+    d = draw("count")
+    old, new = ('"768Mi"', '"1536Mi"') if mem else ('"250m"', '"500m"')
+    cells.append(_value_cell(category, "count over a list", d, _k8s_count(d, key, '"2Gi"' if mem else '"2"'), old, new))
+    d = draw("tfvars")
+    old, new = ('"1536"', '"3072"') if mem else ('"1024"', '"2048"')
+    r = _tfvars(d, key, old, '"512"', '"256"', "ecs")
+    cells.append(_value_cell(category, "environment tfvars", d, r, old, new))
+    d = draw("local module")
+    old, new = ("2048", "4096") if mem else ("1024", "2048")
+    cells.append(_value_cell(category, "local module", d, _local_module(d, key, "512"), old, new))
+    d = draw("registry module")
+    if mem:
+        cells.append(
+            _value_cell(
+                category, "registry module (lambda)", d, _lambda_module(d, "memory_size", "256"), "1024", "2048"
+            )
+        )
+    else:
+        cells.append(_value_cell(category, "registry module (ecs)", d, _ecs_module(d, "cpu", "256"), "512", "1024"))
+    d = draw("helm set")
+    old, new = ('"384Mi"', '"768Mi"') if mem else ('"300m"', '"600m"')
+    path = f"resources.limits.{key}"
+    cells.append(_value_cell(category, "helm_release set", d, _helm_set(d, key, '"2Gi"', path), old, new))
+    d = draw("helm values")
+    old, new = ('"640Mi"', '"1280Mi"') if mem else ('"400m"', '"800m"')
+    cells.append(_value_cell(category, "helm_release values", d, _helm_values(d, key, '"3Gi"'), old, new))
+    d = draw("cloud run")
+    old, new = ('"512Mi"', '"1024Mi"') if mem else ('"1"', '"2"')
+    cells.append(_value_cell(category, "Cloud Run", d, _cloud_run(d, key, '"4Gi"' if mem else '"4"'), old, new))
+    return cells
+
+
+def memory_cells(seed: int) -> list[Cell]:
+    return _workload_cells("memory_exhaustion", "memory", seed)
+
+
+def cpu_cells(seed: int) -> list[Cell]:
+    return _workload_cells("cpu_saturation", "cpu", seed)
+
+
+GENERATORS = (memory_cells, cpu_cells)
+
+
+def cells(seed: int = 7) -> list[Cell]:
+    return [c for make in GENERATORS for c in make(seed)]
