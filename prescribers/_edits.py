@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from prescribers._hcltext import Node, Span, attribute, closing_insert, unquote
-from prescribers.tfindex import Block, Located, TerraformIndex, match_score
+from prescribers.tfindex import COLLECTIONS, Block, Located, TerraformIndex, match_score
 
 
 @dataclass(slots=True)
@@ -72,13 +72,6 @@ def walk(node: Node) -> list[Node]:
         out.append(current)
         stack += reversed(current.children)
     return out
-
-
-# Maps whose entries are separate things (node groups, containers, services): a fix changes the failing one only.
-COLLECTIONS = {
-    "eks_managed_node_groups", "self_managed_node_groups", "node_groups", "node_pools", "container_definitions",
-    "services", "functions", "containers", "instances", "workers", "queues", "tables", "apps",
-}  # fmt: skip
 
 
 def focused(index: TerraformIndex, block: Block) -> list[Node]:

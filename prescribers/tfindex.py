@@ -56,6 +56,11 @@ NOISE = {
     "lambda", "fn", "func", "function", "lb", "alb", "nlb", "np", "ng", "pool", "nodepool", "nodes", "rds",
     "k8s", "cr", "run", "release", "chart", "workload", "api",
 }  # fmt: skip
+# Maps whose entries are separate things (node groups, containers, services): a fix changes the failing one only.
+COLLECTIONS = {
+    "eks_managed_node_groups", "self_managed_node_groups", "node_groups", "node_pools", "container_definitions",
+    "services", "functions", "containers", "instances", "workers", "queues", "tables", "apps", "target_groups",
+}  # fmt: skip
 # Registry modules: the resource types a call of each stands for (its inputs carry those resources' knobs).
 REGISTRY_MODULES = (
     ("terraform-aws-modules", "eks", "aws", ("aws_eks_cluster", "aws_eks_node_group")),
@@ -435,10 +440,24 @@ class TerraformIndex:
                     span = node.attrs.get(attr)
                     if span is not None and (value := self.evaluate(block, span)):
                         names.add(value)
+            names |= self._members(block)
             block.names |= names
             if key is not None:
                 block.instance_names[key] = names
         self.focus.pop(block.address, None)
+
+    def _members(self, block: Block) -> set[str]:
+        """The names of a collection's entries inside a block (a module's node groups, pools, containers)."""
+        out: set[str] = set()
+        for node in block.node.children:
+            if node.header not in COLLECTIONS or node.kind == "block":
+                continue
+            for entry in node.children:
+                if node.kind == "object" and entry.kind == "object":
+                    out.add(entry.header)
+                if "name" in entry.attrs and (name := self.evaluate(block, entry.attrs["name"])):
+                    out.add(name)
+        return out
 
     def evaluate(self, block: Block, span: Span, depth: int = 0) -> str:
         """A string value as Terraform would build it, for names: interpolations resolved where they can be."""

@@ -501,7 +501,241 @@ def cpu_cells(seed: int) -> list[Cell]:
     return _workload_cells("cpu_saturation", "cpu", seed)
 
 
-GENERATORS = (memory_cells, cpu_cells)
+# -- one knob on one resource type, in every collection and environment style ----------------------------------
+
+
+@dataclass(frozen=True)
+class Knob:
+    rtype: str
+    name_attr: str
+    key: str
+    body: str  # the resource's other lines
+    nest: tuple[str, ...] = ()  # blocks the key sits in, e.g. ("scaling_config",)
+    module: str = ""  # a registry module whose call takes `name_attr` and `key` as inputs
+    module_body: str = ""
+
+    def wrap(self, line: str, indent: str = "  ") -> str:
+        for block in reversed(self.nest):
+            inner = "\n".join("  " + x for x in line.split("\n"))
+            line = f"{block} {{\n{inner}\n}}"
+        return "\n".join(indent + x for x in line.split("\n"))
+
+
+def _knob_styles(category: str, k: Knob, seed: int, old: str, new: str, other: str, **kw: Any) -> list[Cell]:
+    def draw(style: str) -> Draw:
+        return Draw(random.Random(f"{seed}:{category}:{style}"))
+
+    out = []
+
+    d = draw("plain")
+
+    def plain(v: str) -> dict[str, str]:
+        blocks = [
+            f'resource "{k.rtype}" "{d.label(s) if s == d.svc else s}" {{\n  {k.name_attr} = {d.name(s)}\n'
+            f"{k.body}\n{k.wrap(f'{k.key} = {x}')}\n  tags = local.common_tags\n}}\n"
+            for s, x in ((d.other, other), (d.svc, v))
+        ]
+        return {"main.tf": "\n".join(blocks)}
+
+    out.append(_value_cell(category, "plain resources", d, plain, old, new, **kw))
+
+    d = draw("for_each")
+
+    def for_each(v: str) -> dict[str, str]:
+        return {
+            "locals.tf": f"locals {{\n  {k.key}s = {{\n    {d.other} = {{ {k.key} = {other} }}\n"
+            f"    {d.svc} = {{\n      {k.key} = {v}\n    }}\n  }}\n}}\n",
+            "main.tf": f'resource "{k.rtype}" "this" {{\n  for_each = local.{k.key}s\n  {k.name_attr} = {d.each_name()}\n'
+            f"{k.body}\n{k.wrap(f'{k.key} = each.value.{k.key}')}\n}}\n",
+        }
+
+    out.append(_value_cell(category, "for_each over locals", d, for_each, old, new, **kw))
+
+    d = draw("count")
+
+    def count(v: str) -> dict[str, str]:
+        return {
+            "main.tf": f'variable "units" {{\n  default = [\n    {{ name = "{d.svc}", {k.key} = {v} }},\n'
+            f'    {{ name = "{d.other}", {k.key} = {other} }},\n  ]\n}}\n\n'
+            f'resource "{k.rtype}" "unit" {{\n  count = length(var.units)\n  {k.name_attr} = var.units[count.index].name\n'
+            f"{k.body}\n{k.wrap(f'{k.key} = var.units[count.index].{k.key}')}\n}}\n",
+        }
+
+    out.append(_value_cell(category, "count over a list", d, count, old, new, **kw))
+
+    d = draw("tfvars")
+    var = f"{d.svc}_{k.key}"
+
+    def tfvars(v: str) -> dict[str, str]:
+        return {
+            "variables.tf": f'variable "{var}" {{\n  type    = number\n  default = {other}\n}}\n',
+            "main.tf": f'resource "{k.rtype}" "{d.label(d.svc)}" {{\n  {k.name_attr} = {d.name(d.svc)}\n'
+            f"{k.body}\n{k.wrap(f'{k.key} = var.{var}')}\n}}\n",
+            "envs/prod.tfvars": f"# production\n{var} = {v}\n",
+            "envs/staging.tfvars": f"{var} = {other}\n",
+        }
+
+    out.append(_value_cell(category, "environment tfvars", d, tfvars, old, new, **kw))
+
+    d = draw("default")
+
+    def default(v: str) -> dict[str, str]:
+        return {
+            "variables.tf": f'variable "{k.key}" {{\n  description = "for {d.svc}"\n  default     = {v}\n}}\n',
+            "main.tf": f'resource "{k.rtype}" "{d.label(d.svc)}" {{\n  {k.name_attr} = {d.name(d.svc)}\n'
+            f"{k.body}\n{k.wrap(f'{k.key} = var.{k.key}')}\n}}\n",
+            "terraform.tfvars": 'region = "eu-west-1"\n',
+        }
+
+    out.append(_value_cell(category, "variable default", d, default, old, new, **kw))
+
+    d = draw("local module")
+
+    def local_module(v: str) -> dict[str, str]:
+        module = (
+            f'variable "name" {{}}\nvariable "{k.key}" {{\n  default = 1\n}}\n\n'
+            f'resource "{k.rtype}" "this" {{\n  {k.name_attr} = var.name\n{k.body}\n{k.wrap(f"{k.key} = var.{k.key}")}\n}}\n'
+        )
+        calls = [
+            f'module "{s}" {{\n  source = "../modules/unit"\n  name   = {d.name(s)}\n  {k.key} = {x}\n}}\n'
+            for s, x in ((d.svc, v), (d.other, other))
+        ]
+        return {"modules/unit/main.tf": module, "live/main.tf": "\n".join(calls)}
+
+    out.append(_value_cell(category, "local module", d, local_module, old, new, **kw))
+
+    if k.module:
+        d = draw("registry module")
+
+        def registry(v: str) -> dict[str, str]:
+            calls = [
+                f'module "{s.replace("-", "_")}" {{\n  source  = "{k.module}"\n  version = "~> 6.0"\n\n'
+                f"  {k.name_attr} = {d.name(s)}\n{k.module_body}\n  {k.key} = {x}\n}}\n"
+                for s, x in ((d.other, other), (d.svc, v))
+            ]
+            return {"main.tf": "\n".join(calls)}
+
+        out.append(_value_cell(category, "registry module", d, registry, old, new, **kw))
+    return out
+
+
+LAMBDA = Knob(
+    "aws_lambda_function", "function_name", "timeout",
+    '  role    = "arn:aws:iam::123456789012:role/lambda"\n  runtime = "python3.12"\n  handler = "app.handler"',
+    module="terraform-aws-modules/lambda/aws", module_body='  handler = "app.handler"\n  runtime = "python3.12"',
+)  # fmt: skip
+ECS_SERVICE = Knob(
+    "aws_ecs_service", "name", "desired_count",
+    '  cluster         = "arn:aws:ecs:eu-west-1:123456789012:cluster/prod"\n  launch_type     = "FARGATE"',
+    module="terraform-aws-modules/ecs/aws//modules/service",
+    module_body='  cluster_arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/prod"',
+)  # fmt: skip
+DYNAMO = Knob(
+    "aws_dynamodb_table", "name", "write_capacity",
+    '  billing_mode  = "PROVISIONED"\n  hash_key      = "id"\n  read_capacity = 50',
+    module="terraform-aws-modules/dynamodb-table/aws", module_body='  hash_key = "id"\n  billing_mode = "PROVISIONED"',
+)  # fmt: skip
+NODE_GROUP = Knob(
+    "aws_eks_node_group", "node_group_name", "max_size",
+    '  cluster_name  = "prod"\n  node_role_arn = "arn:aws:iam::123456789012:role/nodes"\n  subnet_ids    = ["subnet-1"]',
+    nest=("scaling_config",),
+)  # fmt: skip
+RDS = Knob(
+    "aws_db_instance", "identifier", "max_allocated_storage",
+    '  engine            = "postgres"\n  instance_class    = "db.r6g.large"\n  allocated_storage = 100\n'
+    "  deletion_protection = true",
+    module="terraform-aws-modules/rds/aws", module_body='  engine = "postgres"\n  allocated_storage = 100',
+)  # fmt: skip
+
+
+def _eks_module(seed: int) -> Cell:
+    d = Draw(random.Random(f"{seed}:capacity_limit:eks module"))
+
+    def render(v: str) -> dict[str, str]:
+        return {
+            "eks.tf": f"""module "eks" {{
+  source  = "terraform-aws-modules/eks/aws"
+  version = "~> 20.0"
+
+  cluster_name    = "prod-eks"
+  cluster_version = "1.30"
+
+  eks_managed_node_groups = {{
+    {d.other} = {{
+      instance_types = ["m6i.large"]
+      min_size       = 1
+      max_size       = 4
+      desired_size   = 2
+    }}
+    {d.svc} = {{
+      instance_types = ["c6i.xlarge"]
+      min_size       = 2
+      max_size       = {v}
+      desired_size   = 3
+    }}
+  }}
+}}
+"""
+        }
+
+    return _value_cell("capacity_limit", "registry module (eks node groups)", d, render, "6", "12")
+
+
+def _gke_module(seed: int) -> Cell:
+    d = Draw(random.Random(f"{seed}:capacity_limit:gke module"))
+
+    def render(v: str) -> dict[str, str]:
+        return {
+            "gke.tf": f'''module "gke" {{
+  source     = "terraform-google-modules/kubernetes-engine/google"
+  version    = "~> 33.0"
+  project_id = "acme-prod"
+  name       = "prod-gke"
+  region     = "europe-west1"
+
+  node_pools = [
+    {{
+      name         = "{d.other}"
+      machine_type = "e2-standard-4"
+      min_count    = 1
+      max_count    = 3
+    }},
+    {{
+      name         = "{d.svc}"
+      machine_type = "n2-standard-8"
+      min_count    = 1
+      max_count    = {v}
+    }},
+  ]
+}}
+'''
+        }
+
+    return _value_cell("capacity_limit", "registry module (gke node pools)", d, render, "5", "10")
+
+
+def capacity_cells(seed: int) -> list[Cell]:
+    return [*_knob_styles("capacity_limit", NODE_GROUP, seed, "8", "16", "3"), _eks_module(seed), _gke_module(seed)]
+
+
+def timeout_cells(seed: int) -> list[Cell]:
+    return _knob_styles("timeout", LAMBDA, seed, "30", "60", "15")
+
+
+def queue_cells(seed: int) -> list[Cell]:
+    return _knob_styles("queue_backlog", ECS_SERVICE, seed, "3", "6", "2")
+
+
+def rate_cells(seed: int) -> list[Cell]:
+    details = {"metrics": [{"metric": "WriteThrottleEvents"}]}
+    return _knob_styles("rate_limited", DYNAMO, seed, "100", "200", "20", details=details)
+
+
+def disk_cells(seed: int) -> list[Cell]:
+    return _knob_styles("disk_full", RDS, seed, "500", "1000", "200")
+
+
+GENERATORS = (memory_cells, cpu_cells, capacity_cells, timeout_cells, queue_cells, rate_cells, disk_cells)
 
 
 def cells(seed: int = 7) -> list[Cell]:
