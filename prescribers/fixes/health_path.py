@@ -1,11 +1,16 @@
-"""Correct the health check's path to the one the service answers on."""
+"""Correct the health check's path to the one the service answers on: a target group's or probe's `path`, Helm
+values' `httpGet`, or a module's `health_check_path`, wherever the literal behind it is written."""
 
 from __future__ import annotations
 
 from analyzers import Diagnosis
-from prescribers._edits import Patch, replace_literal, walk
-from prescribers._hcltext import attribute, unquote
+from prescribers._edits import Patch, focused, replace_literal
+from prescribers._hcltext import unquote
 from prescribers.tfindex import Block, TerraformIndex
+
+CHECKS = ("health_check", "http_get", "httpGet", "readiness_probe", "liveness_probe", "startup_probe",
+          "readinessProbe", "livenessProbe", "startupProbe")  # fmt: skip
+PATH_INPUTS = ("health_check_path", "health_path", "healthcheck_path")
 
 
 def correct_health_path(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> Patch | None:
@@ -13,15 +18,20 @@ def correct_health_path(index: TerraformIndex, diagnosis: Diagnosis, blocks: lis
     if not good:
         return None
     for block in blocks:
-        text = index.files[block.file]
-        for node in walk(block.node):
-            if node.word not in ("health_check", "http_get", "readiness_probe", "liveness_probe"):
-                continue
-            span = attribute(text, node, "path")
-            if span and unquote(span.value) != good and (bad is None or unquote(span.value) == bad):
-                return Patch(
-                    f"Correct the health check of {block.address}: path {unquote(span.value)} → {good}",
-                    "low",
-                    [replace_literal(block.file, span, good)],
-                )
+        for node in focused(index, block):
+            keys = ["path"] if node.word in CHECKS else [k for k in node.attrs if k in PATH_INPUTS]
+            if block.kind == "module" and node is block.node and "path" in node.attrs:
+                keys.append("path")
+            for key in keys:
+                found = index.locate(block, node, key)
+                if found is None or found.span is None:
+                    continue
+                value = unquote(found.span.value)
+                if value.startswith("/") and value != good and (bad is None or value == bad):
+                    where = "" if found.file == block.file else f" (in {found.file})"
+                    return Patch(
+                        f"Correct the health check of {block.address}: path {value} → {good}{where}",
+                        "low",
+                        [replace_literal(found.file, found.span, good)],
+                    )
     return None

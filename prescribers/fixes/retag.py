@@ -1,13 +1,18 @@
-"""Point the workload's image back from the bad (or missing) tag to the previous one that ran."""
+"""Point the workload's image back from the bad (or missing) tag to the previous one that ran.
+
+The image may be one literal, or built from parts: `"repo/app:${var.tag}"`, a Helm `image.tag`, a for_each
+entry's `tag`, a module's `image_tag`; the edit goes where the bad tag is written, for the failing entry only."""
 
 from __future__ import annotations
 
 import re
 
 from analyzers import Diagnosis
-from prescribers._edits import Edit, Patch, replace_literal
-from prescribers._hcltext import unquote
-from prescribers.tfindex import Block, TerraformIndex
+from prescribers._edits import Edit, Patch, focused, replace_literal
+from prescribers._hcltext import Span, unquote
+from prescribers.tfindex import Block, Located, TerraformIndex
+
+_INTERPOLATED = re.compile(r"\$\{\s*([^}]+?)\s*\}")
 
 
 def retag(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> Patch | None:
@@ -16,20 +21,35 @@ def retag(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> P
         return None
     bad_tag, good_tag = bad.rsplit(":", 1)[-1], good.rsplit(":", 1)[-1]
     for block in blocks:
-        text = index.files[block.file]
-        for literal in re.finditer(r'"[^"\n]*"', text[block.node.start : block.node.end]):
-            if literal.group(0).strip('"') == bad:
-                start = block.node.start + literal.start()
-                return _retag_patch(
-                    block, Edit(block.file, start, start + len(literal.group(0)), f'"{good}"'), bad, good, diagnosis
-                )
-        for var in re.findall(r"var\.([\w-]+)", text[block.node.start : block.node.end]):
-            found = index.variable(var, [])
-            if found and found.span and unquote(found.span.value) in (bad, bad_tag):
-                index.fed.add(found.owner)
-                new = good if unquote(found.span.value) == bad else good_tag
-                return _retag_patch(block, replace_literal(found.file, found.span, new), bad, good, diagnosis)
+        for node in focused(index, block):
+            for key in node.attrs:
+                for found in _values(index, block, node.attrs[key], key, node):
+                    value = unquote(found.span.value) if found.span else ""
+                    if value == bad:
+                        return _retag_patch(block, replace_literal(found.file, found.span, good), bad, good, diagnosis)  # type: ignore[arg-type]
+                    read = found.span != node.attrs[key]  # through a variable, local, entry or interpolation
+                    if value == bad_tag and (read or "tag" in key.lower() or _is_tag(node)):
+                        index.fed.add(found.owner)
+                        edit = replace_literal(found.file, found.span, good_tag)  # type: ignore[arg-type]
+                        return _retag_patch(block, edit, bad, good, diagnosis)
     return None
+
+
+def _values(index: TerraformIndex, block: Block, span: Span, key: str, node) -> list[Located]:  # type: ignore[no-untyped-def]
+    """The literal a value reads, and the literals its interpolations read."""
+    out = [f for f in [index.locate(block, node, key)] if f and f.span]
+    for part in _INTERPOLATED.finditer(span.value):
+        found = index.follow(block, block.file, Span(0, 0, part.group(1)), block.address, [])
+        if found is not None and found.span is not None and found.span.end > 0:
+            index.fed.add(found.owner)
+            out.append(found)
+    return out
+
+
+def _is_tag(node) -> bool:  # type: ignore[no-untyped-def]
+    """A Helm `set { name = "image.tag" ... }`."""
+    name = node.attrs.get("name")
+    return bool(name and unquote(name.value).lower().endswith("tag"))
 
 
 def _retag_patch(block: Block, edit: Edit, bad: str, good: str, diagnosis: Diagnosis) -> Patch:

@@ -735,7 +735,370 @@ def disk_cells(seed: int) -> list[Cell]:
     return _knob_styles("disk_full", RDS, seed, "500", "1000", "200")
 
 
-GENERATORS = (memory_cells, cpu_cells, capacity_cells, timeout_cells, queue_cells, rate_cells, disk_cells)
+def _image_cells(category: str, seed: int) -> list[Cell]:
+    def draw(style: str) -> Draw:
+        return Draw(random.Random(f"{seed}:{category}:{style}"))
+
+    out = []
+    old, new = "2.15.0", "2.14.3"
+
+    def details(d: Draw) -> dict[str, Any]:
+        repo = f"ghcr.io/acme/{d.svc}"
+        return {"bad_image": f"{repo}:{old}", "previous_image": f"{repo}:{new}"}
+
+    def k8s(d: Draw, image: Callable[[str, str], str]) -> Render:
+        def render(v: str) -> dict[str, str]:
+            blocks = []
+            for svc, tag in ((d.svc, v), (d.other, "9.9.9")):
+                blocks.append(f'''resource "kubernetes_deployment_v1" "{svc}" {{
+  metadata {{
+    name = {d.name(svc)}
+  }}
+  spec {{
+    template {{
+      spec {{
+        container {{
+          name  = "{svc}"
+          image = {image(svc, tag)}
+        }}
+      }}
+    }}
+  }}
+}}
+''')
+            return {"apps.tf": "\n".join(blocks)}
+
+        return render
+
+    d = draw("plain")
+    r = k8s(d, lambda svc, tag: f'"ghcr.io/acme/{svc}:{tag}"')
+    out.append(_value_cell(category, "plain kubernetes", d, r, old, new, details=details(d)))
+
+    d = draw("tfvars")
+
+    def tfvars(v: str) -> dict[str, str]:
+        files = k8s(d, lambda svc, tag: f'"ghcr.io/acme/{svc}:${{var.{svc}_tag}}"')("")
+        files["variables.tf"] = "".join(f'variable "{s}_tag" {{\n  default = "0.0.1"\n}}\n' for s in (d.svc, d.other))
+        files["envs/prod.tfvars"] = f'{d.svc}_tag = "{v}"\n{d.other}_tag = "9.9.9"\n'
+        files["envs/staging.tfvars"] = f'{d.svc}_tag = "3.0.0-rc1"\n{d.other}_tag = "9.9.9"\n'
+        return files
+
+    out.append(_value_cell(category, "environment tfvars", d, tfvars, old, new, details=details(d)))
+
+    d = draw("for_each")
+
+    def for_each(v: str) -> dict[str, str]:
+        return {
+            "locals.tf": f'locals {{\n  releases = {{\n    {d.other} = {{ tag = "9.9.9" }}\n    {d.svc} = {{ tag = "{v}" }}\n  }}\n}}\n',
+            "apps.tf": f"""resource "kubernetes_deployment_v1" "app" {{
+  for_each = local.releases
+  metadata {{
+    name = {d.each_name()}
+  }}
+  spec {{
+    template {{
+      spec {{
+        container {{
+          name  = each.key
+          image = "ghcr.io/acme/${{each.key}}:${{each.value.tag}}"
+        }}
+      }}
+    }}
+  }}
+}}
+""",
+        }
+
+    out.append(_value_cell(category, "for_each over locals", d, for_each, old, new, details=details(d)))
+
+    d = draw("helm set")
+
+    def helm_set(v: str) -> dict[str, str]:
+        blocks = [
+            f'resource "helm_release" "{svc}" {{\n  name  = {d.name(svc)}\n  chart = "oci://ghcr.io/acme/charts/service"\n\n'
+            f'  set {{\n    name  = "image.repository"\n    value = "ghcr.io/acme/{svc}"\n  }}\n'
+            f'  set {{\n    name  = "image.tag"\n    value = "{tag}"\n  }}\n}}\n'
+            for svc, tag in ((d.svc, v), (d.other, "9.9.9"))
+        ]
+        return {"helm.tf": "\n".join(blocks)}
+
+    out.append(_value_cell(category, "helm_release set", d, helm_set, old, new, details=details(d)))
+
+    d = draw("helm values")
+
+    def helm_values(v: str) -> dict[str, str]:
+        blocks = [
+            f'resource "helm_release" "{svc}" {{\n  name  = {d.name(svc)}\n  chart = "service"\n'
+            f'  values = [yamlencode({{\n    image = {{\n      repository = "ghcr.io/acme/{svc}"\n      tag        = "{tag}"\n    }}\n  }})]\n}}\n'
+            for svc, tag in ((d.svc, v), (d.other, "9.9.9"))
+        ]
+        return {"helm.tf": "\n".join(blocks)}
+
+    out.append(_value_cell(category, "helm_release values", d, helm_values, old, new, details=details(d)))
+
+    d = draw("local module")
+
+    def local_module(v: str) -> dict[str, str]:
+        module = (
+            'variable "name" {}\nvariable "image_tag" {}\n\nresource "kubernetes_deployment_v1" "this" {\n'
+            "  metadata {\n    name = var.name\n  }\n  spec {\n    template {\n      spec {\n        container {\n"
+            '          name  = var.name\n          image = "ghcr.io/acme/${var.name}:${var.image_tag}"\n'
+            "        }\n      }\n    }\n  }\n}\n"
+        )
+        calls = [
+            f'module "{svc}" {{\n  source    = "./modules/app"\n  name      = {d.name(svc)}\n  image_tag = "{tag}"\n}}\n'
+            for svc, tag in ((d.svc, v), (d.other, "9.9.9"))
+        ]
+        return {"modules/app/main.tf": module, "apps.tf": "\n".join(calls)}
+
+    out.append(_value_cell(category, "local module", d, local_module, old, new, details=details(d)))
+
+    d = draw("ecs")
+
+    def ecs(v: str) -> dict[str, str]:
+        blocks = [
+            f'resource "aws_ecs_task_definition" "{svc}" {{\n  family = {d.name(svc)}\n  cpu    = 256\n  memory = 512\n'
+            f'  container_definitions = jsonencode([{{\n    name  = "{svc}"\n    image = "ghcr.io/acme/{svc}:{tag}"\n  }}])\n}}\n'
+            for svc, tag in ((d.svc, v), (d.other, "9.9.9"))
+        ]
+        return {"ecs.tf": "\n".join(blocks)}
+
+    out.append(_value_cell(category, "plain ECS", d, ecs, old, new, details=details(d)))
+    return out
+
+
+def bad_deploy_cells(seed: int) -> list[Cell]:
+    return _image_cells("bad_deploy", seed)
+
+
+def image_pull_cells(seed: int) -> list[Cell]:
+    return _image_cells("image_pull_failure", seed)
+
+
+def _health_cells(seed: int) -> list[Cell]:
+    category = "health_check_failure"
+
+    def draw(style: str) -> Draw:
+        return Draw(random.Random(f"{seed}:{category}:{style}"))
+
+    details = {"good_path": "/healthz", "bad_path": "/health"}
+    tg = Knob(
+        "aws_lb_target_group", "name", "path",
+        '  port     = 8080\n  protocol = "HTTP"\n  vpc_id   = "vpc-0abc"', nest=("health_check",),
+    )  # fmt: skip
+    out = [
+        c
+        for c in _knob_styles(category, tg, seed, '"/health"', '"/healthz"', '"/status"', details=details)
+        if c.style != "count over a list"
+    ]
+    d = draw("alb module")
+
+    def alb(v: str) -> dict[str, str]:
+        return {
+            "alb.tf": f"""module "alb" {{
+  source  = "terraform-aws-modules/alb/aws"
+  version = "~> 9.0"
+  name    = "prod-public"
+
+  target_groups = {{
+    {d.other} = {{
+      name_prefix = "oth-"
+      port        = 80
+      health_check = {{ path = "/status" }}
+    }}
+    {d.svc} = {{
+      name        = {d.name(d.svc)}
+      port        = 8080
+      health_check = {{
+        path    = {v}
+        matcher = "200"
+      }}
+    }}
+  }}
+}}
+"""
+        }
+
+    out.append(_value_cell(category, "registry module (alb)", d, alb, '"/health"', '"/healthz"', details=details))
+    d = draw("probe")
+
+    def probe(v: str) -> dict[str, str]:
+        return {
+            "k8s.tf": f'''resource "kubernetes_deployment_v1" "{d.label(d.svc)}" {{
+  metadata {{
+    name = {d.name(d.svc)}
+  }}
+  spec {{
+    template {{
+      spec {{
+        container {{
+          name = "{d.svc}"
+          liveness_probe {{
+            http_get {{
+              path = "/livez"
+              port = 8080
+            }}
+          }}
+          readiness_probe {{
+            http_get {{
+              path = {v}
+              port = 8080
+            }}
+          }}
+        }}
+      }}
+    }}
+  }}
+}}
+'''
+        }
+
+    out.append(_value_cell(category, "kubernetes probe", d, probe, '"/health"', '"/healthz"', details=details))
+    return out
+
+
+def _db_cells(seed: int) -> list[Cell]:
+    category = "db_connection_exhaustion"
+
+    def draw(style: str) -> Draw:
+        return Draw(random.Random(f"{seed}:{category}:{style}"))
+
+    out = []
+    d = draw("plain")
+
+    def plain(v: str) -> dict[str, str]:
+        blocks = []
+        for svc, value in ((d.svc, v), (d.other, '"500"')):
+            blocks.append(f'''resource "aws_db_parameter_group" "{svc}" {{
+  name   = "{svc}-pg16"
+  family = "postgres16"
+
+  parameter {{
+    name  = "log_min_duration_statement"
+    value = "500"
+  }}
+  parameter {{
+    name         = "max_connections"
+    value        = {value}
+    apply_method = "pending-reboot"
+  }}
+}}
+
+resource "aws_db_instance" "{svc}" {{
+  identifier           = {d.name(svc)}
+  engine               = "postgres"
+  instance_class       = "db.r6g.large"
+  parameter_group_name = aws_db_parameter_group.{svc}.name
+  deletion_protection  = true
+}}
+''')
+        return {"db.tf": "\n".join(blocks)}
+
+    out.append(_value_cell(category, "plain resources", d, plain, '"200"', '"400"'))
+    d = draw("tfvars")
+
+    def tfvars(v: str) -> dict[str, str]:
+        files = plain("var.max_connections")
+        files["variables.tf"] = 'variable "max_connections" {\n  type    = string\n  default = "100"\n}\n'
+        files["envs/prod.tfvars"] = f"max_connections = {v}\n"
+        files["envs/dev.tfvars"] = 'max_connections = "50"\n'
+        return files
+
+    out.append(_value_cell(category, "environment tfvars", d, tfvars, '"300"', '"600"'))
+    d = draw("for_each")
+
+    def for_each(v: str) -> dict[str, str]:
+        return {
+            "locals.tf": f'locals {{\n  databases = {{\n    {d.svc} = {{ max_connections = {v} }}\n    {d.other} = {{ max_connections = "800" }}\n  }}\n}}\n',
+            "db.tf": f"""resource "aws_db_parameter_group" "this" {{
+  for_each = local.databases
+  name     = "${{each.key}}-pg"
+  family   = "postgres16"
+  parameter {{
+    name  = "max_connections"
+    value = each.value.max_connections
+  }}
+}}
+
+resource "aws_db_instance" "this" {{
+  for_each             = local.databases
+  identifier           = {d.each_name()}
+  engine               = "postgres"
+  parameter_group_name = aws_db_parameter_group.this[each.key].name
+}}
+""",
+        }
+
+    out.append(_value_cell(category, "for_each over locals", d, for_each, '"250"', '"500"'))
+    d = draw("rds module")
+
+    def rds(v: str) -> dict[str, str]:
+        blocks = [
+            f'module "{svc}_db" {{\n  source  = "terraform-aws-modules/rds/aws"\n  version = "~> 6.9"\n\n'
+            f'  identifier = {d.name(svc)}\n  engine     = "postgres"\n  family     = "postgres16"\n\n'
+            f'  parameters = [\n    {{\n      name  = "autovacuum"\n      value = 1\n    }},\n'
+            f'    {{\n      name  = "max_connections"\n      value = {value}\n    }}\n  ]\n}}\n'
+            for svc, value in ((d.svc, v), (d.other, "900"))
+        ]
+        return {"rds.tf": "\n".join(blocks)}
+
+    out.append(_value_cell(category, "registry module (rds)", d, rds, "150", "300"))
+    d = draw("local module")
+
+    def local_module(v: str) -> dict[str, str]:
+        module = (
+            'variable "name" {}\nvariable "max_connections" {\n  default = "100"\n}\n\n'
+            'resource "aws_db_parameter_group" "this" {\n  name   = "${var.name}-pg"\n  family = "postgres16"\n'
+            '  parameter {\n    name  = "max_connections"\n    value = var.max_connections\n  }\n}\n\n'
+            'resource "aws_db_instance" "this" {\n  identifier           = var.name\n  engine = "postgres"\n'
+            "  parameter_group_name = aws_db_parameter_group.this.name\n}\n"
+        )
+        calls = [
+            f'module "{svc}" {{\n  source          = "./modules/database"\n  name            = {d.name(svc)}\n'
+            f"  max_connections = {value}\n}}\n"
+            for svc, value in ((d.svc, v), (d.other, '"700"'))
+        ]
+        return {"modules/database/main.tf": module, "databases.tf": "\n".join(calls)}
+
+    out.append(_value_cell(category, "local module", d, local_module, '"400"', '"800"'))
+    d = draw("aurora")
+
+    def aurora(v: str) -> dict[str, str]:
+        return {
+            "aurora.tf": f'''resource "aws_rds_cluster_parameter_group" "{d.svc}" {{
+  name   = "{d.svc}-aurora-pg"
+  family = "aurora-postgresql16"
+  parameter {{
+    name  = "max_connections"
+    value = {v}
+  }}
+}}
+
+resource "aws_rds_cluster" "{d.svc}" {{
+  cluster_identifier              = {d.name(d.svc)}
+  engine                          = "aurora-postgresql"
+  db_cluster_parameter_group_name = aws_rds_cluster_parameter_group.{d.svc}.name
+  deletion_protection             = true
+}}
+'''
+        }
+
+    out.append(_value_cell(category, "plain Aurora", d, aurora, '"1000"', '"2000"'))
+    return out
+
+
+def health_cells(seed: int) -> list[Cell]:
+    return _health_cells(seed)
+
+
+def db_cells(seed: int) -> list[Cell]:
+    return _db_cells(seed)
+
+
+GENERATORS = (
+    memory_cells, cpu_cells, capacity_cells, timeout_cells, queue_cells, rate_cells, disk_cells,
+    bad_deploy_cells, image_pull_cells, health_cells, db_cells,
+)  # fmt: skip
 
 
 def cells(seed: int = 7) -> list[Cell]:

@@ -77,21 +77,21 @@ def run_all(seed: int = 7) -> list[Result]:
 
 
 def table(results: list[Result]) -> str:
-    by: dict[str, dict[str, str]] = defaultdict(dict)
-    styles: list[str] = []
+    """A row per category: how many styles, and how many cells came out right, with no fix, or wrong."""
+    by: dict[str, list[Result]] = defaultdict(list)
     for r in results:
-        by[r.cell.category][r.cell.style] = r.verdict
-        if r.cell.style not in styles:
-            styles.append(r.cell.style)
-    mark = {"right": "✓", "no fix": "–", "wrong": "✗"}
-    lines = ["| category | " + " | ".join(styles) + " |", "|---|" + "---|" * len(styles)]
-    for category, row in by.items():
-        lines.append(f"| {category} | " + " | ".join(mark[row[s]] if s in row else " " for s in styles) + " |")
+        by[r.cell.category].append(r)
+    lines = ["| category | styles | right | no fix | wrong |", "|---|---|---|---|---|"]
+    for category, rows in by.items():
+        counts = [sum(r.verdict == v for r in rows) for v in ("right", "no fix", "wrong")]
+        styles = ", ".join(r.cell.style for r in rows)
+        lines.append(f"| {category} | {styles} | {counts[0]} | {counts[1]} | {counts[2]} |")
     right = sum(r.verdict == "right" for r in results)
     wrong = sum(r.verdict == "wrong" for r in results)
+    unsafe = sum(1 for r in results if r.prescription.fix is not None and not r.prescription.fix.safe)
     lines.append("")
     lines.append(f"{len(results)} cells: {right} right ({right / len(results):.0%}), "
-                 f"{len(results) - right - wrong} no fix, {wrong} wrong")  # fmt: skip
+                 f"{len(results) - right - wrong} no fix, {wrong} wrong, {unsafe} unsafe")  # fmt: skip
     return "\n".join(lines)
 
 
