@@ -83,6 +83,7 @@ _RESOURCE_REF = re.compile(r"\b((?:data\.)?[a-z][a-z0-9_]+)\.([A-Za-z_][\w-]*)\.
 _PATH = r"((?:\.[A-Za-z_][\w-]*|\[\s*(?:\"[^\"]*\"|\d+|count\.index|each\.key)\s*\])*)"
 _REF = re.compile(rf"(var|local|each\.value)\.([A-Za-z_][\w-]*){_PATH}|(each\.value){_PATH}")
 _STEP = re.compile(r"\.([A-Za-z_][\w-]*)|\[\s*(\"[^\"]*\"|\d+|count\.index|each\.key)\s*\]")
+_INTERPOLATED = re.compile(r"\$\{\s*([^}]+?)\s*\}")
 _CALL = re.compile(r"(lookup|try)\((.*)\)", re.S)
 
 
@@ -230,6 +231,17 @@ class TerraformIndex:
             self.fed.add(found.owner)
         return found
 
+    def reads(self, block: Block, node: Node, key: str) -> list[Located]:
+        """Every literal `key`'s value reads: the one it resolves to, and those its `${...}` parts resolve to."""
+        found = self.locate(block, node, key)
+        out = [found] if found is not None and found.span is not None else []
+        for part in _INTERPOLATED.finditer(node.attrs[key].value if key in node.attrs else ""):
+            inner = self.follow(block, block.file, Span(0, 0, part.group(1)), block.address, [])
+            if inner is not None and inner.span is not None and inner.span.end > 0:
+                self.fed.add(inner.owner)
+                out.append(inner)
+        return out
+
     def resolve(self, block: Block, node: Node, key: str) -> tuple[str, Span] | None:
         found = self.locate(block, node, key)
         return (found.file, found.span) if found and found.span else None
@@ -362,9 +374,9 @@ class TerraformIndex:
             node = stack.pop()
             stack += node.children
             for key in node.attrs:
-                found = self.locate(block, node, key)
-                if found is not None and (found.file != block.file or found.owner != block.address):
-                    out.append(found)
+                for found in self.reads(block, node, key):
+                    if found.file != block.file or found.owner != block.address:
+                        out.append(found)
         return out
 
     # -- collections, modules and names ----------------------------------------------------------

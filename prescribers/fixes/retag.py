@@ -5,14 +5,10 @@ entry's `tag`, a module's `image_tag`; the edit goes where the bad tag is writte
 
 from __future__ import annotations
 
-import re
-
 from analyzers import Diagnosis
 from prescribers._edits import Edit, Patch, focused, replace_literal
-from prescribers._hcltext import Span, unquote
-from prescribers.tfindex import Block, Located, TerraformIndex
-
-_INTERPOLATED = re.compile(r"\$\{\s*([^}]+?)\s*\}")
+from prescribers._hcltext import unquote
+from prescribers.tfindex import Block, TerraformIndex
 
 
 def retag(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> Patch | None:
@@ -23,7 +19,7 @@ def retag(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> P
     for block in blocks:
         for node in focused(index, block):
             for key in node.attrs:
-                for found in _values(index, block, node.attrs[key], key, node):
+                for found in index.reads(block, node, key):
                     value = unquote(found.span.value) if found.span else ""
                     if value == bad:
                         return _retag_patch(block, replace_literal(found.file, found.span, good), bad, good, diagnosis)  # type: ignore[arg-type]
@@ -33,17 +29,6 @@ def retag(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> P
                         edit = replace_literal(found.file, found.span, good_tag)  # type: ignore[arg-type]
                         return _retag_patch(block, edit, bad, good, diagnosis)
     return None
-
-
-def _values(index: TerraformIndex, block: Block, span: Span, key: str, node) -> list[Located]:  # type: ignore[no-untyped-def]
-    """The literal a value reads, and the literals its interpolations read."""
-    out = [f for f in [index.locate(block, node, key)] if f and f.span]
-    for part in _INTERPOLATED.finditer(span.value):
-        found = index.follow(block, block.file, Span(0, 0, part.group(1)), block.address, [])
-        if found is not None and found.span is not None and found.span.end > 0:
-            index.fed.add(found.owner)
-            out.append(found)
-    return out
 
 
 def _is_tag(node) -> bool:  # type: ignore[no-untyped-def]

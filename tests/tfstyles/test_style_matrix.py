@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
-from tests.tfstyles.cells import cells
+from analyzers import Diagnosis
+from collectors import Evidence, Scope, Window
+from prescribers import TemplatePrescriber
+from prescribers.locator import locate
+from tests.tfstyles.cells import Cell, cells
 from tests.tfstyles.matrix import Result, run_all
 
 
@@ -38,3 +44,50 @@ def test_other_draws_of_names_and_values_are_right_too(seed: int) -> None:
     other = run_all(seed)
     assert not [r.cell.id for r in other if r.verdict == "wrong"]
     assert sum(r.verdict == "right" for r in other) >= 0.95 * len(other)
+
+
+def _evidence_and_diagnosis(cell: Cell, root: Path) -> tuple[Evidence, Diagnosis]:
+    for rel, text in cell.files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    now = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    scope = Scope("t", Window(now - timedelta(minutes=30), now), cell.resource, cell.environment)
+    diagnosis = Diagnosis(cell.category, cell.resource, "s", 0.9, "rules", [], [], dict(cell.details))
+    return Evidence(scope, terraform_dir=str(root)), diagnosis
+
+
+def test_a_model_is_shown_every_file_the_fix_changes(tmp_path: Path) -> None:
+    """What Bedrock is given: the implicated blocks' files and every file feeding their values (tfvars, locals)."""
+    for i, cell in enumerate(cells(7)):
+        evidence, diagnosis = _evidence_and_diagnosis(cell, tmp_path / str(i))
+        shown = locate(evidence, diagnosis).files()
+        assert cell.want is not None and set(cell.want) <= set(shown), (cell.id, sorted(shown))
+
+
+def test_the_other_environments_file_is_neither_shown_nor_changed(tmp_path: Path) -> None:
+    tfvars = [c for c in cells(7) if c.style == "environment tfvars"]
+    assert len(tfvars) >= 8
+    for i, cell in enumerate(tfvars):
+        evidence, diagnosis = _evidence_and_diagnosis(cell, tmp_path / str(i))
+        shown = locate(evidence, diagnosis).files()
+        assert "envs/prod.tfvars" in shown and "envs/staging.tfvars" not in shown, cell.id
+
+
+def test_an_unknown_environment_changes_no_default_an_environment_file_overrides(tmp_path: Path) -> None:
+    cell = next(c for c in cells(7) if c.style == "environment tfvars" and c.category == "timeout")
+    cell = Cell(**{**cell.__dict__, "environment": None})
+    evidence, diagnosis = _evidence_and_diagnosis(cell, tmp_path)
+    diagnosis.resource = cell.resource
+    prescription = TemplatePrescriber().prescribe(diagnosis, evidence)
+    assert prescription.fix is None
+    assert "set per environment" in prescription.advice and "envs/prod.tfvars" in prescription.advice
+
+
+def test_nothing_named_so_says_what_it_looked_for_and_what_came_closest(tmp_path: Path) -> None:
+    cell = next(c for c in cells(7) if c.style == "for_each over locals" and c.category == "timeout")
+    evidence, diagnosis = _evidence_and_diagnosis(cell, tmp_path)
+    diagnosis.resource = "arn:aws:lambda:eu-west-1:123456789012:function:nightly-export"
+    prescription = TemplatePrescriber().prescribe(diagnosis, evidence)
+    assert prescription.fix is None
+    assert "no block in terraform/ is named nightly-export" in prescription.advice
+    assert "for_each keys" in prescription.advice and "closest:" in prescription.advice
