@@ -559,7 +559,9 @@ def _block(rel: str, node: Node) -> Block:
 
 def _split_args(text: str) -> list[str]:
     """Top-level comma-separated arguments of a call."""
-    out, depth, current, quoted = [], 0, [], False
+    out: list[str] = []
+    current: list[str] = []
+    depth, quoted = 0, False
     for ch in text:
         if ch == '"':
             quoted = not quoted
