@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from prescribers._hcltext import Node, Span, attribute, closing_insert, unquote
+from prescribers._hcltext import Node, Span, closing_insert, unquote
 from prescribers.tfindex import COLLECTIONS, Block, Located, TerraformIndex, match_score
 
 
@@ -178,7 +178,7 @@ def replace_literal(file: str, span: Span, value: str) -> Edit:
 def set_or_insert(index: TerraformIndex, block: Block, node: Node, key: str, value: str) -> Edit:
     """Set `key = value` in node: replace the existing value, or add the line at the node's end."""
     text = index.files[block.file]
-    span = attribute(text, node, key)
+    span = node.attr(key)
     if span:
         return Edit(block.file, span.start, span.end, value)
     offset, body = closing_insert(text, node, [f"{key} = {value}"])

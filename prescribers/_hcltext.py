@@ -47,10 +47,9 @@ class Node:
     def child(self, word: str) -> list[Node]:
         return [c for c in self.children if c.word == word]
 
-    def value_node(self, key: str) -> Node | None:
-        """The object (or list of objects) that is the value of `key` (None when the value is anything else)."""
-        span = self.attrs.get(key)
-        return next((c for c in self.children if span and c.start == span.start), None)
+    def attr(self, key: str) -> Span | None:
+        """The value of `key` directly inside this node (a block's attribute, an object's entry; quoted or not)."""
+        return self.attrs.get(unquote(key))
 
 
 @lru_cache(maxsize=512)
@@ -138,11 +137,6 @@ def _span(text: str, tree: Any) -> Span:
 
 def _slice(text: str, tree: Any) -> str:
     return text[tree.meta.start_pos : tree.meta.end_pos].rstrip("\n") if hasattr(tree, "meta") else str(tree)
-
-
-def attribute(text: str, node: Node, key: str) -> Span | None:
-    """The value of `key` directly inside `node` (a block's attribute or an object's entry), whole."""
-    return node.attrs.get(unquote(key))
 
 
 def line_indent(text: str, offset: int) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from prescribers._hcltext import Node, attribute, parse_nodes
+from prescribers._hcltext import Node, parse_nodes
 from prescribers.base import Check
 from prescribers.tfindex import parse_error
 
@@ -124,7 +124,7 @@ def _ingress(before: dict[str, str], after: dict[str, str], touched: set[str]) -
             continue
         if "egress" in node.header or re.search(r'type\s*=\s*"egress"', direct):
             continue
-        ports = _ports(text, node, body)
+        ports = _ports(node, body)
         if ports is None or not ports <= ALLOWED_PUBLIC_PORTS:
             shown = "all" if ports is None else sorted(ports)[:5]
             bad.append(f"{address}: public ingress on ports {shown}")
@@ -141,12 +141,12 @@ def _direct_text(text: str, node: Node) -> str:
     return "".join(out)
 
 
-def _ports(text: str, node: Node, body: str) -> set[int] | None:
-    protocol = attribute(text, node, "protocol") or attribute(text, node, "ip_protocol")
+def _ports(node: Node, body: str) -> set[int] | None:
+    protocol = node.attr("protocol") or node.attr("ip_protocol")
     if protocol and protocol.value.strip('"') in ("-1", "all"):
         return None
-    low = attribute(text, node, "from_port")
-    high = attribute(text, node, "to_port")
+    low = node.attr("from_port")
+    high = node.attr("to_port")
     if low and high and low.value.isdigit() and high.value.isdigit():
         a, b = int(low.value), int(high.value)
         return set(range(a, b + 1)) if b - a < 70000 else None

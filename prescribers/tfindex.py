@@ -99,6 +99,10 @@ class Located:
     key: str = ""
     default: str | None = None  # lookup()/try() default, when the key is missing
 
+    def where(self, block: Block) -> str:
+        """` (in envs/prod.tfvars)` when the value lives outside the block's file, for a fix's summary."""
+        return "" if self.file == block.file else f" (in {self.file})"
+
 
 @dataclass(slots=True, eq=False)
 class Block:
@@ -168,9 +172,6 @@ class TerraformIndex:
 
     def get(self, address: str) -> Block | None:
         return next((b for b in self.blocks if b.address == address), None)
-
-    def of_type(self, *types: str) -> list[Block]:
-        return [b for b in self.blocks if b.type in types]
 
     def relevant(self, resource: str, types: tuple[str, ...] = ()) -> list[Block]:
         """Blocks that telemetry's `resource` refers to, best first; each block's best instance is focused."""
@@ -632,6 +633,8 @@ def parse_error(text: str) -> str | None:
     """None when the text parses as HCL2, else python-hcl2's complaint in one line."""
     import hcl2
 
+    if parse_root(text) is not None:  # the parse every other reader of the text shares
+        return None
     try:
         hcl2.parses_to_tree(text)
     except Exception as exc:  # python-hcl2 raises lark's several exception types

@@ -24,9 +24,8 @@ def raise_connections(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[
                 continue
             old = unquote(found.span.value)
             new = str(int(old) * 2)
-            where = "" if found.file == block.file else f" (in {found.file})"
             return Patch(
-                f"Raise max_connections on {block.address}: {old} → {new}{where} "
+                f"Raise max_connections on {block.address}: {old} → {new}{found.where(block)} "
                 "(static parameter: applies at the next reboot)",
                 "medium",
                 [replace_literal(found.file, found.span, new)],

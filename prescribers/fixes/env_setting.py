@@ -7,15 +7,14 @@ from typing import Any
 
 from analyzers import Diagnosis
 from prescribers._edits import Edit, Patch, walk
-from prescribers._hcltext import attribute, closing_insert, unquote
+from prescribers._hcltext import closing_insert, unquote
 from prescribers.fixes.base import K8S_WORKLOADS
 from prescribers.tfindex import Block, TerraformIndex
 
 
 def _containers(index: TerraformIndex, block: Block, resource: str) -> list[Any]:
     nodes = [n for n in walk(block.node) if n.word in ("container", "containers")]
-    text = index.files[block.file]
-    named = [n for n in nodes if (s := attribute(text, n, "name")) and unquote(s.value) == resource]
+    named = [n for n in nodes if (s := n.attr("name")) and unquote(s.value) == resource]
     return named or nodes
 
 

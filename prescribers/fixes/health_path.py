@@ -28,9 +28,8 @@ def correct_health_path(index: TerraformIndex, diagnosis: Diagnosis, blocks: lis
                     continue
                 value = unquote(found.span.value)
                 if value.startswith("/") and value != good and (bad is None or value == bad):
-                    where = "" if found.file == block.file else f" (in {found.file})"
                     return Patch(
-                        f"Correct the health check of {block.address}: path {value} → {good}{where}",
+                        f"Correct the health check of {block.address}: path {value} → {good}{found.where(block)}",
                         "low",
                         [replace_literal(found.file, found.span, good)],
                     )

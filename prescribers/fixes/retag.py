@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from analyzers import Diagnosis
 from prescribers._edits import Edit, Patch, focused, replace_literal
-from prescribers._hcltext import unquote
+from prescribers._hcltext import Node, unquote
 from prescribers.tfindex import Block, TerraformIndex
 
 
@@ -20,18 +20,17 @@ def retag(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> P
         for node in focused(index, block):
             for key in node.attrs:
                 for found in index.reads(block, node, key):
-                    value = unquote(found.span.value) if found.span else ""
-                    if value == bad:
-                        return _retag_patch(block, replace_literal(found.file, found.span, good), bad, good, diagnosis)  # type: ignore[arg-type]
-                    read = found.span != node.attrs[key]  # through a variable, local, entry or interpolation
-                    if value == bad_tag and (read or "tag" in key.lower() or _is_tag(node)):
-                        index.fed.add(found.owner)
-                        edit = replace_literal(found.file, found.span, good_tag)  # type: ignore[arg-type]
+                    span = found.span
+                    assert span is not None  # reads() yields literals only
+                    value = unquote(span.value)
+                    read = span != node.attrs[key]  # through a variable, local, entry or interpolation
+                    if value == bad or (value == bad_tag and (read or "tag" in key.lower() or _is_tag(node))):
+                        edit = replace_literal(found.file, span, good if value == bad else good_tag)
                         return _retag_patch(block, edit, bad, good, diagnosis)
     return None
 
 
-def _is_tag(node) -> bool:  # type: ignore[no-untyped-def]
+def _is_tag(node: Node) -> bool:
     """A Helm `set { name = "image.tag" ... }`."""
     name = node.attrs.get("name")
     return bool(name and unquote(name.value).lower().endswith("tag"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from analyzers import Diagnosis
 from prescribers._edits import Patch, scale_keys, set_or_insert
-from prescribers._hcltext import attribute, unquote
+from prescribers._hcltext import unquote
 from prescribers.fixes.base import first, scaler
 from prescribers.tfindex import Block, TerraformIndex
 
@@ -12,9 +12,8 @@ from prescribers.tfindex import Block, TerraformIndex
 def grow_storage(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> Patch | None:
     db = first(blocks, "aws_db_instance")
     if db:
-        text = index.files[db.file]
         allocated = index.resolve(db, db.node, "allocated_storage")
-        if attribute(text, db.node, "max_allocated_storage") is None and allocated:
+        if db.node.attr("max_allocated_storage") is None and allocated:
             size = int(unquote(allocated[1].value)) if unquote(allocated[1].value).isdigit() else 100
             edit = set_or_insert(index, db, db.node, "max_allocated_storage", str(size * 4))
             return Patch(f"Enable storage autoscaling on {db.address} up to {size * 4} GiB", "low", [edit])

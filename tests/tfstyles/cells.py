@@ -3,8 +3,7 @@
 Every cell is drawn from its own `random.Random(f"{seed}:{category}:{style}")`: the service names, how the
 Terraform names them (literal, `prod-` prefixed, `-svc` suffixed, interpolated from a local or a variable), the
 block labels and the values vary, and a second, unrelated service always sits beside the failing one (in the same
-file, map or list) so an edit to the wrong entry shows. A cell knows what the fix must produce: the exact new files
-for a change of value, or, for an addition, the block it must land in and what it must say.
+file, map or list) so an edit to the wrong entry shows. A cell knows the exact new files the fix must produce.
 """
 
 from __future__ import annotations
@@ -52,8 +51,7 @@ class Cell:
     style: str
     resource: str  # what telemetry calls the failing thing
     files: dict[str, str]
-    want: dict[str, str] | None = None  # the exact files a change of value must produce
-    add: tuple[str, str, tuple[str, ...]] | None = None  # an addition: (file, text of the block it lands in, musts)
+    want: dict[str, str]  # the exact files (those changed) the fix must produce
     details: dict[str, Any] = field(default_factory=dict)
     environment: str | None = "prod"
 
@@ -107,7 +105,7 @@ def _value_cell(category: str, style: str, d: Draw, render: Render, old: str, ne
 # -- workloads: memory and CPU ----------------------------------------------------------------------------------
 
 
-def _k8s(d: Draw, key: str, target: str, other: str) -> Render:
+def _k8s(d: Draw, key: str, other: str) -> Render:
     def render(v: str) -> dict[str, str]:
         blocks = []
         for svc, value in ((d.svc, v), (d.other, other)):
@@ -146,7 +144,6 @@ def _k8s(d: Draw, key: str, target: str, other: str) -> Render:
 ''')
         return {"k8s.tf": "\n".join(blocks)}
 
-    del target
     return render
 
 
@@ -242,32 +239,9 @@ resource "kubernetes_deployment_v1" "app" {{
     return render
 
 
-def _tfvars(d: Draw, key: str, target: str, staging: str, default: str, kind: str) -> Render:
+def _tfvars(d: Draw, key: str, staging: str, default: str) -> Render:
     var = f"{d.svc}_{key}"
-    if kind == "k8s":
-        use = f'''resource "kubernetes_deployment_v1" "{d.label(d.svc)}" {{
-  metadata {{
-    name = {d.name(d.svc)}
-  }}
-  spec {{
-    template {{
-      spec {{
-        container {{
-          name  = "{d.svc}"
-          image = "ghcr.io/acme/{d.svc}:5.2.0"
-          resources {{
-            limits = {{
-              {key} = var.{var}
-            }}
-          }}
-        }}
-      }}
-    }}
-  }}
-}}
-'''
-    else:
-        use = f'''resource "aws_ecs_task_definition" "{d.label(d.svc)}" {{
+    use = f'''resource "aws_ecs_task_definition" "{d.label(d.svc)}" {{
   family                   = {d.name(d.svc)}
   requires_compatibilities = ["FARGATE"]
   {key} = var.{var}
@@ -284,7 +258,6 @@ def _tfvars(d: Draw, key: str, target: str, staging: str, default: str, kind: st
             "envs/staging.tfvars": f"{var} = {staging}\nreplicas = 2\n",
         }
 
-    del target
     return render
 
 
@@ -454,7 +427,7 @@ def _workload_cells(category: str, key: str, seed: int) -> list[Cell]:
     d = draw("kubernetes_deployment_v1")
     old, other = ('"512Mi"', '"1Gi"') if mem else ('"500m"', '"1"')
     new = '"1024Mi"' if mem else '"1000m"'
-    cells.append(_value_cell(category, "plain kubernetes", d, _k8s(d, key, old, other), old, new))
+    cells.append(_value_cell(category, "plain kubernetes", d, _k8s(d, key, other), old, new))
     d = draw("ecs")
     old, new, other = ('"1024"', '"2048"', '"4096"') if mem else ('"512"', '"1024"', '"2048"')
     cells.append(_value_cell(category, "plain ECS", d, _ecs_plain(d, key, other), old, new))
@@ -466,7 +439,7 @@ def _workload_cells(category: str, key: str, seed: int) -> list[Cell]:
     cells.append(_value_cell(category, "count over a list", d, _k8s_count(d, key, '"2Gi"' if mem else '"2"'), old, new))
     d = draw("tfvars")
     old, new = ('"1536"', '"3072"') if mem else ('"1024"', '"2048"')
-    r = _tfvars(d, key, old, '"512"', '"256"', "ecs")
+    r = _tfvars(d, key, '"512"', '"256"')
     cells.append(_value_cell(category, "environment tfvars", d, r, old, new))
     d = draw("local module")
     old, new = ("2048", "4096") if mem else ("1024", "2048")

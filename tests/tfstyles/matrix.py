@@ -44,31 +44,9 @@ def run(cell: Cell, root: Path) -> Result:
         return Result(cell, "no fix", prescription.advice, prescription)
     if not fix.safe:
         return Result(cell, "wrong", "unsafe: " + "; ".join(c.detail for c in fix.checks if not c.passed), prescription)
-    if cell.want is not None:
-        if fix.files == cell.want:
-            return Result(cell, "right", fix.summary, prescription)
-        return Result(cell, "wrong", f"{fix.summary}\n{fix.diff}", prescription)
-    assert cell.add is not None
-    file, block, musts = cell.add
-    old, new = cell.files.get(file, ""), fix.files.get(file, "")
-    added = _added(old, new)
-    ok = set(fix.files) == {file} and added is not None and block in new
-    if ok:
-        start = new.index(block)
-        inside = new[start : start + len(block) + len(added[1]) + 2 * len(added[0]) + 2000]
-        ok = added[1] in inside and all(m in added[1] for m in musts) and new.index(added[1]) > start
-    return Result(cell, "right" if ok else "wrong", fix.summary if ok else f"{fix.summary}\n{fix.diff}", prescription)
-
-
-def _added(old: str, new: str) -> tuple[str, str] | None:
-    """(the text before, the one inserted piece) when new is old with text inserted at one place, else None."""
-    i = 0
-    while i < min(len(old), len(new)) and old[i] == new[i]:
-        i += 1
-    tail = len(old) - i
-    if new[len(new) - tail :] != old[i:]:
-        return None
-    return old[:i], new[i : len(new) - tail]
+    if fix.files == cell.want:
+        return Result(cell, "right", fix.summary, prescription)
+    return Result(cell, "wrong", f"{fix.summary}\n{fix.diff}", prescription)
 
 
 def run_all(seed: int = 7) -> list[Result]:
