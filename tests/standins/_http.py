@@ -1,4 +1,4 @@
-"""The loopback HTTP server every stand-in runs on, and the JSON reply they all send."""
+"""The loopback HTTP server every stand-in runs on, the base they share, and the JSON replies they send."""
 
 from __future__ import annotations
 
@@ -26,6 +26,22 @@ class LoopbackServer:
 
     def close(self) -> None:
         self.server.shutdown()
+
+
+class LoopbackStandIn:
+    """A stand-in served on loopback: a subclass sets up its state, calls `serve()`, and builds its handler class."""
+
+    url: str
+
+    def serve(self) -> None:
+        self._http = LoopbackServer(self._handler())
+        self.url = self._http.url
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        raise NotImplementedError
 
 
 def send_json(

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from tests.standins._http import LoopbackServer, QuietHandler, google_error, send_json
+from tests.standins._http import LoopbackStandIn, QuietHandler, google_error, send_json
 
 SEVERITIES = ["DEFAULT", "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY"]
 
@@ -38,15 +38,11 @@ def matches(entry: dict[str, Any], query: str) -> bool:
     return not wanted or any(labels.get(key) == value for key, value in wanted)
 
 
-class CloudLoggingStandIn:
+class CloudLoggingStandIn(LoopbackStandIn):
     def __init__(self, entries: list[dict[str, Any]], valid: Callable[[str], bool]) -> None:
         self.entries, self.valid = entries, valid
         self.requests: list[dict[str, Any]] = []
-        self._http = LoopbackServer(self._handler())
-        self.url = self._http.url
-
-    def close(self) -> None:
-        self._http.close()
+        self.serve()
 
     def _handler(self) -> type[QuietHandler]:
         standin = self

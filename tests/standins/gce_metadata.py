@@ -15,7 +15,7 @@ import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.standins._http import LoopbackServer, QuietHandler
+from tests.standins._http import LoopbackStandIn, QuietHandler
 
 IDENTITY_PATH = "/computeMetadata/v1/instance/service-accounts/default/identity"
 TOKEN_PATH = "/computeMetadata/v1/instance/service-accounts/default/token"
@@ -25,7 +25,7 @@ def _b64(doc: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(doc).encode()).rstrip(b"=").decode()
 
 
-class MetadataServer:
+class MetadataServer(LoopbackStandIn):
     def __init__(
         self, unique_id: str = "104857390123456789012", email: str = "cloud-doctor@proj.iam.gserviceaccount.com"
     ):
@@ -35,11 +35,7 @@ class MetadataServer:
         self.access_tokens: list[str] = []  # OAuth access tokens handed out (`token`), newest last
         self.expires_in = 3599
         self._lock = threading.Lock()
-        self._http = LoopbackServer(self._handler())
-        self.url = self._http.url
-
-    def close(self) -> None:
-        self._http.close()
+        self.serve()
 
     def _handler(self) -> type[QuietHandler]:
         standin = self

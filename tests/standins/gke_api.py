@@ -8,21 +8,17 @@ import base64
 import re
 from collections.abc import Callable
 
-from tests.standins._http import LoopbackServer, QuietHandler, google_error, send_json
+from tests.standins._http import LoopbackStandIn, QuietHandler, google_error, send_json
 
 _PATH = re.compile(r"/v1/projects/([^/]+)/locations/([^/]+)/clusters/([^/]+)")
 
 
-class ContainerApiStandIn:
+class ContainerApiStandIn(LoopbackStandIn):
     def __init__(self, clusters: dict[tuple[str, str, str], tuple[str, bytes]], valid: Callable[[str], bool]) -> None:
         """`clusters`: (project, location, name) -> (endpoint IP, CA PEM); `valid(token)`: issued by metadata."""
         self.clusters, self.valid = clusters, valid
         self.requests: list[str] = []
-        self._http = LoopbackServer(self._handler())
-        self.url = self._http.url
-
-    def close(self) -> None:
-        self._http.close()
+        self.serve()
 
     def _handler(self) -> type[QuietHandler]:
         standin = self

@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from tests.standins._http import LoopbackServer, QuietHandler, send_json
+from tests.standins._http import LoopbackStandIn, QuietHandler, send_json
 
 RESOURCES = {
     "events": "Event",
@@ -33,7 +33,7 @@ RESOURCES = {
 }
 
 
-class KubeApiStandIn:
+class KubeApiStandIn(LoopbackStandIn):
     def __init__(
         self, token: str, objects: list[dict[str, Any]], authorize: Callable[[str], bool] | None = None
     ) -> None:
@@ -44,11 +44,7 @@ class KubeApiStandIn:
         self.requests: list[str] = []
         self.queries: list[dict[str, list[str]]] = []
         self.hang_seconds = 0.0
-        self._http = LoopbackServer(self._handler())
-        self.url = self._http.url
-
-    def close(self) -> None:
-        self._http.close()
+        self.serve()
 
     def list(self, namespace: str | None, resource: str, limit: int = 0, offset: int = 0) -> dict[str, Any]:
         kind = RESOURCES[resource]

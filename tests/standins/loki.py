@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from tests.standins._http import LoopbackServer, QuietHandler, send_json
+from tests.standins._http import LoopbackStandIn, QuietHandler, send_json
 
 Stream = tuple[dict[str, str], list[tuple[int, str]]]
 _MATCHER = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*,?')
@@ -72,17 +72,13 @@ def _kept(line: str, filters: list[tuple[str, str]]) -> bool:
     return True
 
 
-class LokiStandIn:
+class LokiStandIn(LoopbackStandIn):
     def __init__(self, streams: dict[str, list[Stream]]) -> None:
         self.streams = streams  # tenant -> streams
         self.requests: list[dict[str, Any]] = []
         self.fault: Callable[[dict[str, Any]], tuple[int, str] | None] = lambda request: None
         self.hang_seconds = 0.0
-        self._http = LoopbackServer(self._handler())
-        self.url = self._http.url
-
-    def close(self) -> None:
-        self._http.close()
+        self.serve()
 
     def answer(self, tenant: str, params: dict[str, str]) -> dict[str, Any]:
         matchers, filters = parse(params["query"])

@@ -14,20 +14,16 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import unquote
 
-from tests.standins._http import LoopbackServer, QuietHandler, send_json
+from tests.standins._http import LoopbackStandIn, QuietHandler, send_json
 
 Answer = Callable[[dict[str, Any]], tuple[int, dict[str, Any], dict[str, str]]]
 
 
-class _StandIn:
+class _StandIn(LoopbackStandIn):
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.answer: Answer = lambda request: (500, {"message": "no script"}, {})
-        self._http = LoopbackServer(self._handler())
-        self.url = self._http.url
-
-    def close(self) -> None:
-        self._http.close()
+        self.serve()
 
     def check(self, path: str, headers: dict[str, str], body: dict[str, Any]) -> str | None:
         raise NotImplementedError

@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs
 
-from tests.standins._http import LoopbackServer, QuietHandler, send_json
+from tests.standins._http import LoopbackStandIn, QuietHandler, send_json
 
 REQUIRED = {
     "chat.postMessage": ("channel",),
@@ -38,7 +38,7 @@ class Call:
     at: float = field(default_factory=time.time)
 
 
-class SlackStandIn:
+class SlackStandIn(LoopbackStandIn):
     def __init__(self, token: str, groups: dict[str, list[str]] | None = None) -> None:
         self.token = token
         self.groups = groups or {}
@@ -57,11 +57,7 @@ class SlackStandIn:
         self._ts = 1_700_000_000.000100
         self._lock = threading.Lock()
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
-        self._http = LoopbackServer(self._handler())
-        self.url = self._http.url
-
-    def close(self) -> None:
-        self._http.close()
+        self.serve()
 
     def of(self, method: str) -> list[Call]:
         with self._lock:
