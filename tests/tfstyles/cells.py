@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 SERVICES = (
@@ -62,6 +63,11 @@ class Cell:
 
 class Draw:
     """The names one cell uses: the failing service, its neighbour, and how Terraform spells each."""
+
+    @classmethod
+    def of(cls, seed: int, category: str, style: str) -> Draw:
+        """The draw of one cell: its own generator, so adding a cell changes no other."""
+        return cls(random.Random(f"{seed}:{category}:{style}"))
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
@@ -419,8 +425,7 @@ def _cloud_run(d: Draw, key: str, other: str) -> Render:
 
 
 def _workload_cells(category: str, key: str, seed: int) -> list[Cell]:
-    def draw(style: str) -> Draw:
-        return Draw(random.Random(f"{seed}:{category}:{style}"))
+    draw = partial(Draw.of, seed, category)
 
     mem = key == "memory"
     cells = []
@@ -495,8 +500,7 @@ class Knob:
 
 
 def _knob_styles(category: str, k: Knob, seed: int, old: str, new: str, other: str, **kw: Any) -> list[Cell]:
-    def draw(style: str) -> Draw:
-        return Draw(random.Random(f"{seed}:{category}:{style}"))
+    draw = partial(Draw.of, seed, category)
 
     out = []
 
@@ -622,7 +626,7 @@ RDS = Knob(
 
 
 def _eks_module(seed: int) -> Cell:
-    d = Draw(random.Random(f"{seed}:capacity_limit:eks module"))
+    d = Draw.of(seed, "capacity_limit", "eks module")
 
     def render(v: str) -> dict[str, str]:
         return {
@@ -655,7 +659,7 @@ def _eks_module(seed: int) -> Cell:
 
 
 def _gke_module(seed: int) -> Cell:
-    d = Draw(random.Random(f"{seed}:capacity_limit:gke module"))
+    d = Draw.of(seed, "capacity_limit", "gke module")
 
     def render(v: str) -> dict[str, str]:
         return {
@@ -709,8 +713,7 @@ def disk_cells(seed: int) -> list[Cell]:
 
 
 def _image_cells(category: str, seed: int) -> list[Cell]:
-    def draw(style: str) -> Draw:
-        return Draw(random.Random(f"{seed}:{category}:{style}"))
+    draw = partial(Draw.of, seed, category)
 
     out = []
     old, new = "2.15.0", "2.14.3"
@@ -851,8 +854,7 @@ def image_pull_cells(seed: int) -> list[Cell]:
 def _health_cells(seed: int) -> list[Cell]:
     category = "health_check_failure"
 
-    def draw(style: str) -> Draw:
-        return Draw(random.Random(f"{seed}:{category}:{style}"))
+    draw = partial(Draw.of, seed, category)
 
     details = {"good_path": "/healthz", "bad_path": "/health"}
     tg = Knob(
@@ -933,8 +935,7 @@ def _health_cells(seed: int) -> list[Cell]:
 def _db_cells(seed: int) -> list[Cell]:
     category = "db_connection_exhaustion"
 
-    def draw(style: str) -> Draw:
-        return Draw(random.Random(f"{seed}:{category}:{style}"))
+    draw = partial(Draw.of, seed, category)
 
     out = []
     d = draw("plain")
