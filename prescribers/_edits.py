@@ -116,12 +116,17 @@ def _pick(index: TerraformIndex, block: Block, what: str, entries: list[Node], w
     return []
 
 
-def _helm_set(index: TerraformIndex, block: Block, node: Node, key: str) -> Located | None:
-    """`set { name = "resources.limits.memory" value = "256Mi" }`: the value, when the name's last part is `key`."""
+def helm_set_path(index: TerraformIndex, block: Block, node: Node) -> list[str]:
+    """The values path a Helm `set { name = "resources.limits.memory" value = ... }` writes; [] for other nodes."""
     if node.word != "set" or "name" not in node.attrs or "value" not in node.attrs:
-        return None
-    path = index.evaluate(block, node.attrs["name"]).replace("\\.", "\0").split(".")
-    if path[-1] != key or "requests" in path:
+        return []
+    return index.evaluate(block, node.attrs["name"]).replace("\\.", "\0").split(".")
+
+
+def _helm_set(index: TerraformIndex, block: Block, node: Node, key: str) -> Located | None:
+    """The value of a Helm `set` whose path ends in `key` (never a request)."""
+    path = helm_set_path(index, block, node)
+    if not path or path[-1] != key or "requests" in path:
         return None
     return index.locate(block, node, "value")
 

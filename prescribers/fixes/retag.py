@@ -6,7 +6,7 @@ entry's `tag`, a module's `image_tag`; the edit goes where the bad tag is writte
 from __future__ import annotations
 
 from analyzers import Diagnosis
-from prescribers._edits import Edit, Patch, focused, replace_literal
+from prescribers._edits import Edit, Patch, focused, helm_set_path, replace_literal
 from prescribers._hcltext import Node, unquote
 from prescribers.tfindex import Block, TerraformIndex
 
@@ -24,16 +24,17 @@ def retag(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> P
                     assert span is not None  # reads() yields literals only
                     value = unquote(span.value)
                     read = span != node.attrs[key]  # through a variable, local, entry or interpolation
-                    if value == bad or (value == bad_tag and (read or "tag" in key.lower() or _is_tag(node))):
+                    tag = read or "tag" in key.lower() or _is_tag(index, block, node)
+                    if value == bad or (value == bad_tag and tag):
                         edit = replace_literal(found.file, span, good if value == bad else good_tag)
                         return _retag_patch(block, edit, bad, good, diagnosis)
     return None
 
 
-def _is_tag(node: Node) -> bool:
+def _is_tag(index: TerraformIndex, block: Block, node: Node) -> bool:
     """A Helm `set { name = "image.tag" ... }`."""
-    name = node.attrs.get("name")
-    return bool(name and unquote(name.value).lower().endswith("tag"))
+    path = helm_set_path(index, block, node)
+    return bool(path) and path[-1].lower().endswith("tag")
 
 
 def _retag_patch(block: Block, edit: Edit, bad: str, good: str, diagnosis: Diagnosis) -> Patch:
