@@ -21,9 +21,8 @@ sys.path.insert(0, str(ROOT))
 from analyzers import Hypothesis, estimate_tokens  # noqa: E402
 from analyzers.gemini import RESPONSE_SCHEMA, prompts  # noqa: E402
 from bot.pipeline import collect_bundle, diagnose  # noqa: E402
-from prescribers.bedrock import TOOL, patch_prompt, system_prompt  # noqa: E402
-from prescribers.locator import implicated, names_for  # noqa: E402
-from prescribers.tfindex import TerraformIndex  # noqa: E402
+from prescribers.bedrock import TOOL, first_turn, system_prompt  # noqa: E402
+from prescribers.locator import locate  # noqa: E402
 
 
 def main() -> None:
@@ -44,12 +43,7 @@ def main() -> None:
         g_out = estimate_tokens(json.dumps(d.to_json()))
         c_in = c_out = 0
         if evidence.terraform_dir and report.prescription.fix is not None:
-            index = TerraformIndex(evidence.terraform_dir)
-            blocks = implicated(index, names_for(index, d))
-            files = {b.file: index.files[b.file] for b in blocks}
-            c_in = estimate_tokens(
-                system_prompt() + patch_prompt(d, {b.address for b in blocks}, files) + json.dumps(TOOL)
-            )
+            c_in = estimate_tokens(system_prompt() + first_turn(d, locate(evidence, d)) + json.dumps(TOOL))
             c_out = estimate_tokens(json.dumps(report.prescription.fix.files)) + 60
         cost = (g_in * args.gemini_in + g_out * args.gemini_out + c_in * args.claude_in + c_out * args.claude_out) / 1e6
         rows.append((bundle.parent.name, g_in, g_out, c_in, c_out, cost))

@@ -1,6 +1,6 @@
 """Claude on AWS Bedrock as the fix writer: Converse with one forced tool, `propose_patch`.
 
-The model sees the diagnosis and only the Terraform blocks the index found relevant, with their files.
+The model sees the diagnosis, the Terraform blocks the locator found, their files and every file feeding their values.
 Its patch goes through exactly the safety checks the templates do; a refused patch is sent back once
 with the failures, and if it fails again no fix is offered. When Bedrock is unreachable the
 templates answer.
@@ -21,7 +21,7 @@ from kernel.cassette import Cassette
 from kernel.prompts import fence, render
 from kernel.resilience import CircuitBreaker, CircuitOpen, retry
 from prescribers.base import Check, Fix, Prescription
-from prescribers.locator import locate
+from prescribers.locator import Location, locate
 from prescribers.templates import TemplatePrescriber, finish
 from prescribers.tfindex import TerraformIndex
 
@@ -60,6 +60,11 @@ def patch_prompt(diagnosis: Diagnosis, blocks: set[str], files: dict[str, str]) 
         details=fence(json.dumps(diagnosis.details, default=str)),
         files={p: fence(t) for p, t in files.items()},
     )
+
+
+def first_turn(diagnosis: Diagnosis, where: Location) -> str:
+    """The first user turn for what the locator found: the blocks a fix may change and the files that hold them."""
+    return patch_prompt(diagnosis, where.allowed, where.files())
 
 
 def system_prompt() -> str:
@@ -119,7 +124,6 @@ class BedrockPrescriber:
         index, blocks = where.index, where.blocks
         if not blocks:
             return Prescription(None, f"No fix offered: {where.nothing_found()}.")
-        files = where.files()
         allowed = where.allowed
         started = time.monotonic()
         usage: dict[str, Any] = {
@@ -129,9 +133,7 @@ class BedrockPrescriber:
             "output_tokens": 0,
             "calls": 0,
         }
-        messages: list[dict[str, Any]] = [
-            {"role": "user", "content": [{"text": patch_prompt(diagnosis, allowed, files)}]}
-        ]
+        messages: list[dict[str, Any]] = [{"role": "user", "content": [{"text": first_turn(diagnosis, where)}]}]
         try:
             fix = None
             for _turn in range(2):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from analyzers import Diagnosis
 from collectors import Evidence
-from prescribers.tfindex import Block, TerraformIndex, environment_of, telemetry_name
+from prescribers.tfindex import Block, Located, TerraformIndex, environment_of, telemetry_name
 
 
 @dataclass(slots=True)
@@ -17,17 +17,22 @@ class Location:
     index: TerraformIndex
     names: list[str]  # what was looked for
     blocks: list[Block]  # what the diagnosis implicates
+    _feeders: list[Located] | None = None
+
+    def feeders(self) -> list[Located]:
+        """Every place outside the implicated blocks that feeds one of their values (tfvars, locals, defaults)."""
+        if self._feeders is None:
+            self._feeders = [f for b in self.blocks for f in self.index.feeders(b)]
+        return self._feeders
 
     @property
     def allowed(self) -> set[str]:
         """What a fix may change: the implicated blocks and the places that feed their values."""
-        return {b.address for b in self.blocks} | self.index.fed
+        return {b.address for b in self.blocks} | {f.owner for f in self.feeders()} | self.index.fed
 
     def files(self) -> dict[str, str]:
         """The implicated blocks' files and every file feeding their values, as a model is shown them."""
-        paths = {b.file for b in self.blocks}
-        for block in self.blocks:
-            paths |= {f.file for f in self.index.feeders(block)}
+        paths = {b.file for b in self.blocks} | {f.file for f in self.feeders()}
         return {p: self.index.files[p] for p in sorted(paths)}
 
     def nothing_found(self) -> str:
