@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from prescribers._hcltext import Node, Span, closing_insert, unquote
+from prescribers._hcltext import Node, Span, closing_insert, line_indent, unquote
 from prescribers.tfindex import COLLECTIONS, Block, Located, TerraformIndex, match_score
 
 
@@ -188,3 +188,62 @@ def set_or_insert(index: TerraformIndex, block: Block, node: Node, key: str, val
         return Edit(block.file, span.start, span.end, value)
     offset, body = closing_insert(text, node, [f"{key} = {value}"])
     return Edit(block.file, offset, offset, body)
+
+
+_FOR_SOURCE = re.compile(r"^[\[{]\s*for\s+[\w\s,]+\s+in\s+(.+?)\s*:", re.S)
+
+
+def collection(index: TerraformIndex, block: Block, node: Node, key: str) -> Located | None:
+    """Where the map or list behind `key` is written: through variables, locals and each.value, and through a
+    `[for k, v in <source> : ...]` expression to its source."""
+    found = index.locate(block, node, key)
+    if found is None or found.span is None:
+        return found
+    source = _FOR_SOURCE.match(found.span.value.strip())
+    if source:
+        inner = index.follow(block, found.file, Span(0, 0, source.group(1)), found.owner, found.via)
+        if inner is not None and inner.span is not None and inner.span.end > 0:
+            index.fed.add(inner.owner)
+            return inner
+        return None
+    return found
+
+
+def add_to(index: TerraformIndex, found: Located, key: str, value: str) -> Edit | None:
+    """Add one entry where `found` is written: `key = value` to a map, `value` (an object or a string) to a list.
+
+    A list of objects gains the element first (no trailing comma to mend); a list of strings gains it last."""
+    if found.span is None:
+        return None
+    text, span, node = index.files[found.file], found.span, found.node
+    literal = span.value.strip()
+    if node is not None and node.kind == "object" and literal.startswith("{"):
+        offset, body = closing_insert(text, node, [f"{key} = {value}"])
+        return Edit(found.file, offset, offset, body)
+    if node is not None and node.kind == "tuple" and node.children:
+        head = min(c.begin for c in node.children)
+        multiline = "\n" in text[node.start : head]
+        return Edit(found.file, head, head, f"{value},\n{line_indent(text, head)}" if multiline else f"{value}, ")
+    if re.fullmatch(r"\[\s*\]", literal):
+        return Edit(found.file, span.start, span.end, f"[{value}]")
+    if re.fullmatch(r'\[\s*"[^"\n]*"(?:\s*,\s*"[^"\n]*")*\s*,?\s*\]', literal, re.S):
+        items = re.findall(r'"[^"\n]*"', literal)
+        if value in items:
+            return None
+        last = span.start + span.value.rindex(items[-1]) + len(items[-1])
+        if "\n" in literal:
+            indent = line_indent(text, last)
+            if text[last : span.end].lstrip().startswith(","):  # a trailing comma: the new item goes after it
+                at = text.index(",", last) + 1
+                return Edit(found.file, at, at, f"\n{indent}{value},")
+            return Edit(found.file, last, last, f",\n{indent}{value}")
+        return Edit(found.file, last, last, f", {value}")
+    return None
+
+
+def entry_like(sibling: Node | None, wanted: dict[str, str]) -> str:
+    """An object literal for a list whose elements look like `sibling`: its spelling of each key (`actions` or
+    `Action`, `name` or `Name`), with the keys the sibling does not have left out unless it has none."""
+    keys = {k.lower(): k for k in (sibling.attrs if sibling is not None else {})}
+    fields = [(keys.get(k.lower(), k), v) for k, v in wanted.items() if not keys or k.lower() in keys]
+    return "{ " + ", ".join(f"{k} = {v}" for k, v in fields) + " }"

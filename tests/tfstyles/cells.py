@@ -1076,4 +1076,6 @@ GENERATORS = (
 
 
 def cells(seed: int = 7) -> list[Cell]:
-    return [c for make in GENERATORS for c in make(seed)]
+    from tests.tfstyles.additive import ADDITIVE  # it builds on this module's Cell and Draw
+
+    return [c for make in (*GENERATORS, *ADDITIVE) for c in make(seed)]
