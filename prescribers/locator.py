@@ -68,6 +68,7 @@ def implicated(index: TerraformIndex, resources: list[str]) -> list[Block]:
     for resource in resources:
         for block in index.relevant(resource):
             for b in [block, *index.references(block), *index.referrers(block)]:
+                index.share_focus(block, b)
                 if b not in found and b.kind in ("resource", "data", "module") and not b.inner:
                     found.append(b)
     for block in list(found):
@@ -79,8 +80,11 @@ def implicated(index: TerraformIndex, resources: list[str]) -> list[Block]:
 
 
 def names_for(index: TerraformIndex, diagnosis: Diagnosis) -> list[str]:
-    """What to look up in the Terraform: the resource, the denied role, both ends of a blocked path."""
-    names = [diagnosis.resource, *([diagnosis.details["role"]] if diagnosis.details.get("role") else [])]
+    """What to look up in the Terraform: the resource, the denied role or account, both ends of a blocked path."""
+    details = diagnosis.details
+    names = [diagnosis.resource, *([details["role"]] if details.get("role") else [])]
+    if details.get("member"):  # a GCP service account: its account_id
+        names.append(str(details["member"]).split("@")[0])
     _locate_network_path(index, diagnosis, names)
     return names
 

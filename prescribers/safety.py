@@ -17,7 +17,9 @@ PROTECTIONS = (  # (attribute, value that means protected)
 )
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 ALLOWED_PUBLIC_PORTS = {80, 443}
+BASIC_ROLES = ("roles/owner", "roles/editor", "roles/viewer")
 READ_ONLY = re.compile(r"^(?:[\w-]+:)?(?:Get|List|Describe|Read|Head|Query|Scan|BatchGet|Lookup|Search|View)")
+_ROLES = re.compile(r'"(roles/[\w.]+)"')
 _STRINGS = re.compile(r'"([^"\n]*)"')
 
 
@@ -30,7 +32,7 @@ def check_fix(old: dict[str, str], new: dict[str, str], implicated: set[str]) ->
     return [
         _parses(changed),
         _paths(changed),
-        _implicated(touched, implicated),
+        _implicated(touched, implicated | _attached(before, after, implicated)),
         _removed(before, after),
         _protections(before, after),
         _ingress(before, after, touched),
@@ -67,6 +69,14 @@ def _paths(changed: dict[str, str]) -> Check:
 def _implicated(touched: set[str], implicated: set[str]) -> Check:
     extra = sorted(touched - implicated)
     return Check("only_implicated_resources", not extra, f"changes blocks not implicated: {extra}" if extra else "")
+
+
+def _attached(before: dict[str, str], after: dict[str, str], implicated: set[str]) -> set[str]:
+    """Added blocks that hang off an implicated resource (a rule of its security group, a binding of its
+    account): one hop from it, as the references of an implicated block are."""
+    resources = [a for a in implicated if a.count(".") >= 1 and not a.startswith(("variable.", "locals", "output."))]
+    needles = [re.compile(rf"(?<![\w.]){re.escape(a)}[.\[]") for a in resources]
+    return {a for a, text in after.items() if a not in before and any(n.search(text) for n in needles)}
 
 
 def _removed(before: dict[str, str], after: dict[str, str]) -> Check:
@@ -163,6 +173,9 @@ def _iam(before: dict[str, str], after: dict[str, str], touched: set[str]) -> Ch
     bad = []
     for address, text, node in _new_nodes(before, after, touched):
         direct = _direct_text(text, node)
+        granted = set(_ROLES.findall(direct)) - set(_ROLES.findall(before.get(address, "")))
+        bad += [f"{address}: role {r} grants far more than the one permission denied" for r in sorted(granted)
+                if r in BASIC_ROLES or r.lower().endswith("admin")]  # fmt: skip
         actions = _list(direct, ("Action", "actions"))
         if actions is None:
             continue

@@ -67,7 +67,7 @@ REGISTRY_MODULES = (
     ("terraform-aws-modules", "rds", "aws", ("aws_db_instance", "aws_db_parameter_group")),
     ("terraform-aws-modules", "rds-aurora", "aws", ("aws_rds_cluster", "aws_rds_cluster_parameter_group")),
     ("terraform-aws-modules", "ecs", "aws", ("aws_ecs_service", "aws_ecs_task_definition")),
-    ("terraform-aws-modules", "lambda", "aws", ("aws_lambda_function",)),
+    ("terraform-aws-modules", "lambda", "aws", ("aws_lambda_function", "aws_iam_role")),
     ("terraform-aws-modules", "alb", "aws", ("aws_lb", "aws_lb_target_group")),
     ("terraform-aws-modules", "security-group", "aws", ("aws_security_group",)),
     ("terraform-aws-modules", "autoscaling", "aws", ("aws_autoscaling_group",)),
@@ -79,12 +79,14 @@ REGISTRY_MODULES = (
     ("GoogleCloudPlatform", "cloud-run", "google", ("google_cloud_run_v2_service",)),
     ("terraform-google-modules", "sql-db", "google", ("google_sql_database_instance",)),
 )  # fmt: skip
-_RESOURCE_REF = re.compile(r"\b((?:data\.)?[a-z][a-z0-9_]+)\.([A-Za-z_][\w-]*)\.(?:id|arn|name|json)\b")
+_RESOURCE_REF = re.compile(
+    r"\b((?:data\.)?[a-z][a-z0-9_]+)\.([A-Za-z_][\w-]*)(?:\[[^\]\n]*\])?\.(?:id|arn|name|json|email|member|security_group_id)\b"
+)
 _PATH = r"((?:\.[A-Za-z_][\w-]*|\[\s*(?:\"[^\"]*\"|\d+|count\.index|each\.key)\s*\])*)"
 _REF = re.compile(rf"(var|local|each\.value)\.([A-Za-z_][\w-]*){_PATH}|(each\.value){_PATH}")
 _STEP = re.compile(r"\.([A-Za-z_][\w-]*)|\[\s*(\"[^\"]*\"|\d+|count\.index|each\.key)\s*\]")
 _INTERPOLATED = re.compile(r"\$\{\s*([^}]+?)\s*\}")
-_CALL = re.compile(r"(lookup|try)\((.*)\)", re.S)
+_CALL = re.compile(r"(lookup|try|toset|tolist|tomap|nonsensitive)\((.*)\)", re.S)
 
 
 @dataclass(slots=True)
@@ -217,8 +219,15 @@ class TerraformIndex:
 
     def referrers(self, block: Block) -> list[Block]:
         """Blocks whose text refers to this one."""
-        needle = re.compile(rf"\b{re.escape(block.address)}\.")
+        needle = re.compile(rf"\b{re.escape(block.address)}[.\[]")
         return [b for b in self.blocks if b is not block and needle.search(self.text(b))]
+
+    def share_focus(self, focused: Block, other: Block) -> None:
+        """`other` iterates the same keys as `focused` (`aws_iam_role.task[each.key]`): the same instance is meant."""
+        key = self.focus.get(focused.address)
+        if key is not None and other.address not in self.focus and key in other.instances:
+            self.focus[other.address] = key
+            self.wanted.setdefault(other.address, self.wanted.get(focused.address, ""))
 
     # -- where values live -----------------------------------------------------------------------
 

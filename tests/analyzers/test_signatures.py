@@ -63,3 +63,37 @@ def test_log_signatures_keep_their_order_and_no_signal_has_two_categories() -> N
         claimed = [(key, s.category) for s in REGISTRY.values() for key in getattr(s, table)]
         assert len(claimed) == len(built), f"a {table} key is claimed by two signatures"
         assert all(built[key][0] == category for key, category in claimed)
+
+
+@pytest.mark.parametrize(
+    ("text", "permission", "member"),
+    [
+        (  # Cloud Storage's JSON API, as google-cloud-storage raises it
+            "403 GET https://storage.googleapis.com/download/storage/v1/b/acme-exports/o/a.csv?alt=media: "
+            "ledger-run@acme-prod.iam.gserviceaccount.com does not have storage.objects.get access to the Google "
+            "Cloud Storage object. Permission 'storage.objects.get' denied on resource (or it may not exist).",
+            "storage.objects.get",
+            "ledger-run@acme-prod.iam.gserviceaccount.com",
+        ),
+        (  # Secret Manager over gRPC
+            "google.api_core.exceptions.PermissionDenied: 403 Permission 'secretmanager.versions.access' denied "
+            "for resource 'projects/acme-prod/secrets/db-password/versions/latest' (or it may not exist).",
+            "secretmanager.versions.access",
+            None,
+        ),
+        (  # BigQuery
+            "403 Access Denied: Project acme-prod: User does not have bigquery.jobs.create permission in project "
+            "acme-prod.",
+            "bigquery.jobs.create",
+            None,
+        ),
+    ],
+    ids=["storage", "secret-manager", "bigquery"],
+)
+def test_a_gcp_denial_names_the_permission_and_the_account(text: str, permission: str, member: str | None) -> None:
+    from analyzers.signatures.base import Case
+    from analyzers.signatures.permission_denied import facts
+
+    details = facts(Case("ledger", [], [text], [], None))  # type: ignore[arg-type]
+    assert details.get("permission") == permission
+    assert details.get("member") == member

@@ -123,3 +123,49 @@ def test_an_unsafe_template_is_refused_and_never_offered(monkeypatch) -> None:
     result = TemplatePrescriber().prescribe(report.diagnosis, evidence)
     assert result.fix is None
     assert result.refused is not None and "no_public_ingress" in result.advice
+
+
+GCP = """
+resource "google_service_account" "ledger" {
+  account_id = "ledger-run"
+}
+
+resource "google_project_iam_member" "ledger_logs" {
+  project = "acme-prod"
+  role    = "roles/logging.logWriter"
+  member  = "serviceAccount:${google_service_account.ledger.email}"
+}
+"""
+
+
+def _binding(label: str, role: str, account: str = "google_service_account.ledger") -> str:
+    return (
+        f'\nresource "google_project_iam_member" "{label}" {{\n  project = "acme-prod"\n  role    = "{role}"\n'
+        f'  member  = "serviceAccount:${{{account}.email}}"\n}}\n'
+    )
+
+
+def test_a_block_added_beside_an_implicated_resource_counts_as_implicated() -> None:
+    implicated = {"google_service_account.ledger", "google_project_iam_member.ledger_logs"}
+    new = GCP + _binding("ledger_viewer", "roles/storage.objectViewer")
+    checks = check_fix({"iam.tf": GCP}, {"iam.tf": new}, implicated)
+    assert all(c.passed for c in checks), checks
+    stray = GCP + _binding("other_viewer", "roles/storage.objectViewer", "google_service_account.other")
+    failed = {c.name for c in check_fix({"iam.tf": GCP}, {"iam.tf": stray}, implicated) if not c.passed}
+    assert failed == {"only_implicated_resources"}
+
+
+@pytest.mark.parametrize("role", ["roles/editor", "roles/owner", "roles/storage.admin"])
+def test_a_basic_or_admin_gcp_role_is_refused(role: str) -> None:
+    implicated = {"google_service_account.ledger", "google_project_iam_member.ledger_logs"}
+    new = GCP + _binding("ledger_wide", role)
+    failed = {c.name for c in check_fix({"iam.tf": GCP}, {"iam.tf": new}, implicated) if not c.passed}
+    assert failed == {"iam_least_privilege"}
+
+
+def test_a_role_already_granted_is_not_counted_again() -> None:
+    old = GCP.replace("roles/logging.logWriter", "roles/editor")
+    new = old.replace('project = "acme-prod"', 'project = "acme-prod-2"')
+    implicated = {"google_project_iam_member.ledger_logs"}
+    failed = {c.name for c in check_fix({"iam.tf": old}, {"iam.tf": new}, implicated) if not c.passed}
+    assert "iam_least_privilege" not in failed

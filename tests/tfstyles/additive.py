@@ -268,4 +268,334 @@ def crash_loop_cells(seed: int) -> list[Cell]:
     return out
 
 
-ADDITIVE = (crash_loop_cells,)
+def spelled(d: Draw, svc: str, suffix: str = "") -> tuple[str, str]:
+    """How Terraform writes a name built on `svc` (an HCL expression) and what AWS or GCP then calls it."""
+    expr = d.name(svc)[:-1] + suffix + '"'
+    real = [svc, f"prod-{svc}", f"prod-{svc}", f"{svc}-svc", f"prod-{svc}"][d.spell] + suffix
+    return expr, real
+
+
+GRANTS = (
+    ("s3:GetObject", "arn:aws:s3:::acme-{svc}-exports/*"),
+    ("sqs:SendMessage", "arn:aws:sqs:eu-west-1:123456789012:{svc}-events"),
+    ("dynamodb:PutItem", "arn:aws:dynamodb:eu-west-1:123456789012:table/{svc}-ledger"),
+    ("kms:Decrypt", "arn:aws:kms:eu-west-1:123456789012:key/1f0c7a2e-5b7d-4c61-9a0e-3d2f6b8c9e10"),
+    ("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:{svc}/db-AbCdEf"),
+)
+TRUST = """data "aws_iam_policy_document" "ecs_tasks" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+"""
+
+
+def permission_cells(seed: int) -> list[Cell]:
+    category = "permission_denied"
+    draw = partial(Draw.of, seed, category)
+    out: list[Cell] = []
+
+    def cell(style: str, d: Draw, render: Any, new: str, role: str, grant: tuple[str, str]) -> None:
+        details = {"action": grant[0], "arn": grant[1], "role": role}
+        out.append(_value_cell(category, style, d, render, "", new, details=details))
+
+    def grant_of(d: Draw) -> tuple[str, str]:
+        action, arn = d.pick(*GRANTS)
+        return action, arn.format(svc=d.svc)
+
+    d = draw("jsonencode role policy")
+    action, arn = grant = grant_of(d)
+    name, role = spelled(d, d.svc, "-task")
+
+    def role_policy(v: str) -> dict[str, str]:
+        blocks = []
+        for svc, add in ((d.other, ""), (d.svc, v)):
+            label = d.label(svc)
+            blocks.append(f'''resource "aws_iam_role" "{label}" {{
+  name = {spelled(d, svc, "-task")[0]}
+  assume_role_policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Effect    = "Allow"
+      Principal = {{ Service = "ecs-tasks.amazonaws.com" }}
+      Action    = "sts:AssumeRole"
+    }}]
+  }})
+}}
+
+resource "aws_iam_role_policy" "{label}" {{
+  name = "access"
+  role = aws_iam_role.{label}.id
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [
+      {add}{{
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = ["arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/{svc}:*"]
+      }},
+    ]
+  }})
+}}
+''')
+        return {"iam.tf": "\n".join(blocks)}
+
+    added = f'{{ Effect = "Allow", Action = ["{action}"], Resource = ["{arn}"] }},\n      '
+    cell("jsonencode role policy", d, role_policy, added, role, grant)
+
+    d = draw("policy document")
+    action, arn = grant = grant_of(d)
+    name, role = spelled(d, d.svc, "-task")
+
+    def document(v: str) -> dict[str, str]:
+        blocks = [TRUST]
+        for svc, add in ((d.svc, v), (d.other, "")):
+            label = d.label(svc)
+            blocks.append(f'''resource "aws_iam_role" "{label}" {{
+  name               = {spelled(d, svc, "-task")[0]}
+  assume_role_policy = data.aws_iam_policy_document.ecs_tasks.json
+}}
+
+data "aws_iam_policy_document" "{label}_access" {{
+  statement {{
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage"]
+    resources = ["arn:aws:sqs:eu-west-1:123456789012:{svc}-jobs"]
+  }}
+{add}}}
+
+resource "aws_iam_policy" "{label}_access" {{
+  name   = "{svc}-access"
+  policy = data.aws_iam_policy_document.{label}_access.json
+}}
+
+resource "aws_iam_role_policy_attachment" "{label}_access" {{
+  role       = aws_iam_role.{label}.name
+  policy_arn = aws_iam_policy.{label}_access.arn
+}}
+''')
+        return {"iam.tf": "\n".join(blocks)}
+
+    added = (
+        f'\n  statement {{\n    sid       = "CloudDoctorGrant"\n    actions   = ["{action}"]\n'
+        f'    resources = ["{arn}"]\n  }}\n'
+    )
+    cell("policy document, attached", d, document, added, role, grant)
+
+    d = draw("inline_policy")
+    action, arn = grant = grant_of(d)
+    name, role = spelled(d, d.svc, "-task")
+
+    def inline(v: str) -> dict[str, str]:
+        blocks = [TRUST]
+        for svc, add in ((d.other, ""), (d.svc, v)):
+            blocks.append(f'''resource "aws_iam_role" "{d.label(svc)}" {{
+  name               = {spelled(d, svc, "-task")[0]}
+  assume_role_policy = data.aws_iam_policy_document.ecs_tasks.json
+
+  inline_policy {{
+    name = "{svc}-access"
+    policy = jsonencode({{
+      Version = "2012-10-17"
+      Statement = [
+        {add}{{ Sid = "Events", Effect = "Allow", Action = ["events:PutEvents"], Resource = ["*"] }},
+      ]
+    }})
+  }}
+}}
+''')
+        return {"roles.tf": "\n".join(blocks)}
+
+    added = f'{{ Sid = "CloudDoctorGrant", Effect = "Allow", Action = ["{action}"], Resource = ["{arn}"] }},\n        '
+    cell("role inline_policy", d, inline, added, role, grant)
+
+    d = draw("for_each, dynamic statement")
+    action, arn = grant = grant_of(d)
+    role = [d.svc, f"prod-{d.svc}", f"prod-{d.svc}", f"{d.svc}-svc", d.svc][d.spell] + "-task"
+
+    def dynamic(v: str) -> dict[str, str]:
+        return {
+            "locals.tf": f"""locals {{
+  task_roles = {{
+    {d.svc} = {{
+      statements = [
+        {v}{{ actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::acme-{d.svc}"] }},
+      ]
+    }}
+    {d.other} = {{
+      statements = [{{ actions = ["sns:Publish"], resources = ["arn:aws:sns:eu-west-1:123456789012:{d.other}"] }}]
+    }}
+  }}
+}}
+""",
+            "iam.tf": TRUST
+            + f"""
+resource "aws_iam_role" "task" {{
+  for_each           = local.task_roles
+  name               = {d.each_name()[:-1] + '-task"' if d.each_name().endswith('"') else f'"${{{d.each_name()}}}-task"'}
+  assume_role_policy = data.aws_iam_policy_document.ecs_tasks.json
+}}
+
+data "aws_iam_policy_document" "task" {{
+  for_each = local.task_roles
+  dynamic "statement" {{
+    for_each = each.value.statements
+    content {{
+      actions   = statement.value.actions
+      resources = statement.value.resources
+    }}
+  }}
+}}
+
+resource "aws_iam_role_policy" "task" {{
+  for_each = local.task_roles
+  role     = aws_iam_role.task[each.key].id
+  policy   = data.aws_iam_policy_document.task[each.key].json
+}}
+""",
+        }
+
+    added = f'{{ actions = ["{action}"], resources = ["{arn}"] }},\n        '
+    cell("for_each, dynamic statement", d, dynamic, added, role, grant)
+
+    d = draw("lambda module")
+    action, arn = grant = grant_of(d)
+    name, role = spelled(d, d.svc)
+
+    def lam(v: str) -> dict[str, str]:
+        blocks = [
+            f'''module "{d.label(svc)}" {{
+  source  = "terraform-aws-modules/lambda/aws"
+  version = "~> 7.0"
+
+  function_name = {spelled(d, svc)[0]}
+  handler       = "app.handler"
+  runtime       = "python3.12"
+
+  attach_policy_statements = true
+  policy_statements = {{
+    xray = {{
+      effect    = "Allow"
+      actions   = ["xray:PutTraceSegments"]
+      resources = ["*"]
+    }}
+{add}  }}
+}}
+'''
+            for svc, add in ((d.svc, v), (d.other, ""))
+        ]
+        return {"functions.tf": "\n".join(blocks)}
+
+    added = f'    cloud_doctor_grant = {{ effect = "Allow", actions = ["{action}"], resources = ["{arn}"] }}\n'
+    cell("registry module (lambda)", d, lam, added, role, grant)
+
+    d = draw("local module")
+    action, arn = grant = grant_of(d)
+    name, role = spelled(d, d.svc, "-task")
+
+    def local_module(v: str) -> dict[str, str]:
+        module = (
+            'variable "name" {}\nvariable "statements" {\n  type = list(object({ actions = list(string), '
+            "resources = list(string) }))\n}\n\n"
+            + TRUST
+            + '\nresource "aws_iam_role" "this" {\n  name               = var.name\n'
+            "  assume_role_policy = data.aws_iam_policy_document.ecs_tasks.json\n}\n\n"
+            'data "aws_iam_policy_document" "this" {\n  dynamic "statement" {\n    for_each = var.statements\n'
+            "    content {\n      actions   = statement.value.actions\n      resources = statement.value.resources\n"
+            '    }\n  }\n}\n\nresource "aws_iam_role_policy" "this" {\n  role   = aws_iam_role.this.id\n'
+            "  policy = data.aws_iam_policy_document.this.json\n}\n"
+        )
+        calls = [
+            f'module "{d.label(svc)}_role" {{\n  source = "./modules/task-role"\n  name   = {spelled(d, svc, "-task")[0]}\n'
+            f'  statements = [\n    {add}{{\n      actions   = ["ssm:GetParameter"]\n'
+            f'      resources = ["arn:aws:ssm:eu-west-1:123456789012:parameter/{svc}/*"]\n    }},\n  ]\n}}\n'
+            for svc, add in ((d.other, ""), (d.svc, v))
+        ]
+        return {"modules/task-role/main.tf": module, "roles.tf": "\n".join(calls)}
+
+    added = f'{{ actions = ["{action}"], resources = ["{arn}"] }},\n    '
+    cell("local module", d, local_module, added, role, grant)
+    out += _gcp_permission_cells(seed)
+    return out
+
+
+PERMISSIONS = (
+    ("storage.objects.get", "roles/storage.objectViewer"),
+    ("pubsub.topics.publish", "roles/pubsub.publisher"),
+    ("secretmanager.versions.access", "roles/secretmanager.secretAccessor"),
+    ("cloudsql.instances.connect", "roles/cloudsql.client"),
+    ("bigquery.jobs.create", "roles/bigquery.jobUser"),
+)
+
+
+def _gcp_permission_cells(seed: int) -> list[Cell]:
+    category = "permission_denied"
+    draw = partial(Draw.of, seed, category)
+    out: list[Cell] = []
+    project = 'variable "project_id" {\n  type    = string\n  default = "acme-prod"\n}\n'
+
+    d = draw("gcp binding")
+    permission, role = d.pick(*PERMISSIONS)
+    name, account = spelled(d, d.svc, "-run")
+    label = d.label(d.svc)
+    slug = role.removeprefix("roles/").lower().replace(".", "_")
+
+    def binding(v: str) -> dict[str, str]:
+        blocks = [
+            f'''resource "google_service_account" "{d.label(svc)}" {{
+  account_id   = {spelled(d, svc, "-run")[0]}
+  display_name = "{svc} on Cloud Run"
+}}
+
+resource "google_project_iam_member" "{d.label(svc)}_logs" {{
+  project = var.project_id
+  role    = "roles/logging.logWriter"
+  member  = "serviceAccount:${{google_service_account.{d.label(svc)}.email}}"
+}}{add}
+'''
+            for svc, add in ((d.svc, v), (d.other, ""))
+        ]
+        return {"iam.tf": "\n".join(blocks), "variables.tf": project}
+
+    added = (
+        f'\n\nresource "google_project_iam_member" "{label}_{slug}" {{\n  project = var.project_id\n'
+        f'  role    = "{role}"\n  member  = "serviceAccount:${{google_service_account.{label}.email}}"\n}}'
+    )
+    details = {"permission": permission, "member": f"{account}@acme-prod.iam.gserviceaccount.com"}
+    out.append(_value_cell(category, "GCP project binding", d, binding, "", added, details=details))
+
+    d = draw("gcp for_each roles")
+    permission, role = d.pick(*PERMISSIONS)
+    name, account = spelled(d, d.svc, "-run")
+
+    def roles(v: str) -> dict[str, str]:
+        listed = "".join(f'    "{r}",\n' for r in ("roles/logging.logWriter", "roles/cloudtrace.agent"))
+        return {
+            "locals.tf": f'locals {{\n  {d.svc}_roles = [\n{listed[:-1]}{v}\n  ]\n  {d.other}_roles = ["roles/run.invoker"]\n}}\n',
+            "iam.tf": "".join(
+                f'''resource "google_service_account" "{svc}" {{
+  account_id = {spelled(d, svc, "-run")[0]}
+}}
+
+resource "google_project_iam_member" "{svc}" {{
+  for_each = toset(local.{svc}_roles)
+  project  = var.project_id
+  role     = each.value
+  member   = "serviceAccount:${{google_service_account.{svc}.email}}"
+}}
+
+'''
+                for svc in (d.other, d.svc)
+            ),
+            "variables.tf": project,
+        }
+
+    details = {"permission": permission, "member": f"{account}@acme-prod.iam.gserviceaccount.com"}
+    out.append(_value_cell(category, "GCP for_each over roles", d, roles, "", f'\n    "{role}",', details=details))
+    return out
+
+
+ADDITIVE = (crash_loop_cells, permission_cells)
