@@ -9,7 +9,17 @@ from dataclasses import dataclass
 
 from analyzers import Diagnosis
 from collectors import Evidence
-from prescribers.tfindex import Block, Located, TerraformIndex, environment_of, telemetry_name
+from prescribers._edits import walk
+from prescribers.tfindex import Block, Located, TerraformIndex, environment_of, match_score, telemetry_name
+
+K8S_PODS = (
+    "kubernetes_deployment",
+    "kubernetes_deployment_v1",
+    "kubernetes_stateful_set",
+    "kubernetes_stateful_set_v1",
+    "kubernetes_daemon_set_v1",
+    "kubernetes_daemonset",
+)
 
 
 @dataclass(slots=True)
@@ -58,7 +68,12 @@ def locate(evidence: Evidence, diagnosis: Diagnosis) -> Location:
     environment = scope.environment or environment_of(" ".join(scope.clusters)) or environment_of(diagnosis.resource)
     index = TerraformIndex(evidence.terraform_dir, environment=environment)
     names = names_for(index, diagnosis)
-    return Location(index, names, implicated(index, names))
+    blocks = implicated(index, names)
+    for key in ("peer_block", "caller_sg", "policy_block"):  # what the locator itself chose for the fix
+        chosen = index.get(str(diagnosis.details.get(key, "")))
+        if chosen is not None and chosen not in blocks:
+            blocks.append(chosen)
+    return Location(index, names, blocks)
 
 
 def implicated(index: TerraformIndex, resources: list[str]) -> list[Block]:
@@ -90,20 +105,70 @@ def names_for(index: TerraformIndex, diagnosis: Diagnosis) -> list[str]:
 
 
 def _locate_network_path(index: TerraformIndex, diagnosis: Diagnosis, names: list[str]) -> None:
-    """For a blocked path: the caller's security group and the peer's, so the rule opens exactly that path."""
+    """For a blocked path: the caller's security group and the peer's, so the rule opens exactly that path; or,
+    in Kubernetes, the caller's egress NetworkPolicy and the peer's pod labels and namespace."""
     if diagnosis.category != "network_blocked":
         return
-    peer = str(diagnosis.details.get("peer") or "").split(".")[0]
+    details = diagnosis.details
+    host = str(details.get("peer") or "")
+    peer = host.split(".")[0]
     caller_sgs = _security_groups(index, diagnosis.resource)
     peer_sgs = _security_groups(index, peer) if peer else []
     if caller_sgs and peer_sgs:
-        diagnosis.details["caller_sg"] = caller_sgs[0].address
-        diagnosis.details["peer_block"] = peer_sgs[0].address
+        details["caller_sg"] = caller_sgs[0].address
+        details["peer_block"] = peer_sgs[0].address
         names.append(peer)
+        return
+    policy, key = _egress_policy(index, diagnosis.resource)
+    if policy is None or not peer or re.fullmatch(r"[\d.]+", host):
+        return
+    parts = host.split(".")
+    namespace = parts[1] if len(parts) == 2 or (len(parts) > 2 and parts[2] == "svc") else None
+    own = _namespace(index, policy)
+    details.update(policy_block=policy.address, peer_labels={key: peer}, peer_labels_from="")
+    for workload in index.relevant(peer, K8S_PODS):
+        labels = _pod_labels(index, workload)
+        if labels:
+            details.update(peer_labels=labels, peer_labels_from=workload.address)
+            break
+    if namespace and namespace != own:
+        details["peer_namespace"] = namespace
 
 
 def _security_groups(index: TerraformIndex, resource: str) -> list[Block]:
     """The resource's own security group: one named for it, else those its blocks attach."""
     relevant = index.relevant(resource)
-    own = [b for b in relevant if b.type == "aws_security_group"]
-    return own or [r for b in relevant for r in index.references(b) if r.type == "aws_security_group"]
+    own = [b for b in relevant if b.acts_as(("aws_security_group",))]
+    return own or [r for b in relevant for r in index.references(b) if r.acts_as(("aws_security_group",))]
+
+
+def _egress_policy(index: TerraformIndex, resource: str) -> tuple[Block | None, str]:
+    """The NetworkPolicy limiting the egress of the resource's pods, and the label key it selects them by."""
+    wanted = telemetry_name(resource)
+    for block in index.blocks:
+        if block.type not in ("kubernetes_network_policy", "kubernetes_network_policy_v1") or block.inner:
+            continue
+        spec = next(iter(block.node.child("spec")), None)
+        selector = next(iter(spec.child("pod_selector")), None) if spec else None
+        labels = next(iter(selector.child("match_labels")), None) if selector else None
+        types = spec.attr("policy_types") if spec else None
+        if labels is None or types is None or "Egress" not in types.value:
+            continue
+        for key, span in labels.attrs.items():
+            if match_score(wanted, index.evaluate(block, span)) >= 3:
+                return block, key
+    return None, ""
+
+
+def _pod_labels(index: TerraformIndex, workload: Block) -> dict[str, str]:
+    """The labels a workload's pod template gives its pods."""
+    template = next((n for n in walk(workload.node) if n.word == "template"), None)
+    metadata = next(iter(template.child("metadata")), None) if template else None
+    labels = next(iter(metadata.child("labels")), None) if metadata else None
+    return {k: index.evaluate(workload, v) for k, v in labels.attrs.items()} if labels else {}
+
+
+def _namespace(index: TerraformIndex, block: Block) -> str | None:
+    metadata = next(iter(block.node.child("metadata")), None)
+    span = metadata.attr("namespace") if metadata else None
+    return index.evaluate(block, span) if span else None

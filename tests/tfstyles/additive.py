@@ -598,4 +598,293 @@ resource "google_project_iam_member" "{svc}" {{
     return out
 
 
-ADDITIVE = (crash_loop_cells, permission_cells)
+def network_cells(seed: int) -> list[Cell]:
+    category = "network_blocked"
+    draw = partial(Draw.of, seed, category)
+    out: list[Cell] = []
+
+    def third(d: Draw) -> str:
+        return next(s for s in ("reporting", "backoffice", "exporter") if s not in (d.svc, d.other))
+
+    def ecs(d: Draw, caller_sg: str, db_sg: str) -> str:
+        return f'''resource "aws_ecs_service" "{d.label(d.svc)}" {{
+  name            = {d.name(d.svc)}
+  cluster         = "arn:aws:ecs:eu-west-1:123456789012:cluster/prod"
+  task_definition = "{d.svc}:12"
+  desired_count   = 3
+  network_configuration {{
+    subnets         = ["subnet-0a1b2c", "subnet-0d4e5f"]
+    security_groups = [{caller_sg}]
+  }}
+}}
+
+resource "aws_db_instance" "{d.other}" {{
+  identifier             = "{d.other}-db"
+  engine                 = "postgres"
+  instance_class         = "db.r6g.large"
+  vpc_security_group_ids = [{db_sg}]
+  deletion_protection    = true
+}}
+'''
+
+    def sgs(d: Draw, peer_body: str = "", extra: str = "") -> str:
+        return f'''resource "aws_security_group" "{d.label(d.svc)}" {{
+  name   = {d.name(d.svc)}
+  vpc_id = "vpc-0abc123"
+}}
+
+resource "aws_security_group" "{third(d)}" {{
+  name   = "{third(d)}"
+  vpc_id = "vpc-0abc123"
+}}
+
+resource "aws_security_group" "{d.other}_db" {{
+  name   = "{d.other}-db"
+  vpc_id = "vpc-0abc123"
+{peer_body}}}
+{extra}'''
+
+    def cell(style: str, d: Draw, render: Any, new: str, port: int = 5432, host: str = "") -> None:
+        details = {"peer": host or f"{d.other}-db.cluster-c9xk2ab.eu-west-1.rds.amazonaws.com", "port": port}
+        out.append(_value_cell(category, style, d, render, "", new, details=details))
+
+    def why(d: Draw, port: int = 5432) -> str:
+        return f"{d.svc} to port {port} (Cloud Doctor)"
+
+    d = draw("inline ingress")
+
+    def inline(v: str, d: Draw = d) -> dict[str, str]:
+        body = f'''
+  ingress {{
+    description     = "{third(d)}"
+    from_port       = 5432
+    to_port         = 5432
+    protocol        = "tcp"
+    security_groups = [aws_security_group.{third(d)}.id]
+  }}
+{v}'''
+        return {
+            "network.tf": sgs(d, body),
+            "services.tf": ecs(d, f"aws_security_group.{d.label(d.svc)}.id", f"aws_security_group.{d.other}_db.id"),
+        }
+
+    added = (
+        f'\n  ingress {{\n    description     = "{why(d)}"\n    from_port       = 5432\n    to_port         = 5432\n'
+        f'    protocol        = "tcp"\n    security_groups = [aws_security_group.{d.label(d.svc)}.id]\n  }}\n'
+    )
+    cell("inline ingress", d, inline, added)
+
+    d = draw("ingress rule resources")
+
+    def rules(v: str, d: Draw = d) -> dict[str, str]:
+        extra = f'''
+resource "aws_vpc_security_group_ingress_rule" "{d.other}_db_from_{third(d)}" {{
+  security_group_id            = aws_security_group.{d.other}_db.id
+  referenced_security_group_id = aws_security_group.{third(d)}.id
+  from_port                    = 5432
+  to_port                      = 5432
+  ip_protocol                  = "tcp"
+}}{v}
+
+resource "aws_vpc_security_group_egress_rule" "{d.other}_db_all" {{
+  security_group_id = aws_security_group.{d.other}_db.id
+  cidr_ipv4         = "10.0.0.0/8"
+  ip_protocol       = "-1"
+}}
+'''
+        return {
+            "network.tf": sgs(d, "", extra),
+            "services.tf": ecs(d, f"aws_security_group.{d.label(d.svc)}.id", f"aws_security_group.{d.other}_db.id"),
+        }
+
+    c = d.label(d.svc)
+    added = (
+        f'\n\nresource "aws_vpc_security_group_ingress_rule" "{d.other}_db_from_{c}" {{\n'
+        f"  security_group_id            = aws_security_group.{d.other}_db.id\n"
+        f"  referenced_security_group_id = aws_security_group.{c}.id\n"
+        f"  from_port                    = 5432\n  to_port                      = 5432\n"
+        f'  ip_protocol                  = "tcp"\n  description                  = "{why(d)}"\n}}'
+    )
+    cell("ingress rule resources", d, rules, added)
+
+    d = draw("legacy rule resources")
+
+    def legacy(v: str, d: Draw = d) -> dict[str, str]:
+        extra = f'''
+resource "aws_security_group_rule" "{d.other}_db_egress" {{
+  type              = "egress"
+  security_group_id = aws_security_group.{d.other}_db.id
+  from_port         = 0
+  to_port           = 0
+  protocol          = "-1"
+  cidr_blocks       = ["10.0.0.0/8"]
+}}
+
+resource "aws_security_group_rule" "{d.other}_db_from_{third(d)}" {{
+  type                     = "ingress"
+  security_group_id        = aws_security_group.{d.other}_db.id
+  source_security_group_id = aws_security_group.{third(d)}.id
+  from_port                = 5432
+  to_port                  = 5432
+  protocol                 = "tcp"
+}}{v}
+'''
+        return {
+            "network.tf": sgs(d, "", extra),
+            "services.tf": ecs(d, f"aws_security_group.{d.label(d.svc)}.id", f"aws_security_group.{d.other}_db.id"),
+        }
+
+    c = d.label(d.svc)
+    added = (
+        f'\n\nresource "aws_security_group_rule" "{d.other}_db_from_{c}" {{\n  type                     = "ingress"\n'
+        f"  security_group_id        = aws_security_group.{d.other}_db.id\n"
+        f"  source_security_group_id = aws_security_group.{c}.id\n"
+        f"  from_port                = 5432\n  to_port                  = 5432\n"
+        f'  protocol                 = "tcp"\n  description              = "{why(d)}"\n}}'
+    )
+    cell("legacy rule resources", d, legacy, added)
+
+    d = draw("for_each rules")
+
+    def each(v: str, d: Draw = d) -> dict[str, str]:
+        extra = f'''
+resource "aws_vpc_security_group_ingress_rule" "{d.other}_db" {{
+  for_each                     = local.{d.other}_db_ingress
+  security_group_id            = aws_security_group.{d.other}_db.id
+  referenced_security_group_id = each.value.source
+  from_port                    = each.value.port
+  to_port                      = each.value.port
+  ip_protocol                  = "tcp"
+}}
+'''
+        files = {
+            "network.tf": sgs(d, "", extra),
+            "services.tf": ecs(d, f"aws_security_group.{d.label(d.svc)}.id", f"aws_security_group.{d.other}_db.id"),
+        }
+        files["locals.tf"] = f"""locals {{
+  {d.other}_db_ingress = {{
+    {third(d)} = {{ port = 5432, source = aws_security_group.{third(d)}.id }}
+{v}  }}
+}}
+"""
+        return files
+
+    c = d.label(d.svc)
+    cell("for_each over locals", d, each, f"    {c} = {{ port = 5432, source = aws_security_group.{c}.id }}\n")
+
+    d = draw("security-group module")
+
+    def module(v: str, d: Draw = d) -> dict[str, str]:
+        calls = f'''module "{d.label(d.svc)}_sg" {{
+  source  = "terraform-aws-modules/security-group/aws"
+  version = "~> 5.1"
+  name    = {d.name(d.svc)}
+  vpc_id  = "vpc-0abc123"
+}}
+
+module "{d.other}_db_sg" {{
+  source  = "terraform-aws-modules/security-group/aws"
+  version = "~> 5.1"
+  name    = "{d.other}-db"
+  vpc_id  = "vpc-0abc123"
+
+  ingress_with_source_security_group_id = [
+    {v}{{
+      rule                     = "postgresql-tcp"
+      source_security_group_id = module.{third(d)}_sg.security_group_id
+    }},
+  ]
+}}
+
+module "{third(d)}_sg" {{
+  source  = "terraform-aws-modules/security-group/aws"
+  version = "~> 5.1"
+  name    = "{third(d)}"
+  vpc_id  = "vpc-0abc123"
+}}
+'''
+        return {
+            "network.tf": calls,
+            "services.tf": ecs(
+                d, f"module.{d.label(d.svc)}_sg.security_group_id", f"module.{d.other}_db_sg.security_group_id"
+            ),
+        }
+
+    added = (
+        f'{{ from_port = 5432, to_port = 5432, protocol = "tcp", description = "{why(d)}", '
+        f"source_security_group_id = module.{d.label(d.svc)}_sg.security_group_id }},\n    "
+    )
+    cell("registry module (security-group)", d, module, added)
+
+    for style, host, port in (
+        ("NetworkPolicy egress, other namespace", "{other}-redis.data.svc.cluster.local", 6379),
+        ("NetworkPolicy egress, same namespace", "{other}", 8080),
+    ):
+        d = draw(style)
+        peer = host.format(other=d.other)
+
+        def policy(v: str, d: Draw = d) -> dict[str, str]:
+            blocks = [
+                f'''resource "kubernetes_network_policy_v1" "{svc}_egress" {{
+  metadata {{
+    name      = "{svc}-egress"
+    namespace = "apps"
+  }}
+  spec {{
+    pod_selector {{
+      match_labels = {{
+        app = "{svc}"
+      }}
+    }}
+    policy_types = ["Egress"]
+    egress {{
+      to {{
+        namespace_selector {{
+          match_labels = {{
+            "kubernetes.io/metadata.name" = "kube-system"
+          }}
+        }}
+      }}
+      ports {{
+        port     = "53"
+        protocol = "UDP"
+      }}
+    }}
+{add}  }}
+}}
+'''
+                for svc, add in ((d.other, ""), (d.svc, v))
+            ]
+            files = {"policies.tf": "\n".join(blocks)}
+            if "." not in peer:  # the peer's Deployment is in this Terraform: its pods' labels are known
+                files["apps.tf"] = (
+                    f'resource "kubernetes_deployment_v1" "{d.other}" {{\n  metadata {{\n    name      = "{d.other}"\n'
+                    f'    namespace = "apps"\n  }}\n  spec {{\n    template {{\n      metadata {{\n        labels = {{\n'
+                    f'          app  = "{d.other}"\n          tier = "api"\n        }}\n      }}\n      spec {{\n'
+                    f'        container {{\n          name  = "{d.other}"\n          image = "ghcr.io/acme/{d.other}:1.2.0"\n'
+                    "        }\n      }\n    }\n  }\n}\n"
+                )
+            return files
+
+        label = peer.split(".")[0]
+        ns = (
+            '        namespace_selector {\n          match_labels = {\n            "kubernetes.io/metadata.name" = "data"\n'
+            "          }\n        }\n"
+            if "." in peer
+            else ""
+        )
+        added = (
+            f"    egress {{\n      to {{\n{ns}        pod_selector {{\n          match_labels = {{\n"
+            + (
+                f'            app = "{label}"\n'
+                if "." in peer
+                else f'            app  = "{label}"\n            tier = "api"\n'
+            )
+            + f"          }}\n        }}\n      }}\n      ports {{\n"
+            f'        port     = "{port}"\n        protocol = "TCP"\n      }}\n    }}\n'
+        )
+        cell(style, d, policy, added, port, f"{peer}:{port}".rsplit(":", 1)[0])
+    return out
+
+
+ADDITIVE = (crash_loop_cells, permission_cells, network_cells)
