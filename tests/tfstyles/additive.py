@@ -823,7 +823,7 @@ module "{third(d)}_sg" {{
         d = draw(style)
         peer = host.format(other=d.other)
 
-        def policy(v: str, d: Draw = d) -> dict[str, str]:
+        def policy(v: str, d: Draw = d, peer: str = peer) -> dict[str, str]:
             blocks = [
                 f'''resource "kubernetes_network_policy_v1" "{svc}_egress" {{
   metadata {{
