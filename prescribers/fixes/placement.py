@@ -1,34 +1,70 @@
-"""Add a toleration for the node taint that keeps the workload's pods unscheduled."""
+"""Let the workload's pods tolerate the node taint that keeps them unscheduled.
+
+Where the pod spec is written: a Deployment's or StatefulSet's `toleration` blocks, the list behind a
+`dynamic "toleration"` (its locals entry), a `tolerations` list in Helm values, a `kubernetes_manifest` or a
+module's input; with none yet, the pod spec (or the chart's values) gains one.
+"""
 
 from __future__ import annotations
 
 from analyzers import Diagnosis
-from prescribers._edits import Edit, Patch, walk
-from prescribers._hcltext import closing_insert
-from prescribers.fixes.base import K8S_WORKLOADS, first
+from prescribers._edits import Edit, Patch, add_to, collection, focused
+from prescribers._hcltext import Node, closing_insert
+from prescribers.fixes.base import K8S_WORKLOADS
 from prescribers.tfindex import Block, TerraformIndex
+
+PODS = (*K8S_WORKLOADS, "helm_release", "kubernetes_manifest")
 
 
 def tolerate_taint(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> Patch | None:
     taint = diagnosis.details.get("taint")
-    block = first(blocks, *K8S_WORKLOADS)
-    if not taint or block is None:
+    if not taint:
+        return None
+    fields = {"key": taint["key"], "operator": "Equal", "value": taint["value"], "effect": taint["effect"]}
+    for block in (b for b in blocks if b.acts_as(PODS) or (b.kind == "module" and b.provides)):
+        edit = _tolerate(index, block, fields)
+        if edit is not None:
+            where = "" if edit.file == block.file else f" (in {edit.file})"
+            return Patch(
+                f"Let {block.address} tolerate the taint {taint['key']}={taint['value']}:{taint['effect']}{where}",
+                "medium",
+                [edit],
+            )
+    return None
+
+
+def _tolerate(index: TerraformIndex, block: Block, fields: dict[str, str]) -> Edit | None:
+    element = "{ " + ", ".join(f'{k} = "{v}"' for k, v in fields.items()) + " }"
+    nodes = focused(index, block)
+    for node in nodes:
+        keys = ["for_each"] if node.word == "dynamic" and node.labels == ["toleration"] else []
+        for key in [*keys, *(k for k in node.attrs if k == "tolerations")]:
+            found = collection(index, block, node, key)
+            if found is not None and (edit := add_to(index, found, key, element)):
+                return edit
+    if block.instances:  # a toleration in the shared body would reach every instance
+        index.notes.append(f"{block.address} is a collection: its tolerations are not written per instance")
         return None
     text = index.files[block.file]
-    pod_spec = next((n for n in walk(block.node) if n.word == "spec" and n.child("container")), None)
-    if pod_spec is None:
+    if block.type in K8S_WORKLOADS:
+        pod_spec = next((n for n in nodes if n.word == "spec" and n.child("container")), None)
+        if pod_spec is None:
+            return None
+        lines = ["toleration {", *(f'  {k:<8} = "{v}"' for k, v in fields.items()), "}"]
+        offset, body = closing_insert(text, pod_spec, lines)
+        return Edit(block.file, offset, offset, body)
+    where = _pod_spec_object(nodes) if block.type == "kubernetes_manifest" else _values(nodes)
+    if where is None:
         return None
-    lines = [
-        "toleration {",
-        f'  key      = "{taint["key"]}"',
-        '  operator = "Equal"',
-        f'  value    = "{taint["value"]}"',
-        f'  effect   = "{taint["effect"]}"',
-        "}",
-    ]
-    offset, body = closing_insert(text, pod_spec, lines)
-    return Patch(
-        f"Let {block.address} tolerate the taint {taint['key']}={taint['value']}",
-        "medium",
-        [Edit(block.file, offset, offset, body)],
-    )
+    offset, body = closing_insert(text, where, [f"tolerations = [{element}]"])
+    return Edit(block.file, offset, offset, body)
+
+
+def _pod_spec_object(nodes: list[Node]) -> Node | None:
+    """A manifest's pod spec: the `spec` object that lists `containers`."""
+    return next((n for n in nodes if n.kind == "object" and n.header == "spec" and "containers" in n.attrs), None)
+
+
+def _values(nodes: list[Node]) -> Node | None:
+    """A Helm release's values: the object `values = [yamlencode({...})]` encodes."""
+    return next((n for n in nodes if n.kind == "object" and n.header == "values"), None)

@@ -887,4 +887,211 @@ module "{third(d)}_sg" {{
     return out
 
 
-ADDITIVE = (crash_loop_cells, permission_cells, network_cells)
+TAINTS = (("dedicated", "gpu"), ("workload", "batch"), ("team", "data"), ("nvidia.com/gpu", "present"))
+
+
+def _deployment(d: Draw, svc: str, kind: str, pod_extra: str, label: str = "") -> str:
+    return f'''resource "{kind}" "{label or d.label(svc)}" {{
+  metadata {{
+    name      = {d.name(svc)}
+    namespace = "jobs"
+  }}
+  spec {{
+    replicas = 2
+    template {{
+      metadata {{
+        labels = {{ app = "{svc}" }}
+      }}
+      spec {{
+        container {{
+          name  = "{svc}"
+          image = "ghcr.io/acme/{svc}:4.2.0"
+        }}
+{pod_extra}      }}
+    }}
+  }}
+}}
+'''
+
+
+def scheduling_cells(seed: int) -> list[Cell]:
+    category = "scheduling_failure"
+    draw = partial(Draw.of, seed, category)
+    out: list[Cell] = []
+
+    def cell(style: str, d: Draw, render: Any, new: Any) -> None:
+        key, value = d.pick(*TAINTS)
+        details = {"taint": {"key": key, "value": value, "effect": "NoSchedule"}}
+        one = f'{{ key = "{key}", operator = "Equal", value = "{value}", effect = "NoSchedule" }}'
+        out.append(_value_cell(category, style, d, render, "", new(key, value, one), details=details))
+
+    def block(indent: str) -> Any:
+        def new(key: str, value: str, one: str) -> str:
+            lines = ["toleration {", f'  key      = "{key}"', '  operator = "Equal"', f'  value    = "{value}"',
+                     '  effect   = "NoSchedule"', "}"]  # fmt: skip
+            return "".join(f"{indent}{line}\n" for line in lines)
+
+        return new
+
+    d = draw("plain deployment")
+
+    def plain(v: str, d: Draw = d) -> dict[str, str]:
+        return {
+            "apps.tf": _deployment(d, d.svc, "kubernetes_deployment_v1", v)
+            + "\n"
+            + _deployment(d, d.other, "kubernetes_deployment_v1", "")
+        }
+
+    cell("plain kubernetes", d, plain, block("        "))
+
+    d = draw("stateful set")
+
+    def stateful(v: str, d: Draw = d) -> dict[str, str]:
+        spot = '        toleration {\n          key      = "spot"\n          operator = "Exists"\n          effect   = "NoSchedule"\n        }\n'
+        return {
+            "data.tf": _deployment(d, d.other, "kubernetes_stateful_set_v1", spot)
+            + "\n"
+            + _deployment(d, d.svc, "kubernetes_stateful_set_v1", spot + v)
+        }
+
+    cell("stateful set", d, stateful, block("        "))
+
+    d = draw("dynamic toleration")
+
+    def dynamic(v: str, d: Draw = d) -> dict[str, str]:
+        return {
+            "locals.tf": f"""locals {{
+  jobs = {{
+    {d.other} = {{ tolerations = [] }}
+    {d.svc} = {{
+      tolerations = [
+        {v}{{ key = "spot", operator = "Exists", value = null, effect = "NoSchedule" }},
+      ]
+    }}
+  }}
+}}
+""",
+            "jobs.tf": f"""resource "kubernetes_deployment_v1" "job" {{
+  for_each = local.jobs
+  metadata {{
+    name = {d.each_name()}
+  }}
+  spec {{
+    template {{
+      spec {{
+        container {{
+          name  = each.key
+          image = "ghcr.io/acme/${{each.key}}:1.0.0"
+        }}
+        dynamic "toleration" {{
+          for_each = each.value.tolerations
+          content {{
+            key      = toleration.value.key
+            operator = toleration.value.operator
+            value    = toleration.value.value
+            effect   = toleration.value.effect
+          }}
+        }}
+      }}
+    }}
+  }}
+}}
+""",
+        }
+
+    cell("for_each, dynamic toleration", d, dynamic, lambda k, v, one: f"{one},\n        ")
+
+    d = draw("helm values list")
+
+    def helm_list(v: str, d: Draw = d) -> dict[str, str]:
+        blocks = [
+            f'''resource "helm_release" "{d.label(svc)}" {{
+  name  = {d.name(svc)}
+  chart = "oci://ghcr.io/acme/charts/worker"
+  values = [yamlencode({{
+    replicaCount = 2
+    tolerations = [
+      {add}{{ key = "spot", operator = "Exists", effect = "NoSchedule" }},
+    ]
+  }})]
+}}
+'''
+            for svc, add in ((d.svc, v), (d.other, ""))
+        ]
+        return {"helm.tf": "\n".join(blocks)}
+
+    cell("helm_release values (list)", d, helm_list, lambda k, v, one: f"{one},\n      ")
+
+    d = draw("helm values none")
+
+    def helm_none(v: str, d: Draw = d) -> dict[str, str]:
+        blocks = [
+            f'''resource "helm_release" "{d.label(svc)}" {{
+  name  = {d.name(svc)}
+  chart = "worker"
+  values = [yamlencode({{
+    replicaCount = 3
+    nodeSelector = {{ "kubernetes.io/os" = "linux" }}
+{add}  }})]
+}}
+'''
+            for svc, add in ((d.other, ""), (d.svc, v))
+        ]
+        return {"helm.tf": "\n".join(blocks)}
+
+    cell("helm_release values (none yet)", d, helm_none, lambda k, v, one: f"    tolerations = [{one}]\n")
+
+    d = draw("manifest")
+
+    def manifest(v: str, d: Draw = d) -> dict[str, str]:
+        blocks = [
+            f'''resource "kubernetes_manifest" "{d.label(svc)}" {{
+  manifest = {{
+    apiVersion = "apps/v1"
+    kind       = "Deployment"
+    metadata = {{
+      name      = {d.name(svc)}
+      namespace = "jobs"
+    }}
+    spec = {{
+      replicas = 2
+      template = {{
+        metadata = {{ labels = {{ app = "{svc}" }} }}
+        spec = {{
+          containers = [{{ name = "{svc}", image = "ghcr.io/acme/{svc}:2.0.0" }}]
+{add}        }}
+      }}
+    }}
+  }}
+}}
+'''
+            for svc, add in ((d.svc, v), (d.other, ""))
+        ]
+        return {"manifests.tf": "\n".join(blocks)}
+
+    cell("kubernetes_manifest", d, manifest, lambda k, v, one: f"          tolerations = [{one}]\n")
+
+    d = draw("local module")
+
+    def local_module(v: str, d: Draw = d) -> dict[str, str]:
+        module = (
+            'variable "name" {}\nvariable "tolerations" {\n  type    = list(map(string))\n  default = []\n}\n\n'
+            'resource "kubernetes_deployment_v1" "this" {\n  metadata {\n    name = var.name\n  }\n  spec {\n'
+            "    template {\n      spec {\n        container {\n          name  = var.name\n"
+            '          image = "ghcr.io/acme/${var.name}:1.0"\n        }\n        dynamic "toleration" {\n'
+            "          for_each = var.tolerations\n          content {\n            key      = toleration.value.key\n"
+            "            operator = toleration.value.operator\n            value    = toleration.value.value\n"
+            "            effect   = toleration.value.effect\n          }\n        }\n      }\n    }\n  }\n}\n"
+        )
+        calls = [
+            f'module "{svc}" {{\n  source      = "./modules/worker"\n  name        = {d.name(svc)}\n'
+            f"  tolerations = [{add}]\n}}\n"
+            for svc, add in ((d.other, ""), (d.svc, v))
+        ]
+        return {"modules/worker/main.tf": module, "workers.tf": "\n".join(calls)}
+
+    cell("local module", d, local_module, lambda k, v, one: one)
+    return out
+
+
+ADDITIVE = (crash_loop_cells, permission_cells, network_cells, scheduling_cells)
