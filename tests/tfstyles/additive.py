@@ -1094,4 +1094,151 @@ def scheduling_cells(seed: int) -> list[Cell]:
     return out
 
 
-ADDITIVE = (crash_loop_cells, permission_cells, network_cells, scheduling_cells)
+def routing_cells(seed: int) -> list[Cell]:
+    category = "routing_misconfig"
+    draw = partial(Draw.of, seed, category)
+    out: list[Cell] = []
+
+    def labels(d: Draw) -> tuple[str, str]:
+        """What the Service selects and what its pods are labelled since the refactor."""
+        return d.pick((d.svc, f"{d.svc}-v2"), (f"{d.svc}-api", d.svc), (d.svc, f"{d.svc}-web"))
+
+    def cell(style: str, d: Draw, render: Any, old: str, new: str, extra: dict[str, str] | None = None) -> None:
+        details = {"selector": {"app": old, **(extra or {})}, "pod_labels": {"app": new, **(extra or {})}}
+        out.append(_value_cell(category, style, d, render, f'"{old}"', f'"{new}"', details=details))
+
+    def service(d: Draw, svc: str, selector: str, kind: str = "kubernetes_service_v1") -> str:
+        return f'''resource "{kind}" "{d.label(svc)}" {{
+  metadata {{
+    name      = "{svc}"
+    namespace = "shop"
+  }}
+  spec {{
+    selector = {selector}
+    port {{
+      port        = 80
+      target_port = 8080
+    }}
+  }}
+}}
+'''
+
+    d = draw("plain")
+    old, new = labels(d)
+
+    def plain(v: str, d: Draw = d) -> dict[str, str]:
+        return {
+            "services.tf": service(d, d.other, f'{{ app = "{d.other}" }}')
+            + "\n"
+            + service(d, d.svc, f"{{\n      app = {v}\n    }}")
+        }
+
+    cell("plain kubernetes", d, plain, old, new)
+
+    d = draw("two keys")
+    old, new = labels(d)
+
+    def two(v: str, d: Draw = d) -> dict[str, str]:
+        sel = f'{{\n      app  = {v}\n      tier = "web"\n    }}'
+        return {
+            "services.tf": service(d, d.svc, sel, "kubernetes_service")
+            + "\n"
+            + service(d, d.other, '{ app = "x", tier = "web" }', "kubernetes_service")
+        }
+
+    cell("kubernetes_service, two keys", d, two, old, new, {"tier": "web"})
+
+    d = draw("local labels")
+    old, new = labels(d)
+
+    def local(v: str, d: Draw = d) -> dict[str, str]:
+        return {
+            "locals.tf": f'locals {{\n  {d.svc}_selector = {{\n    app = {v}\n  }}\n  {d.other}_selector = {{ app = "{d.other}" }}\n}}\n',
+            "services.tf": service(d, d.svc, f"local.{d.svc}_selector")
+            + "\n"
+            + service(d, d.other, f"local.{d.other}_selector"),
+        }
+
+    cell("selector from a local", d, local, old, new)
+
+    d = draw("for_each")
+    old, new = labels(d)
+
+    def each(v: str, d: Draw = d) -> dict[str, str]:
+        return {
+            "locals.tf": f'locals {{\n  services = {{\n    {d.other} = {{ app = "{d.other}", port = 8080 }}\n    {d.svc} = {{ app = {v}, port = 3000 }}\n  }}\n}}\n',
+            "services.tf": f"""resource "kubernetes_service_v1" "svc" {{
+  for_each = local.services
+  metadata {{
+    name = each.key
+  }}
+  spec {{
+    selector = {{ app = each.value.app }}
+    port {{
+      port        = 80
+      target_port = each.value.port
+    }}
+  }}
+}}
+""",
+        }
+
+    cell("for_each over locals", d, each, old, new)
+
+    d = draw("tfvars")
+    old, new = labels(d)
+    var = f"{d.svc}_app_label"
+
+    def tfvars(v: str, d: Draw = d, var: str = var) -> dict[str, str]:
+        return {
+            "variables.tf": f'variable "{var}" {{\n  type    = string\n  default = "{d.svc}"\n}}\n',
+            "services.tf": service(d, d.svc, f"{{ app = var.{var} }}"),
+            "envs/prod.tfvars": f"{var} = {v}\n",
+            "envs/staging.tfvars": f'{var} = "{d.svc}-canary"\n',
+        }
+
+    cell("environment tfvars", d, tfvars, old, new)
+
+    d = draw("manifest")
+    old, new = labels(d)
+
+    def manifest(v: str, d: Draw = d) -> dict[str, str]:
+        blocks = [
+            f'''resource "kubernetes_manifest" "{d.label(svc)}_service" {{
+  manifest = {{
+    apiVersion = "v1"
+    kind       = "Service"
+    metadata   = {{ name = "{svc}", namespace = "shop" }}
+    spec = {{
+      selector = {{ app = {value} }}
+      ports    = [{{ port = 80, targetPort = 8080 }}]
+    }}
+  }}
+}}
+'''
+            for svc, value in ((d.svc, v), (d.other, f'"{d.other}"'))
+        ]
+        return {"manifests.tf": "\n".join(blocks)}
+
+    cell("kubernetes_manifest", d, manifest, old, new)
+
+    d = draw("local module")
+    old, new = labels(d)
+
+    def local_module(v: str, d: Draw = d) -> dict[str, str]:
+        module = (
+            'variable "name" {}\nvariable "selector" {\n  type = map(string)\n}\n\n'
+            'resource "kubernetes_service_v1" "this" {\n  metadata {\n    name = var.name\n  }\n  spec {\n'
+            "    selector = var.selector\n    port {\n      port        = 80\n      target_port = 8080\n    }\n  }\n}\n"
+        )
+        calls = [
+            f'module "{svc}_service" {{\n  source   = "./modules/service"\n  name     = "{svc}"\n  selector = {{ app = {value} }}\n}}\n'
+            for svc, value in ((d.other, f'"{d.other}"'), (d.svc, v))
+        ]
+        return {"modules/service/main.tf": module, "services.tf": "\n".join(calls)}
+
+    cell("local module", d, local_module, old, new)
+    return out
+
+
+ADDITIVE = (crash_loop_cells, permission_cells, network_cells, scheduling_cells, routing_cells)
