@@ -1170,7 +1170,7 @@ def routing_cells(seed: int) -> list[Cell]:
             "services.tf": f"""resource "kubernetes_service_v1" "svc" {{
   for_each = local.services
   metadata {{
-    name = each.key
+    name = {d.each_name()}
   }}
   spec {{
     selector = {{ app = each.value.app }}
