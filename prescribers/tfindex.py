@@ -40,7 +40,7 @@ IDENTITY_KEYS = (
     "account_id",
 )
 TAG_KEYS = ("Name", "service", "Service", "app", "App", "app.kubernetes.io/name", "app.kubernetes.io/instance")
-_NAMED = ("metadata", "tags", "labels", "default_tags", "template", "manifest", "spec")
+_NAMED = ("metadata", "tags", "labels", "default_tags", "template", "manifest", "spec", "subject")
 ENVIRONMENTS = {
     "prod": ("prod", "production", "prd", "live"),
     "staging": ("staging", "stage", "stg"),
@@ -54,7 +54,7 @@ _ENV_OF = {alias: env for env, aliases in ENVIRONMENTS.items() for alias in alia
 NOISE = {
     "svc", "service", "tg", "sg", "role", "task", "td", "app", "deployment", "deploy", "ecs", "eks", "gke",
     "lambda", "fn", "func", "function", "lb", "alb", "nlb", "np", "ng", "pool", "nodepool", "nodes", "rds",
-    "k8s", "cr", "run", "release", "chart", "workload", "api",
+    "k8s", "cr", "run", "release", "chart", "workload", "api", "tls", "cert", "certificate",
 }  # fmt: skip
 # Maps whose entries are separate things (node groups, containers, services): a fix changes the failing one only.
 COLLECTIONS = {
@@ -80,7 +80,7 @@ REGISTRY_MODULES = (
     ("terraform-google-modules", "sql-db", "google", ("google_sql_database_instance",)),
 )  # fmt: skip
 _RESOURCE_REF = re.compile(
-    r"\b((?:data\.)?[a-z][a-z0-9_]+)\.([A-Za-z_][\w-]*)(?:\[[^\]\n]*\])?\.(?:id|arn|name|json|email|member|security_group_id)\b"
+    r"\b((?:data\.)?[a-z][a-z0-9_]+)\.([A-Za-z_][\w-]*)(?:\[[^\]\n]*\])?\.(?:id|arn|name|json|email|member|security_group_id|cert_pem)\b"
 )
 _PATH = r"((?:\.[A-Za-z_][\w-]*|\[\s*(?:\"[^\"]*\"|\d+|count\.index|each\.key)\s*\])*)"
 _REF = re.compile(rf"(var|local|each\.value)\.([A-Za-z_][\w-]*){_PATH}|(each\.value){_PATH}")
@@ -462,6 +462,8 @@ class TerraformIndex:
                     span = node.attrs.get(attr)
                     if span is not None and (value := self.evaluate(block, span)):
                         names.add(value)
+                        if attr == "common_name" and "." in value:  # a host: what it serves is its first label
+                            names.add(value.split(".")[0])
             names |= self._members(block)
             block.names |= names
             if key is not None:

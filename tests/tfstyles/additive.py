@@ -1241,4 +1241,179 @@ def routing_cells(seed: int) -> list[Cell]:
     return out
 
 
-ADDITIVE = (crash_loop_cells, permission_cells, network_cells, scheduling_cells, routing_cells)
+CA = """resource "tls_private_key" "ca" {
+  algorithm = "ECDSA"
+}
+
+resource "tls_self_signed_cert" "ca" {
+  private_key_pem       = tls_private_key.ca.private_key_pem
+  is_ca_certificate     = true
+  validity_period_hours = 87600
+  allowed_uses          = ["cert_signing", "crl_signing"]
+  subject {
+    common_name = "acme internal CA"
+  }
+}
+"""
+
+
+def certificate_cells(seed: int) -> list[Cell]:
+    category = "certificate_expired"
+    draw = partial(Draw.of, seed, category)
+    out: list[Cell] = []
+
+    def cell(style: str, d: Draw, render: Any, old: str, new: str) -> None:
+        details = {"host": f"{d.svc}.internal"}
+        out.append(_value_cell(category, style, d, render, old, new, details=details))
+
+    def leaf(svc: str, label: str, validity: str, extra: str = "", subject: bool = True) -> str:
+        named = (
+            f'  subject {{\n    common_name = "{svc}.internal"\n  }}\n'
+            if subject
+            else '  subject {\n    organization = "Acme"\n  }\n'
+        )
+        return f'''resource "tls_private_key" "{label}" {{
+  algorithm = "ECDSA"
+}}
+
+resource "tls_cert_request" "{label}" {{
+  private_key_pem = tls_private_key.{label}.private_key_pem
+  dns_names       = ["{svc}.internal", "{svc}.shop.svc.cluster.local"]
+{named}}}
+
+resource "tls_locally_signed_cert" "{label}" {{
+  cert_request_pem      = tls_cert_request.{label}.cert_request_pem
+  ca_private_key_pem    = tls_private_key.ca.private_key_pem
+  ca_cert_pem           = tls_self_signed_cert.ca.cert_pem
+  validity_period_hours = {validity}
+  allowed_uses          = ["server_auth", "digital_signature"]
+{extra}}}
+'''
+
+    d = draw("locally signed")
+    hours = d.pick(720, 2160, 8760)
+
+    def signed(v: str, d: Draw = d, hours: int = hours) -> dict[str, str]:
+        return {
+            "pki.tf": CA + "\n" + leaf(d.svc, d.label(d.svc), str(hours), v) + "\n" + leaf(d.other, d.other, "8760")
+        }
+
+    cell("locally signed", d, signed, "", f"  early_renewal_hours = {hours // 4}\n")
+
+    d = draw("self-signed")
+    hours = d.pick(720, 2160, 8760)
+
+    def self_signed(v: str, d: Draw = d, hours: int = hours) -> dict[str, str]:
+        blocks = [
+            f'''resource "tls_private_key" "{svc}" {{
+  algorithm = "RSA"
+  rsa_bits  = 2048
+}}
+
+resource "tls_self_signed_cert" "{d.label(svc)}" {{
+  private_key_pem       = tls_private_key.{svc}.private_key_pem
+  validity_period_hours = {h}
+  allowed_uses          = ["server_auth"]
+  dns_names             = ["{svc}.internal"]
+  subject {{
+    common_name = "{svc}.internal"
+  }}
+{add}}}
+'''
+            for svc, h, add in ((d.other, 8760, ""), (d.svc, hours, v))
+        ]
+        return {"certs.tf": "\n".join(blocks)}
+
+    cell("self-signed", d, self_signed, "", f"  early_renewal_hours = {hours // 4}\n")
+
+    d = draw("for_each")
+
+    def each(v: str, d: Draw = d) -> dict[str, str]:
+        return {
+            "locals.tf": f"locals {{\n  certificates = {{\n    {d.svc} = {{ validity = 2160, renew_before = {v} }}\n    {d.other} = {{ validity = 8760, renew_before = 720 }}\n  }}\n}}\n",
+            "pki.tf": CA
+            + f"""
+resource "tls_private_key" "service" {{
+  for_each  = local.certificates
+  algorithm = "ECDSA"
+}}
+
+resource "tls_cert_request" "service" {{
+  for_each        = local.certificates
+  private_key_pem = tls_private_key.service[each.key].private_key_pem
+  subject {{
+    common_name = "${{each.key}}.internal"
+  }}
+}}
+
+resource "tls_locally_signed_cert" "service" {{
+  for_each              = local.certificates
+  cert_request_pem      = tls_cert_request.service[each.key].cert_request_pem
+  ca_private_key_pem    = tls_private_key.ca.private_key_pem
+  ca_cert_pem           = tls_self_signed_cert.ca.cert_pem
+  validity_period_hours = each.value.validity
+  early_renewal_hours   = each.value.renew_before
+  allowed_uses          = ["server_auth"]
+}}
+""",
+        }
+
+    cell("for_each over locals", d, each, "0", "540")
+
+    d = draw("tls secret")
+
+    def secret(v: str, d: Draw = d) -> dict[str, str]:
+        blocks = [CA]
+        for svc, label, add in ((d.svc, "server_a", v), (d.other, "server_b", "")):
+            blocks.append(leaf(svc, label, "720", add, subject=False))
+            blocks.append(f'''resource "kubernetes_secret_v1" "{d.label(svc)}_tls" {{
+  metadata {{
+    name      = "{svc}-tls"
+    namespace = "shop"
+  }}
+  type = "kubernetes.io/tls"
+  data = {{
+    "tls.crt" = tls_locally_signed_cert.{label}.cert_pem
+    "tls.key" = tls_private_key.{label}.private_key_pem
+  }}
+}}
+''')
+        return {"pki.tf": "\n".join(blocks)}
+
+    cell("through the TLS secret", d, secret, "", "  early_renewal_hours = 180\n")
+
+    d = draw("local module")
+
+    def local_module(v: str, d: Draw = d) -> dict[str, str]:
+        module = (
+            'variable "common_name" {}\nvariable "validity_period_hours" {\n  default = 8760\n}\n'
+            'variable "early_renewal_hours" {\n  default = 0\n}\n\nresource "tls_private_key" "this" {\n'
+            '  algorithm = "ECDSA"\n}\n\nresource "tls_self_signed_cert" "this" {\n'
+            "  private_key_pem       = tls_private_key.this.private_key_pem\n"
+            "  validity_period_hours = var.validity_period_hours\n  early_renewal_hours   = var.early_renewal_hours\n"
+            '  allowed_uses          = ["server_auth"]\n  subject {\n    common_name = var.common_name\n  }\n}\n'
+        )
+        calls = [
+            f'module "{svc}_cert" {{\n  source                = "./modules/cert"\n  common_name           = "{svc}.internal"\n'
+            f"  validity_period_hours = 4380\n  early_renewal_hours   = {value}\n}}\n"
+            for svc, value in ((d.other, "720"), (d.svc, v))
+        ]
+        return {"modules/cert/main.tf": module, "certs.tf": "\n".join(calls)}
+
+    cell("local module", d, local_module, "0", "1095")
+
+    d = draw("tfvars")
+
+    def tfvars(v: str, d: Draw = d) -> dict[str, str]:
+        return {
+            "pki.tf": CA + "\n" + leaf(d.svc, d.label(d.svc), "var.cert_validity_hours", v),
+            "variables.tf": 'variable "cert_validity_hours" {\n  type    = number\n  default = 8760\n}\n',
+            "envs/prod.tfvars": "cert_validity_hours = 2160\n",
+            "envs/staging.tfvars": "cert_validity_hours = 168\n",
+        }
+
+    cell("validity from environment tfvars", d, tfvars, "", "  early_renewal_hours = 540\n")
+    return out
+
+
+ADDITIVE = (crash_loop_cells, permission_cells, network_cells, scheduling_cells, routing_cells, certificate_cells)
