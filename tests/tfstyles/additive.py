@@ -1329,26 +1329,27 @@ resource "tls_self_signed_cert" "{d.label(svc)}" {{
     d = draw("for_each")
 
     def each(v: str, d: Draw = d) -> dict[str, str]:
+        lbl = ("service", "internal", "mtls")[d.spell % 3]
         return {
             "locals.tf": f"locals {{\n  certificates = {{\n    {d.svc} = {{ validity = 2160, renew_before = {v} }}\n    {d.other} = {{ validity = 8760, renew_before = 720 }}\n  }}\n}}\n",
             "pki.tf": CA
             + f"""
-resource "tls_private_key" "service" {{
+resource "tls_private_key" "{lbl}" {{
   for_each  = local.certificates
   algorithm = "ECDSA"
 }}
 
-resource "tls_cert_request" "service" {{
+resource "tls_cert_request" "{lbl}" {{
   for_each        = local.certificates
-  private_key_pem = tls_private_key.service[each.key].private_key_pem
+  private_key_pem = tls_private_key.{lbl}[each.key].private_key_pem
   subject {{
     common_name = "${{each.key}}.internal"
   }}
 }}
 
-resource "tls_locally_signed_cert" "service" {{
+resource "tls_locally_signed_cert" "{lbl}" {{
   for_each              = local.certificates
-  cert_request_pem      = tls_cert_request.service[each.key].cert_request_pem
+  cert_request_pem      = tls_cert_request.{lbl}[each.key].cert_request_pem
   ca_private_key_pem    = tls_private_key.ca.private_key_pem
   ca_cert_pem           = tls_self_signed_cert.ca.cert_pem
   validity_period_hours = each.value.validity
