@@ -91,3 +91,35 @@ def test_nothing_named_so_says_what_it_looked_for_and_what_came_closest(tmp_path
     assert prescription.fix is None
     assert "no block in terraform/ is named nightly-export" in prescription.advice
     assert "for_each keys" in prescription.advice and "closest:" in prescription.advice
+
+
+def test_claude_is_shown_what_the_fix_needs_and_its_right_fix_passes(tmp_path: Path, monkeypatch) -> None:
+    """Bedrock over every cell, the stand-in answering as a model that writes the right fix: the request carries
+    every file that fix changes (and no other environment's tfvars), and the same safety rules let it through."""
+    from prescribers import bedrock
+    from prescribers.bedrock import BedrockPrescriber
+    from tests.standins.models import BedrockStandIn
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDSTANDIN")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "standin-secret")
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    bedrock._BREAKERS.clear()
+    claude = BedrockStandIn("eu-west-1")
+    try:
+        engine = BedrockPrescriber(
+            region="eu-west-1", model_id="anthropic.claude-sonnet-4", endpoint_url=claude.url, timeout_seconds=5
+        )
+        refused = []
+        for i, cell in enumerate(cells(7)):
+            evidence, diagnosis = _evidence_and_diagnosis(cell, tmp_path / str(i))
+            claude.answer = lambda r, cell=cell: BedrockStandIn.tool_reply(cell.want)
+            result = engine.prescribe(diagnosis, evidence)
+            prompt = claude.requests[-1]["body"]["messages"][0]["content"][0]["text"]
+            assert all(f"--- file: {path}" in prompt for path in cell.want), cell.id
+            assert "--- file: envs/staging.tfvars" not in prompt, cell.id
+            if result.fix is None or result.fix.files != cell.want:
+                refused.append(f"{cell.id}: {result.advice}")
+        assert not refused, "\n".join(refused)
+    finally:
+        claude.close()
