@@ -154,7 +154,9 @@ def scale_keys(
             seen.add((found.file, found.span.start if found.span else found.node))
             edits.append(edit)
             where = f" in {found.file}" + (f" ({found.via[-1]})" if len(found.via) > 1 else "")
-            notes.append(f"{key} {old} → {new}" + (where if found.file != block.file or len(found.via) > 1 else ""))
+            entry = node.kind == "object" and node.header in COLLECTIONS and "name" in node.attrs
+            of = f" (of {node.header} {index.evaluate(block, node.attrs['name'])})" if entry else ""
+            notes.append(f"{key} {old} → {new}{of}" + (where if found.file != block.file or len(found.via) > 1 else ""))
     return edits, notes
 
 

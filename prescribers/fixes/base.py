@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from analyzers import Diagnosis
 from prescribers._edits import Patch, scale_keys
+from prescribers.fixes.fargate import keep_pair_valid
 from prescribers.tfindex import Block, TerraformIndex
 
 Writer = Callable[[TerraformIndex, Diagnosis, list[Block]], Patch | None]
@@ -42,6 +43,12 @@ def scaler(
     def write(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> Patch | None:
         for block in (b for b in blocks if b.acts_as(types)):
             edits, notes = scale_keys(index, block, keys, factor, cap=cap)
+            if edits and keys[0] in ("memory", "cpu"):
+                extra, note = keep_pair_valid(index, block, edits, keys[0])
+                if extra is None:
+                    index.notes.append(note)
+                    continue
+                edits, notes = edits + extra, notes + ([note] if note else [])
             if edits:
                 return Patch(f"{verb} on {block.address}: {', '.join(notes)}", risk, edits)
         return None

@@ -66,3 +66,20 @@ def test_every_category_has_a_writer_but_the_two_without_a_terraform_fix() -> No
     assert set(CATEGORIES) - set(WRITERS) == NO_WRITER
     assert set(WRITERS) <= set(CATEGORIES)
     assert set(SUMMARY) == set(WRITERS)
+
+
+@pytest.mark.parametrize(
+    ("cpu", "memory", "raised", "pair"),
+    [
+        (256, 4096, "memory", (512, 4096)),  # 256 CPU takes at most 2 GiB
+        (512, 10240, "memory", (2048, 10240)),  # 1024 CPU stops at 8 GiB
+        (512, 512, "cpu", (512, 1024)),  # 512 CPU needs at least 1 GiB
+        (4096, 4096, "cpu", (4096, 8192)),
+        (16384, 245760, "memory", None),  # beyond the largest task
+    ],
+)
+def test_a_fargate_task_keeps_a_size_fargate_runs(cpu: int, memory: int, raised: str, pair) -> None:
+    from prescribers.fixes.fargate import fit, valid_pair
+
+    assert fit(cpu, memory, raised) == pair
+    assert pair is None or valid_pair(*pair)

@@ -208,6 +208,35 @@ def _ecs_for_each(d: Draw, key: str, other: str) -> Render:
     return render
 
 
+def _fargate(d: Draw, key: str) -> Render:
+    """A Fargate task at the edge of its size: 256 CPU takes at most 2 GiB, and 512 CPU at least 1 GiB, so doubling
+    one side must raise the other (the container's own limit follows the task's)."""
+
+    def render(v: str) -> dict[str, str]:
+        doubled = v in ('"4096"', '"512"')
+        cpu = v if key == "cpu" else ('"512"' if doubled else '"256"')
+        memory = v if key == "memory" else ('"1024"' if doubled else '"512"')
+        return {
+            "ecs.tf": f'''resource "aws_ecs_task_definition" "{d.label(d.svc)}" {{
+  family                   = {d.name(d.svc)}
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = {cpu}
+  memory                   = {memory}
+  container_definitions = jsonencode([
+    {{
+      name   = "{d.svc}"
+      image  = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/{d.svc}:1.0.0"
+      {key} = {v.strip('"')}
+    }}
+  ])
+}}
+'''
+        }
+
+    return render
+
+
 def _k8s_count(d: Draw, key: str, other: str) -> Render:
     def render(v: str) -> dict[str, str]:
         return {
@@ -436,6 +465,12 @@ def _workload_cells(category: str, key: str, seed: int) -> list[Cell]:
     d = draw("ecs")
     old, new, other = ('"1024"', '"2048"', '"4096"') if mem else ('"512"', '"1024"', '"2048"')
     cells.append(_value_cell(category, "plain ECS", d, _ecs_plain(d, key, other), old, new))
+    d = draw("fargate size")
+    cells.append(
+        _value_cell(
+            category, "Fargate task size", d, _fargate(d, key), *(('"2048"', '"4096"') if mem else ('"256"', '"512"'))
+        )
+    )
     d = draw("for_each")
     old, new = ("1024", "2048") if mem else ("512", "1024")
     cells.append(_value_cell(category, "for_each over locals", d, _ecs_for_each(d, key, "4096"), old, new))
