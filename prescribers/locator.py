@@ -69,10 +69,10 @@ def locate(evidence: Evidence, diagnosis: Diagnosis) -> Location:
     index = TerraformIndex(evidence.terraform_dir, environment=environment)
     names = names_for(index, diagnosis)
     blocks = implicated(index, names)
-    for key in ("peer_block", "caller_sg", "policy_block"):  # what the locator itself chose for the fix
-        chosen = index.get(str(diagnosis.details.get(key, "")))
-        if chosen is not None and chosen not in blocks:
-            blocks.append(chosen)
+    chosen = [index.get(str(diagnosis.details.get(k, ""))) for k in ("peer_block", "caller_sg", "policy_block")]
+    if diagnosis.details.get("registry_auth"):  # the registry credentials a pull needs, for the pod spec to name
+        chosen += [b for b in index.blocks if "kubernetes.io/dockerconfigjson" in index.text(b) and not b.inner]
+    blocks += [b for b in dict.fromkeys(chosen) if b is not None and b not in blocks]
     return Location(index, names, blocks)
 
 

@@ -14,6 +14,7 @@ from prescribers.fixes.grant import grant_access
 from prescribers.fixes.health_path import correct_health_path
 from prescribers.fixes.open_path import open_path
 from prescribers.fixes.placement import tolerate_taint
+from prescribers.fixes.pull_secret import fix_image_pull
 from prescribers.fixes.rate import raise_rate_limit
 from prescribers.fixes.renew import renew
 from prescribers.fixes.retag import retag
@@ -33,7 +34,7 @@ WRITERS: dict[str, Writer] = {
     "permission_denied": grant_access,
     "crash_loop": supply_setting,
     "bad_deploy": retag,
-    "image_pull_failure": retag,
+    "image_pull_failure": fix_image_pull,
     "network_blocked": open_path,
     "certificate_expired": renew,
     "health_check_failure": correct_health_path,

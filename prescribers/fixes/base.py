@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from analyzers import Diagnosis
 from prescribers._edits import Patch, scale_keys
+from prescribers._hcltext import Node
 from prescribers.fixes.fargate import keep_pair_valid
 from prescribers.tfindex import Block, TerraformIndex
 
@@ -54,3 +55,13 @@ def scaler(
         return None
 
     return write
+
+
+def manifest_pod_spec(nodes: list[Node]) -> Node | None:
+    """A `kubernetes_manifest`'s pod spec: the `spec` object that lists `containers`."""
+    return next((n for n in nodes if n.kind == "object" and n.header == "spec" and "containers" in n.attrs), None)
+
+
+def helm_values(nodes: list[Node]) -> Node | None:
+    """A Helm release's values: the object `values = [yamlencode({...})]` encodes."""
+    return next((n for n in nodes if n.kind == "object" and n.header == "values"), None)

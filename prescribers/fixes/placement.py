@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from analyzers import Diagnosis
 from prescribers._edits import Edit, Patch, add_to, collection, focused
-from prescribers._hcltext import Node, closing_insert
-from prescribers.fixes.base import K8S_WORKLOADS
+from prescribers._hcltext import closing_insert
+from prescribers.fixes.base import K8S_WORKLOADS, helm_values, manifest_pod_spec
 from prescribers.tfindex import Block, TerraformIndex
 
 PODS = (*K8S_WORKLOADS, "helm_release", "kubernetes_manifest")
@@ -53,18 +53,8 @@ def _tolerate(index: TerraformIndex, block: Block, fields: dict[str, str]) -> Ed
         lines = ["toleration {", *(f'  {k:<8} = "{v}"' for k, v in fields.items()), "}"]
         offset, body = closing_insert(text, pod_spec, lines)
         return Edit(block.file, offset, offset, body)
-    where = _pod_spec_object(nodes) if block.type == "kubernetes_manifest" else _values(nodes)
+    where = manifest_pod_spec(nodes) if block.type == "kubernetes_manifest" else helm_values(nodes)
     if where is None:
         return None
     offset, body = closing_insert(text, where, [f"tolerations = [{element}]"])
     return Edit(block.file, offset, offset, body)
-
-
-def _pod_spec_object(nodes: list[Node]) -> Node | None:
-    """A manifest's pod spec: the `spec` object that lists `containers`."""
-    return next((n for n in nodes if n.kind == "object" and n.header == "spec" and "containers" in n.attrs), None)
-
-
-def _values(nodes: list[Node]) -> Node | None:
-    """A Helm release's values: the object `values = [yamlencode({...})]` encodes."""
-    return next((n for n in nodes if n.kind == "object" and n.header == "values"), None)

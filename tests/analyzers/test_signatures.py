@@ -97,3 +97,33 @@ def test_a_gcp_denial_names_the_permission_and_the_account(text: str, permission
     details = facts(Case("ledger", [], [text], [], None))  # type: ignore[arg-type]
     assert details.get("permission") == permission
     assert details.get("member") == member
+
+
+@pytest.mark.parametrize(
+    ("text", "auth"),
+    [
+        (  # containerd behind the kubelet, ghcr.io without credentials
+            'Failed to pull image "ghcr.io/acme/ledger:2.0.1": rpc error: code = Unknown desc = failed to pull and '
+            'unpack image "ghcr.io/acme/ledger:2.0.1": failed to resolve reference "ghcr.io/acme/ledger:2.0.1": '
+            "failed to authorize: failed to fetch anonymous token: unexpected status from GET request to "
+            "https://ghcr.io/token?scope=repository%3Aacme%2Fledger%3Apull&service=ghcr.io: 401 Unauthorized",
+            True,
+        ),
+        ("Error response from daemon: Get https://registry.gitlab.com/v2/: no basic auth credentials", True),
+        (  # a tag that does not exist is not a credentials problem
+            'Failed to pull image "ghcr.io/acme/ledger:2.0.9": rpc error: code = NotFound desc = failed to pull and '
+            'unpack image "ghcr.io/acme/ledger:2.0.9": failed to resolve reference "ghcr.io/acme/ledger:2.0.9": '
+            "ghcr.io/acme/ledger:2.0.9: not found",
+            False,
+        ),
+    ],
+    ids=["401", "no-basic-auth", "not-found"],
+)
+def test_an_image_pull_refused_for_credentials_is_told_from_a_missing_tag(text: str, auth: bool) -> None:
+    from analyzers.signatures.base import Case
+    from analyzers.signatures.image_pull_failure import facts
+
+    details = facts(Case("ledger", [], [text], [], None))  # type: ignore[arg-type]
+    assert bool(details.get("registry_auth")) is auth
+    if auth and "ghcr" in text:
+        assert details["image"] == "ghcr.io/acme/ledger:2.0.1"

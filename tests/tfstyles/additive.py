@@ -1417,4 +1417,160 @@ resource "tls_locally_signed_cert" "{lbl}" {{
     return out
 
 
-ADDITIVE = (crash_loop_cells, permission_cells, network_cells, scheduling_cells, routing_cells, certificate_cells)
+def _registry_secret(label: str, host: str, namespace: str = "apps") -> str:
+    return f'''resource "kubernetes_secret_v1" "{label}" {{
+  metadata {{
+    name      = "{label.replace("_", "-")}"
+    namespace = "{namespace}"
+  }}
+  type = "kubernetes.io/dockerconfigjson"
+  data = {{
+    ".dockerconfigjson" = jsonencode({{
+      auths = {{
+        "{host}" = {{ auth = base64encode("ci:${{var.registry_token}}") }}
+      }}
+    }})
+  }}
+}}
+'''
+
+
+def pull_secret_cells(seed: int) -> list[Cell]:
+    category = "image_pull_failure"
+    draw = partial(Draw.of, seed, category)
+    out: list[Cell] = []
+
+    def cell(style: str, d: Draw, render: Any, new: str, host: str = "ghcr.io") -> None:
+        details = {"registry_auth": True, "bad_image": f"{host}/acme/{d.svc}:2.0.1"}
+        out.append(_value_cell(category, f"pull secret: {style}", d, render, "", new, details=details))
+
+    def deployment(d: Draw, svc: str, host: str, extra: str = "") -> str:
+        return f'''resource "kubernetes_deployment_v1" "{d.label(svc)}" {{
+  metadata {{
+    name      = {d.name(svc)}
+    namespace = "apps"
+  }}
+  spec {{
+    template {{
+      spec {{
+        container {{
+          name  = "{svc}"
+          image = "{host}/acme/{svc}:2.0.1"
+        }}
+{extra}      }}
+    }}
+  }}
+}}
+'''
+
+    d = draw("plain")
+
+    def plain(v: str, d: Draw = d) -> dict[str, str]:
+        return {
+            "registry.tf": _registry_secret("ghcr_pull", "ghcr.io"),
+            "apps.tf": deployment(d, d.svc, "ghcr.io", v) + "\n" + deployment(d, d.other, "ghcr.io"),
+        }
+
+    cell(
+        "plain kubernetes",
+        d,
+        plain,
+        "        image_pull_secrets {\n          name = kubernetes_secret_v1.ghcr_pull.metadata[0].name\n        }\n",
+    )
+
+    d = draw("two registries")
+
+    def two(v: str, d: Draw = d) -> dict[str, str]:
+        ghcr = "        image_pull_secrets {\n          name = kubernetes_secret_v1.ghcr_pull.metadata[0].name\n        }\n"
+        secrets = (
+            _registry_secret("ghcr_pull", "ghcr.io") + "\n" + _registry_secret("gitlab_pull", "registry.gitlab.com")
+        )
+        return {"registry.tf": secrets, "apps.tf": deployment(d, d.svc, "registry.gitlab.com", ghcr + v)}
+
+    cell(
+        "two registries",
+        d,
+        two,
+        "        image_pull_secrets {\n          name = kubernetes_secret_v1.gitlab_pull.metadata[0].name\n        }\n",
+        "registry.gitlab.com",
+    )
+
+    d = draw("helm list")
+
+    def helm_list(v: str, d: Draw = d) -> dict[str, str]:
+        blocks = [
+            f'''resource "helm_release" "{d.label(svc)}" {{
+  name      = {d.name(svc)}
+  namespace = "apps"
+  chart     = "oci://ghcr.io/acme/charts/service"
+  values = [yamlencode({{
+    image            = {{ repository = "ghcr.io/acme/{svc}", tag = "2.0.1" }}
+    imagePullSecrets = [{add}{{ name = "legacy-dockerhub" }}]
+  }})]
+}}
+'''
+            for svc, add in ((d.svc, v), (d.other, ""))
+        ]
+        return {"registry.tf": _registry_secret("ghcr_pull", "ghcr.io"), "helm.tf": "\n".join(blocks)}
+
+    cell("helm_release values", d, helm_list, "{ name = kubernetes_secret_v1.ghcr_pull.metadata[0].name }, ")
+
+    d = draw("helm none")
+
+    def helm_none(v: str, d: Draw = d) -> dict[str, str]:
+        block = f'''resource "helm_release" "{d.label(d.svc)}" {{
+  name      = {d.name(d.svc)}
+  namespace = "apps"
+  chart     = "service"
+  values = [yamlencode({{
+    image = {{ repository = "ghcr.io/acme/{d.svc}", tag = "2.0.1" }}
+{v}  }})]
+}}
+'''
+        return {"registry.tf": _registry_secret("ghcr_pull", "ghcr.io"), "helm.tf": block}
+
+    cell(
+        "helm_release values (none yet)",
+        d,
+        helm_none,
+        "    imagePullSecrets = [{ name = kubernetes_secret_v1.ghcr_pull.metadata[0].name }]\n",
+    )
+
+    d = draw("manifest")
+
+    def manifest(v: str, d: Draw = d) -> dict[str, str]:
+        block = f'''resource "kubernetes_manifest" "{d.label(d.svc)}" {{
+  manifest = {{
+    apiVersion = "apps/v1"
+    kind       = "Deployment"
+    metadata   = {{ name = {d.name(d.svc)}, namespace = "apps" }}
+    spec = {{
+      template = {{
+        spec = {{
+          containers = [{{ name = "{d.svc}", image = "ghcr.io/acme/{d.svc}:2.0.1" }}]
+{v}        }}
+      }}
+    }}
+  }}
+}}
+'''
+        return {"registry.tf": _registry_secret("ghcr_pull", "ghcr.io"), "manifests.tf": block}
+
+    cell(
+        "kubernetes_manifest",
+        d,
+        manifest,
+        "          imagePullSecrets = [{ name = kubernetes_secret_v1.ghcr_pull.metadata[0].name }]\n",
+    )
+    return out
+
+
+ADDITIVE = (
+    pull_secret_cells,
+    crash_loop_cells,
+    permission_cells,
+    network_cells,
+    scheduling_cells,
+    routing_cells,
+    certificate_cells,
+)

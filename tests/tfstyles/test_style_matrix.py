@@ -118,6 +118,8 @@ def test_claude_is_shown_what_the_fix_needs_and_its_right_fix_passes(tmp_path: P
             prompt = claude.requests[-1]["body"]["messages"][0]["content"][0]["text"]
             assert all(f"--- file: {path}" in prompt for path in cell.want), cell.id
             assert "--- file: envs/staging.tfvars" not in prompt, cell.id
+            if cell.details.get("registry_auth"):  # the credentials the pod spec must name
+                assert "--- file: registry.tf" in prompt, cell.id
             if result.fix is None or result.fix.files != cell.want:
                 refused.append(f"{cell.id}: {result.advice}")
         assert not refused, "\n".join(refused)
