@@ -413,8 +413,6 @@ def _empty_services(services: list[KubeObject], endpoints: list[KubeObject], pod
             continue
         subsets = ep.get("subsets") or []
         ready = sum(len(s.get("addresses") or []) for s in subsets)
-        if ready:
-            continue
         sel = ",".join(f"{k}={v}" for k, v in selector.items())
         ports = [p.get("targetPort") for p in svc.body.get("spec", {}).get("ports", [])]
         selected = [
@@ -422,6 +420,9 @@ def _empty_services(services: list[KubeObject], endpoints: list[KubeObject], pod
             if p.namespace == svc.namespace
             and all((p.body.get("metadata", {}).get("labels") or {}).get(k) == v for k, v in selector.items())
         ]  # fmt: skip
+        if ready:
+            out += _unserved_ports(svc, selected, sel)
+            continue
         not_ready = sum(len(s.get("notReadyAddresses") or []) for s in subsets)
         if selected or not_ready:
             owner = owner_of(selected[0].body) if selected else svc.name
@@ -431,6 +432,34 @@ def _empty_services(services: list[KubeObject], endpoints: list[KubeObject], pod
             continue
         text = f"Service {svc.namespace}/{svc.name} has no ready endpoints (selector {sel}, targetPort {ports})"
         out.append(_finding(svc, svc.name, text, 4.0, reason="NoEndpoints", selector=selector, ports=ports))
+    return out
+
+
+def _unserved_ports(svc: KubeObject, selected: list[KubeObject], sel: str) -> list[Finding]:
+    """A Service whose targetPort no container of its (ready) pods declares: the endpoints look healthy and every
+    connection to them is refused. Only when the pods declare their ports: an undeclared port may still listen."""
+    declared = [
+        port for pod in selected for c in _dicts(_dict(pod.body.get("spec")).get("containers"))
+        for port in _dicts(c.get("ports")) if port.get("protocol", "TCP") == "TCP"
+    ]  # fmt: skip
+    numbers = sorted({p["containerPort"] for p in declared if isinstance(p.get("containerPort"), int)})
+    names = {p.get("name") for p in declared if p.get("name")}
+    if not numbers:
+        return []
+    out = []
+    for port in _dicts(_dict(svc.body.get("spec")).get("ports")):
+        target = port.get("targetPort", port.get("port"))
+        served = (
+            target in numbers
+            or target in names
+            or (isinstance(target, str) and target.isdigit() and int(target) in numbers)
+        )
+        if served:
+            continue
+        text = (f"Service {svc.namespace}/{svc.name} sends port {port.get('port')} to targetPort {target}, which none "
+                f"of the {len(selected)} pod(s) it selects ({sel}) declares (they declare {numbers})")  # fmt: skip
+        out.append(_finding(svc, svc.name, text, 4.0, reason="TargetPortMismatch", target_port=target,
+                            container_ports=numbers, port=port.get("port")))  # fmt: skip
     return out
 
 

@@ -8,7 +8,15 @@ from analyzers.signatures.base import Case, Signature
 
 
 def facts(case: Case) -> dict[str, Any]:
-    """What the Service selects, and what the ready pods that should back it are actually labelled."""
+    """What the Service selects, and what the ready pods that should back it are actually labelled; or the
+    targetPort its pods do not serve, and the one port they declare."""
+    port = next((f for _w, f in case.support if f.attrs.get("reason") == "TargetPortMismatch"), None)
+    if port is not None:
+        declared = port.attrs.get("container_ports") or []
+        return {
+            "target_port": port.attrs.get("target_port"),
+            "container_port": declared[0] if len(declared) == 1 else None,
+        }
     svc = next((f for _w, f in case.support if f.attrs.get("reason") == "NoEndpoints"), None)
     if svc is None:
         return {}
@@ -28,8 +36,11 @@ def facts(case: Case) -> dict[str, Any]:
 
 SIGNATURE = Signature(
     category="routing_misconfig",
-    kube_reasons={"NoEndpoints": 5},
-    advice=("receives no traffic: its Service matches no ready pod", "correct the Service"),
+    kube_reasons={"NoEndpoints": 5, "TargetPortMismatch": 4},
+    advice=(
+        "receives no traffic: its Service matches no ready pod, or sends it to a port they do not serve",
+        "correct the Service",
+    ),  # fmt: skip
     facts=facts,
     example="inventory-routing",
 )

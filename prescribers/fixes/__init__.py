@@ -19,7 +19,7 @@ from prescribers.fixes.rate import raise_rate_limit
 from prescribers.fixes.renew import renew
 from prescribers.fixes.retag import retag
 from prescribers.fixes.scale import double_cpu, double_memory, double_timeout, raise_ceiling, scale_consumers
-from prescribers.fixes.selector import correct_selector
+from prescribers.fixes.selector import correct_service
 from prescribers.fixes.storage import grow_storage
 
 WRITERS: dict[str, Writer] = {
@@ -39,7 +39,7 @@ WRITERS: dict[str, Writer] = {
     "certificate_expired": renew,
     "health_check_failure": correct_health_path,
     "scheduling_failure": tolerate_taint,
-    "routing_misconfig": correct_selector,
+    "routing_misconfig": correct_service,
 }
 
 __all__ = ["WRITERS", "Writer"]

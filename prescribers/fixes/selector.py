@@ -1,6 +1,7 @@
-"""Correct the Service's selector to the labels its pods actually carry, wherever each selected value is written:
-the Service's `selector` map, a local or variable it reads (the environment's tfvars first), the failing entry of
-a `for_each` over services, a `kubernetes_manifest` Service, or a module's `selector` input."""
+"""Correct the Service: its selector to the labels its pods actually carry, or its target port to the one port
+they serve. Wherever each value is written: the Service's `selector` map or `port` block, a local or variable it
+reads (the environment's tfvars first), the failing entry of a `for_each` over services, a `kubernetes_manifest`
+Service's `ports`, or a module's input."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ from prescribers.tfindex import Block, TerraformIndex
 SERVICES = ("kubernetes_service", "kubernetes_service_v1", "kubernetes_manifest")
 
 
-def correct_selector(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> Patch | None:
+TARGET_PORTS = ("target_port", "targetPort")
+
+
+def correct_service(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> Patch | None:
+    if diagnosis.details.get("target_port") is not None:
+        return _correct_target_port(index, diagnosis, blocks)
     wanted: dict[str, str] = diagnosis.details.get("pod_labels") or {}
     for block in (b for b in blocks if b.acts_as(SERVICES) or b.kind == "module"):
         edits, notes = _correct(index, block, wanted)
@@ -40,3 +46,24 @@ def _correct(index: TerraformIndex, block: Block, wanted: dict[str, str]) -> tup
         if edits:
             return edits, notes
     return [], []
+
+
+def _correct_target_port(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> Patch | None:
+    """The target port the pods do not serve → the one port they declare (none when they declare several)."""
+    bad, good = str(diagnosis.details["target_port"]), diagnosis.details.get("container_port")
+    if good is None:
+        index.notes.append(f"the pods declare several ports; which one targetPort {bad} meant is not ours to guess")
+        return None
+    for block in (b for b in blocks if b.acts_as(SERVICES) or b.kind == "module"):
+        for node in focused(index, block):
+            for key in (k for k in node.attrs if k in TARGET_PORTS):
+                found = index.locate(block, node, key)
+                if found is None or found.span is None or unquote(found.span.value) != bad:
+                    continue
+                return Patch(
+                    f"Correct the target port of {block.address}: {key} {bad} → {good}{found.where(block)} "
+                    "(the port its pods declare)",
+                    "low",
+                    [replace_literal(found.file, found.span, str(good))],
+                )
+    return None

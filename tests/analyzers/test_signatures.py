@@ -127,3 +127,40 @@ def test_an_image_pull_refused_for_credentials_is_told_from_a_missing_tag(text: 
     assert bool(details.get("registry_auth")) is auth
     if auth and "ghcr" in text:
         assert details["image"] == "ghcr.io/acme/ledger:2.0.1"
+
+
+def _service_world(target_port, container_ports: list[int]) -> list:
+    from collectors import KubeObject
+
+    labels = {"app": "checkout"}
+    service = {"spec": {"selector": labels, "ports": [{"name": "http", "port": 80, "targetPort": target_port}]}}
+    endpoints = {"subsets": [{"addresses": [{"ip": "10.0.1.7"}], "ports": [{"port": 8080}]}]}
+    ports = [{"containerPort": p, "protocol": "TCP"} for p in container_ports]
+    pod = {
+        "metadata": {"name": "checkout-7d9f-abcde", "labels": labels, "ownerReferences": [
+            {"kind": "ReplicaSet", "name": "checkout-7d9f"}]},
+        "spec": {"containers": [{"name": "checkout", "image": "ghcr.io/acme/checkout:1.0", "ports": ports}]},
+        "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]},
+    }  # fmt: skip
+    return [
+        KubeObject("Service", "checkout", "shop", "prod", service),
+        KubeObject("Endpoints", "checkout", "shop", "prod", endpoints),
+        KubeObject("Pod", "checkout-7d9f-abcde", "shop", "prod", pod),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("target", "declared", "flagged"),
+    [(8080, [3000], True), ("http", [3000], True), (3000, [3000], False), (8080, [], False), ("3000", [3000], False)],
+    ids=["number", "unknown-name", "served", "undeclared", "digits"],
+)
+def test_a_service_sending_to_a_port_its_pods_do_not_declare_is_found(target, declared, flagged: bool) -> None:
+    from analyzers.kube import kube_findings
+
+    found = [
+        f for f in kube_findings(_service_world(target, declared)) if f.attrs.get("reason") == "TargetPortMismatch"
+    ]
+    assert bool(found) is flagged
+    if flagged:
+        assert found[0].resource == "checkout" and found[0].attrs["container_ports"] == [3000]
+        assert "targetPort" in found[0].text

@@ -1238,6 +1238,128 @@ def routing_cells(seed: int) -> list[Cell]:
         return {"modules/service/main.tf": module, "services.tf": "\n".join(calls)}
 
     cell("local module", d, local_module, old, new)
+    return out + _target_port_cells(seed)
+
+
+def _target_port_cells(seed: int) -> list[Cell]:
+    category = "routing_misconfig"
+    draw = partial(Draw.of, seed, category)
+    out: list[Cell] = []
+
+    def cell(style: str, d: Draw, render: Any, bad: int, good: int) -> None:
+        details = {"target_port": bad, "container_port": good}
+        out.append(_value_cell(category, f"target port: {style}", d, render, str(bad), str(good), details=details))
+
+    def ports(d: Draw) -> tuple[int, int]:
+        return d.pick((8080, 3000), (80, 8000), (5000, 8080), (9000, 9090))
+
+    d = draw("plain")
+    bad, good = ports(d)
+
+    def plain(v: str, d: Draw = d) -> dict[str, str]:
+        blocks = [
+            f'''resource "kubernetes_service_v1" "{d.label(svc)}" {{
+  metadata {{
+    name = {d.name(svc)}
+  }}
+  spec {{
+    selector = {{ app = "{svc}" }}
+    port {{
+      name        = "http"
+      port        = 80
+      target_port = {value}
+    }}
+    port {{
+      name        = "metrics"
+      port        = 9464
+      target_port = 9464
+    }}
+  }}
+}}
+'''
+            for svc, value in ((d.other, "8080"), (d.svc, v))
+        ]
+        return {"services.tf": "\n".join(blocks)}
+
+    cell("plain kubernetes", d, plain, bad, good)
+
+    d = draw("for_each")
+    bad, good = ports(d)
+
+    def each(v: str, d: Draw = d) -> dict[str, str]:
+        return {
+            "locals.tf": f"locals {{\n  services = {{\n    {d.svc} = {{ target = {v} }}\n    {d.other} = {{ target = 8080 }}\n  }}\n}}\n",
+            "services.tf": f"""resource "kubernetes_service_v1" "svc" {{
+  for_each = local.services
+  metadata {{
+    name = {d.each_name()}
+  }}
+  spec {{
+    selector = {{ app = each.key }}
+    port {{
+      port        = 80
+      target_port = each.value.target
+    }}
+  }}
+}}
+""",
+        }
+
+    cell("for_each over locals", d, each, bad, good)
+
+    d = draw("manifest")
+    bad, good = ports(d)
+
+    def manifest(v: str, d: Draw = d) -> dict[str, str]:
+        return {
+            "manifests.tf": f'''resource "kubernetes_manifest" "{d.label(d.svc)}_service" {{
+  manifest = {{
+    apiVersion = "v1"
+    kind       = "Service"
+    metadata   = {{ name = "{d.svc}", namespace = "shop" }}
+    spec = {{
+      selector = {{ app = "{d.svc}" }}
+      ports    = [{{ name = "http", port = 80, targetPort = {v} }}]
+    }}
+  }}
+}}
+'''
+        }
+
+    cell("kubernetes_manifest", d, manifest, bad, good)
+
+    d = draw("tfvars")
+    bad, good = ports(d)
+    var = f"{d.svc}_target_port"
+
+    def tfvars(v: str, d: Draw = d, var: str = var) -> dict[str, str]:
+        return {
+            "variables.tf": f'variable "{var}" {{\n  type    = number\n  default = 8080\n}}\n',
+            "services.tf": f'resource "kubernetes_service_v1" "{d.label(d.svc)}" {{\n  metadata {{\n    name = {d.name(d.svc)}\n  }}\n'
+            f'  spec {{\n    selector = {{ app = "{d.svc}" }}\n    port {{\n      port        = 80\n      target_port = var.{var}\n    }}\n  }}\n}}\n',
+            "envs/prod.tfvars": f"{var} = {v}\n",
+            "envs/staging.tfvars": f"{var} = 8081\n",
+        }
+
+    cell("environment tfvars", d, tfvars, bad, good)
+
+    d = draw("local module")
+    bad, good = ports(d)
+
+    def local_module(v: str, d: Draw = d) -> dict[str, str]:
+        module = (
+            'variable "name" {}\nvariable "target_port" {\n  type = number\n}\n\n'
+            'resource "kubernetes_service_v1" "this" {\n  metadata {\n    name = var.name\n  }\n  spec {\n'
+            "    selector = { app = var.name }\n    port {\n      port        = 80\n      target_port = var.target_port\n"
+            "    }\n  }\n}\n"
+        )
+        calls = [
+            f'module "{svc}_service" {{\n  source      = "./modules/service"\n  name        = "{svc}"\n  target_port = {value}\n}}\n'
+            for svc, value in ((d.svc, v), (d.other, "8080"))
+        ]
+        return {"modules/service/main.tf": module, "services.tf": "\n".join(calls)}
+
+    cell("local module", d, local_module, bad, good)
     return out
 
 
