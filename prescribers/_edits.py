@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from prescribers._hcltext import Node, Span, closing_insert, line_indent, unquote
+from prescribers._yamltext import scalars
 from prescribers.tfindex import COLLECTIONS, Block, Located, TerraformIndex, match_score
 
 
@@ -157,7 +158,25 @@ def scale_keys(
             entry = node.kind == "object" and node.header in COLLECTIONS and "name" in node.attrs
             of = f" (of {node.header} {index.evaluate(block, node.attrs['name'])})" if entry else ""
             notes.append(f"{key} {old} → {new}{of}" + (where if found.file != block.file or len(found.via) > 1 else ""))
+    for rel, path, span in value_scalars(index, block):  # a Helm release's values file: resources.limits.<key>
+        if path[-1] in keys and "limits" in path and not set(skip) & set(path):
+            plain = span.value.strip("'\"")
+            grown = scaled(plain, factor, cap)
+            if grown:
+                edits.append(Edit(rel, span.start, span.end, requoted(span, grown)))
+                notes.append(f"{'.'.join(path)} {plain} → {grown} in {rel}")
     return edits, notes
+
+
+def value_scalars(index: TerraformIndex, block: Block) -> list[tuple[str, tuple[str, ...], Span]]:
+    """Every scalar of the values files a Helm release reads (file, key path, span)."""
+    return [(rel, path, span) for rel in index.value_files(block) for path, span in scalars(index.files[rel])]
+
+
+def requoted(span: Span, value: str) -> str:
+    """`value` in the quotes the scalar had (none, single or double)."""
+    quote = span.value[0] if span.value[:1] in ("'", '"') else ""
+    return f"{quote}{value}{quote}"
 
 
 def _scaled_edit(

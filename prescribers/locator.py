@@ -37,12 +37,18 @@ class Location:
 
     @property
     def allowed(self) -> set[str]:
-        """What a fix may change: the implicated blocks and the places that feed their values."""
-        return {b.address for b in self.blocks} | {f.owner for f in self.feeders()} | self.index.fed
+        """What a fix may change: the implicated blocks, the places that feed their values, and the values files
+        their Helm releases read (as `file:<path>`)."""
+        values = {f"file:{p}" for p in self.value_files()}
+        return {b.address for b in self.blocks} | {f.owner for f in self.feeders()} | self.index.fed | values
+
+    def value_files(self) -> list[str]:
+        return [p for b in self.blocks for p in self.index.value_files(b)]
 
     def files(self) -> dict[str, str]:
-        """The implicated blocks' files and every file feeding their values, as a model is shown them."""
-        paths = {b.file for b in self.blocks} | {f.file for f in self.feeders()}
+        """The implicated blocks' files, every file feeding their values and the values files their Helm releases
+        read, as a model is shown them."""
+        paths = {b.file for b in self.blocks} | {f.file for f in self.feeders()} | set(self.value_files())
         return {p: self.index.files[p] for p in sorted(paths)}
 
     def nothing_found(self) -> str:

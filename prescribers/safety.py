@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from prescribers._hcltext import Node, parse_nodes
+from prescribers._yamltext import parse_error as yaml_error
 from prescribers.base import Check
 from prescribers.tfindex import parse_error
 
@@ -31,7 +32,7 @@ def check_fix(old: dict[str, str], new: dict[str, str], implicated: set[str]) ->
     touched = {a for a in after if before.get(a) != after[a]} | {a for a in before if a not in after}
     return [
         _parses(changed),
-        _paths(changed),
+        _paths(changed, implicated),
         _implicated(touched, implicated | _attached(before, after, implicated)),
         _removed(before, after),
         _protections(before, after),
@@ -56,14 +57,21 @@ def _blocks(text: str, path: str) -> Iterator[tuple[str, str]]:
 
 def _parses(changed: dict[str, str]) -> Check:
     bad = [f"{p}: {e}" for p, t in changed.items() if p.endswith(".tf") and (e := parse_error(t))]
+    bad += [f"{p}: {e}" for p, t in changed.items() if p.endswith((".yaml", ".yml")) and (e := yaml_error(t))]
     return Check("hcl_parses", not bad, "; ".join(bad))
 
 
-def _paths(changed: dict[str, str]) -> Check:
+def _paths(changed: dict[str, str], implicated: set[str]) -> Check:
+    """Terraform files inside terraform/, and the values files an implicated Helm release reads."""
     bad = [
-        p for p in changed if p.startswith(("/", "\\")) or ".." in p.split("/") or not p.endswith((".tf", ".tfvars"))
+        p
+        for p in changed
+        if p.startswith(("/", "\\"))
+        or ".." in p.split("/")
+        or not (p.endswith((".tf", ".tfvars")) or f"file:{p}" in implicated)
     ]
-    return Check("only_terraform_files", not bad, f"outside terraform/: {bad}" if bad else "")
+    shown = f"neither Terraform in terraform/ nor a values file an implicated release reads: {bad}"
+    return Check("only_terraform_files", not bad, shown if bad else "")
 
 
 def _implicated(touched: set[str], implicated: set[str]) -> Check:

@@ -160,6 +160,10 @@ class TerraformIndex:
             self.files[rel], self.roots[rel] = text, tree
             if rel.endswith(".tf"):
                 self.blocks += [_block(rel, n) for n in tree.children if n.kind == "block"]
+        for path in sorted(self.root.rglob("*.y*ml")):  # Helm values files a release may read with file()
+            rel = path.relative_to(self.root).as_posix()
+            if not any(part.startswith(".") for part in rel.split("/")[:-1]):
+                self.files[rel] = path.read_text(encoding="utf-8")
         if problems:
             raise InputError(problems, what=f"Terraform in {self.root}")
         self._modules()
@@ -221,6 +225,20 @@ class TerraformIndex:
         """Blocks whose text refers to this one."""
         needle = re.compile(rf"\b{re.escape(block.address)}[.\[]")
         return [b for b in self.blocks if b is not block and needle.search(self.text(b))]
+
+    def value_files(self, block: Block) -> list[str]:
+        """The YAML files a `helm_release` reads as values: `file(...)` or `templatefile(...)` in its `values`."""
+        span = block.node.attrs.get("values")
+        if span is None:
+            return []
+        out = []
+        here = posixpath.dirname(block.file)
+        for raw in re.findall(r'(?:file|templatefile)\(\s*"([^"]+)"', span.value):
+            rel = raw.replace("${path.module}", here or ".").replace("${path.root}", ".").replace("${path.cwd}", ".")
+            rel = posixpath.normpath(rel if raw.startswith("${") else posixpath.join(here, rel))
+            if rel in self.files and rel.endswith((".yaml", ".yml")):
+                out.append(rel)
+        return out
 
     def share_focus(self, focused: Block, other: Block) -> None:
         """`other` iterates the same keys as `focused` (`aws_iam_role.task[each.key]`): the same instance is meant."""

@@ -169,3 +169,14 @@ def test_a_role_already_granted_is_not_counted_again() -> None:
     implicated = {"google_project_iam_member.ledger_logs"}
     failed = {c.name for c in check_fix({"iam.tf": old}, {"iam.tf": new}, implicated) if not c.passed}
     assert "iam_least_privilege" not in failed
+
+
+def test_a_values_file_is_changed_only_when_an_implicated_release_reads_it() -> None:
+    old = {"values/checkout.yaml": "resources:\n  limits:\n    memory: 512Mi\n"}
+    new = {"values/checkout.yaml": "resources:\n  limits:\n    memory: 1024Mi\n"}
+    read = {"helm_release.checkout", "file:values/checkout.yaml"}
+    assert all(c.passed for c in check_fix(old, new, read))
+    failed = {c.name for c in check_fix(old, new, {"helm_release.checkout"}) if not c.passed}
+    assert failed == {"only_terraform_files"}
+    broken = {"values/checkout.yaml": "resources:\n  limits:\n    memory: [1024Mi\n"}
+    assert "hcl_parses" in {c.name for c in check_fix(old, broken, read) if not c.passed}

@@ -237,6 +237,40 @@ def _fargate(d: Draw, key: str) -> Render:
     return render
 
 
+def values_file(d: Draw, svc: str) -> tuple[str, str]:
+    """How a release reads its values file (the expression) and where that file is (relative to terraform/)."""
+    return d.pick(
+        (f'file("${{path.module}}/values/{svc}.yaml")', f"values/{svc}.yaml"),
+        (f'templatefile("${{path.module}}/helm/{svc}-values.yml", {{ env = local.env }})', f"helm/{svc}-values.yml"),
+        (f'file("charts/{svc}/values-prod.yaml")', f"charts/{svc}/values-prod.yaml"),
+    )
+
+
+def _helm_file(d: Draw, key: str, other: str) -> Render:
+    """Helm values in a YAML file the release reads with file() or templatefile()."""
+    reads = {svc: values_file(d, svc) for svc in (d.svc, d.other)}
+
+    def render(v: str) -> dict[str, str]:
+        files = {}
+        blocks = []
+        for svc, value in ((d.svc, v), (d.other, other)):
+            expr, rel = reads[svc]
+            blocks.append(
+                f'resource "helm_release" "{d.label(svc)}" {{\n  name   = {d.name(svc)}\n  chart  = "service"\n'
+                f"  values = [{expr}]\n}}\n"
+            )
+            request = "250m" if key == "cpu" else "256Mi"
+            files[rel] = (
+                f"# {svc}: production values\nreplicaCount: 3\nimage:\n  repository: ghcr.io/acme/{svc}\n"
+                f'  tag: "1.4.2"\nresources:\n  requests:\n    {key}: {request}\n  limits:\n    {key}: {value}\n'
+                "podAnnotations:\n  prometheus.io/scrape: 'true'\n"
+            )
+        files["helm.tf"] = "\n".join(blocks)
+        return files
+
+    return render
+
+
 def _k8s_count(d: Draw, key: str, other: str) -> Render:
     def render(v: str) -> dict[str, str]:
         return {
@@ -500,6 +534,11 @@ def _workload_cells(category: str, key: str, seed: int) -> list[Cell]:
     d = draw("helm values")
     old, new = ('"640Mi"', '"1280Mi"') if mem else ('"400m"', '"800m"')
     cells.append(_value_cell(category, "helm_release values", d, _helm_values(d, key, '"3Gi"'), old, new))
+    d = draw("helm values file")
+    old, new = ("640Mi", "1280Mi") if mem else ("'400m'", "'800m'")
+    cells.append(
+        _value_cell(category, "helm_release values file", d, _helm_file(d, key, "3Gi" if mem else "2"), old, new)
+    )
     d = draw("cloud run")
     old, new = ('"512Mi"', '"1024Mi"') if mem else ('"1"', '"2"')
     cells.append(_value_cell(category, "Cloud Run", d, _cloud_run(d, key, '"4Gi"' if mem else '"4"'), old, new))
@@ -846,6 +885,25 @@ def _image_cells(category: str, seed: int) -> list[Cell]:
         return {"helm.tf": "\n".join(blocks)}
 
     out.append(_value_cell(category, "helm_release values", d, helm_values, old, new, details=details(d)))
+
+    d = draw("helm values file")
+    reads = {svc: values_file(d, svc) for svc in (d.svc, d.other)}
+
+    def helm_file(v: str, d: Draw = d) -> dict[str, str]:
+        files = {}
+        blocks = []
+        for svc, tag in ((d.svc, v), (d.other, "9.9.9")):
+            expr, rel = reads[svc]
+            blocks.append(
+                f'resource "helm_release" "{svc}" {{\n  name   = {d.name(svc)}\n  chart  = "service"\n  values = [{expr}]\n}}\n'
+            )
+            files[rel] = (
+                f"image:\n  repository: ghcr.io/acme/{svc}\n  tag: {tag}  # bumped by CI\nservice:\n  port: 8080\n"
+            )
+        files["helm.tf"] = "\n".join(blocks)
+        return files
+
+    out.append(_value_cell(category, "helm_release values file", d, helm_file, old, new, details=details(d)))
 
     d = draw("local module")
 
