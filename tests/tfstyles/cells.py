@@ -237,6 +237,41 @@ def _fargate(d: Draw, key: str) -> Render:
     return render
 
 
+def _manifest(d: Draw, key: str) -> Render:
+    request, sidecar = ('"1Gi"', '"256Mi"') if key == "memory" else ('"500m"', '"200m"')
+
+    def render(v: str) -> dict[str, str]:
+        blocks = [
+            f'''resource "kubernetes_manifest" "{d.label(svc)}" {{
+  manifest = {{
+    apiVersion = "apps/v1"
+    kind       = "Deployment"
+    metadata   = {{ name = {d.name(svc)}, namespace = "apps" }}
+    spec = {{
+      replicas = 2
+      template = {{
+        spec = {{
+          containers = [
+            {{
+              name      = "{svc}"
+              image     = "ghcr.io/acme/{svc}:3.1.0"
+              resources = {{ requests = {{ {key} = {request} }}, limits = {{ {key} = {value} }} }}
+            }},
+            {{ name = "istio-proxy", image = "istio/proxyv2:1.22.0", resources = {{ limits = {{ {key} = {sidecar} }} }} }},
+          ]
+        }}
+      }}
+    }}
+  }}
+}}
+'''
+            for svc, value in ((d.svc, v), (d.other, '"2Gi"'))
+        ]
+        return {"manifests.tf": "\n".join(blocks)}
+
+    return render
+
+
 def values_file(d: Draw, svc: str) -> tuple[str, str]:
     """How a release reads its values file (the expression) and where that file is (relative to terraform/)."""
     return d.pick(
@@ -534,6 +569,9 @@ def _workload_cells(category: str, key: str, seed: int) -> list[Cell]:
     d = draw("helm values")
     old, new = ('"640Mi"', '"1280Mi"') if mem else ('"400m"', '"800m"')
     cells.append(_value_cell(category, "helm_release values", d, _helm_values(d, key, '"3Gi"'), old, new))
+    d = draw("manifest")
+    old, new = ('"1536Mi"', '"3072Mi"') if mem else ('"750m"', '"1500m"')
+    cells.append(_value_cell(category, "kubernetes_manifest", d, _manifest(d, key), old, new))
     d = draw("helm values file")
     old, new = ("640Mi", "1280Mi") if mem else ("'400m'", "'800m'")
     cells.append(
