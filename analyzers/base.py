@@ -8,7 +8,7 @@ from typing import Any, Literal, Protocol
 
 from collectors import Evidence
 
-FindingKind = Literal["log_template", "metric", "kubernetes", "alert"]
+FindingKind = Literal["log_template", "metric", "kubernetes", "alert", "trace"]
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from analyzers.metric_anomalies import score_metrics
 from analyzers.onset import incident_onset
 from analyzers.redact import Redactor
 from analyzers.signatures import LOG_SIGNATURES
+from analyzers.traces import trace_findings, trace_records
 from collectors import Evidence
 from collectors.naming import workload_of
 
@@ -43,10 +44,12 @@ def build_digest(
             if record.resource == "unknown":
                 record.resource = evidence.scope.service
     onset = incident_onset(evidence)
-    templates = mine(evidence.logs, onset)
+    # the spans where a trace's failure starts are lines of their service, so the signatures read them too
+    templates = mine([*evidence.logs, *trace_records(evidence.spans)] if evidence.spans else evidence.logs, onset)
     findings = _log_findings(templates, evidence, onset)
     findings += score_metrics(evidence.metrics, onset)
     findings += kube_findings(evidence.kubernetes)
+    findings += trace_findings(evidence.spans)
     findings += _alert_findings(evidence.alert)
     for f in findings:
         if _names_a_cause(f):  # the line that carries the reason is kept, however many lines out-log it
@@ -175,7 +178,12 @@ def _header(evidence: Evidence, onset: float, missing: list[str]) -> str:
         f"onset estimated at {datetime.fromtimestamp(onset, UTC).isoformat()}",
         f"HINTS: service={scope.service or '-'} environment={scope.environment or '-'} source={scope.source}",
         f"COLLECTED: {len(evidence.logs)} log lines, {len(evidence.metrics)} metric series, "
-        f"{len(evidence.kubernetes)} Kubernetes objects",
+        f"{len(evidence.kubernetes)} Kubernetes objects"
+        + (
+            f", {len(evidence.spans)} spans of {len({s.trace_id for s in evidence.spans})} traces"
+            if evidence.spans
+            else ""
+        ),
     ]
     if missing:
         lines.append("MISSING SOURCES: " + "; ".join(missing))
@@ -186,6 +194,7 @@ SECTIONS = (
     ("alert", "ALERT"),
     ("kubernetes", "KUBERNETES"),
     ("metric", "METRICS"),
+    ("trace", "TRACES (calls between services, and where each failure starts)"),
     ("log_template", "LOG TEMPLATES (level, trend, lines since onset / before)"),
 )
 

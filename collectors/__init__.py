@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collectors.base import Evidence, KubeObject, LogRecord, MetricSeries, Scope, SourceStatus, Window
+from collectors.base import Evidence, KubeObject, LogRecord, MetricSeries, Scope, SourceStatus, TraceSpan, Window
 from collectors.bundle import BundleCollector
 
 __all__ = [
     "BundleCollector",
     "Evidence",
     "KubeObject",
+    "TraceSpan",
     "LogRecord",
     "MetricSeries",
     "Scope",

@@ -65,6 +65,23 @@ class MetricSeries:
 
 
 @dataclass(slots=True)
+class TraceSpan:
+    """One span of a trace, as Tempo returns it (OTLP JSON), reduced to what edges and failures need."""
+
+    trace_id: str
+    span_id: str
+    parent_id: str  # "" for a root span
+    service: str  # resource service.name
+    name: str
+    kind: str  # server | client | producer | consumer | internal | unspecified
+    start: float  # unix seconds
+    duration_ms: float
+    error: bool
+    message: str = ""  # status.message and the exception events' type and message
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class KubeObject:
     kind: str
     name: str
@@ -101,6 +118,7 @@ class Evidence:
     logs: list[LogRecord] = field(default_factory=list)
     metrics: list[MetricSeries] = field(default_factory=list)
     kubernetes: list[KubeObject] = field(default_factory=list)
+    spans: list[TraceSpan] = field(default_factory=list)
     alert: dict[str, Any] = field(default_factory=dict)
     sources: list[SourceStatus] = field(default_factory=list)
     terraform_dir: str | None = None

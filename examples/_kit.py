@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import shutil
@@ -131,6 +132,61 @@ class Bundle:
         if cluster:
             doc["cluster"] = cluster
         self.files[f"loki/{file}.json"] = doc
+
+    def tempo(self, traces: list[list[dict[str, Any]]], query: str, cluster: str = "") -> None:
+        """Tempo's own JSON: the search that found the traces (hex ids) and each trace by id (OTLP, base64 ids).
+
+        Each trace is a list of spans: {service, span, parent, name, kind, start, ms, error, message, exception,
+        attrs}, where span and parent are this trace's local span numbers."""
+        found = []
+        for spans in traces:
+            trace_id = self.rng.getrandbits(128).to_bytes(16, "big")
+            ids = {s["span"]: self.rng.getrandbits(64).to_bytes(8, "big") for s in spans}
+            by_service: dict[str, list[dict[str, Any]]] = {}
+            for s in spans:
+                otlp: dict[str, Any] = {
+                    "traceId": base64.b64encode(trace_id).decode(),
+                    "spanId": base64.b64encode(ids[s["span"]]).decode(),
+                    "name": s["name"],
+                    "kind": f"SPAN_KIND_{s['kind'].upper()}",
+                    "startTimeUnixNano": str(int(s["start"] * 1e9)),
+                    "endTimeUnixNano": str(int((s["start"] + s["ms"] / 1000) * 1e9)),
+                    "attributes": [{"key": k, "value": {"stringValue": v}} for k, v in s.get("attrs", {}).items()],
+                    "status": {"code": "STATUS_CODE_ERROR", "message": s["message"]} if s.get("error") else {},
+                }
+                if s.get("parent") is not None:
+                    otlp["parentSpanId"] = base64.b64encode(ids[s["parent"]]).decode()
+                if s.get("exception"):
+                    kind, message = s["exception"]
+                    otlp["events"] = [{
+                        "timeUnixNano": otlp["endTimeUnixNano"], "name": "exception",
+                        "attributes": [{"key": "exception.type", "value": {"stringValue": kind}},
+                                       {"key": "exception.message", "value": {"stringValue": message}}],
+                    }]  # fmt: skip
+                by_service.setdefault(s["service"], []).append(otlp)
+            batches = [
+                {"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": svc}}]},
+                 "scopeSpans": [{"scope": {"name": "io.opentelemetry.auto"}, "spans": spans_}]}
+                for svc, spans_ in by_service.items()
+            ]  # fmt: skip
+            doc: dict[str, Any] = {"trace_id": trace_id.hex(), "response": {"batches": batches}}
+            if cluster:
+                doc["cluster"] = cluster
+            self.files[f"tempo/trace-{trace_id.hex()}.json"] = doc
+            root = spans[0]
+            started = str(int(root["start"] * 1e9))
+            matched = {"spanID": ids[root["span"]].hex(), "startTimeUnixNano": started,
+                       "durationNanos": str(int(root["ms"] * 1e6))}  # fmt: skip
+            found.append({
+                "traceID": trace_id.hex(), "rootServiceName": root["service"], "rootTraceName": root["name"],
+                "startTimeUnixNano": started, "durationMs": int(root["ms"]),
+                "spanSet": {"spans": [matched], "matched": 1}, "spanSets": [{"spans": [matched], "matched": 1}],
+            })  # fmt: skip
+        search: dict[str, Any] = {"query": query, "response": {"traces": found, "metrics": {"inspectedBytes": "482113",
+                                  "completedJobs": 1, "totalJobs": 1}}}  # fmt: skip
+        if cluster:
+            search["cluster"] = cluster
+        self.files["tempo/search-errors.json"] = search
 
     def cw_logs(self, file: str, group: str, streams: dict[str, Lines], region: str = "ap-northeast-2") -> None:
         events = []

@@ -616,3 +616,30 @@ resource "aws_eks_node_group" "general_c" {
         },
     }
 )
+
+
+TF["stock_traces"] = {
+    "apps.tf": k8s_deployment(
+        "inventory",
+        '"europe-docker.pkg.dev/acme/apps/inventory:4.2.0"',
+        memory="768Mi",
+        cpu="500m",
+        env="""
+          env {
+            name  = "JAVA_TOOL_OPTIONS"
+            value = "-XX:MaxRAMPercentage=75"
+          }
+""",
+    )
+    + k8s_deployment("storefront", '"europe-docker.pkg.dev/acme/apps/storefront:11.0.3"', memory="512Mi"),
+    "versions.tf": """
+terraform {
+  required_providers {
+    kubernetes = {
+      source  = "hashicorp/kubernetes"
+      version = "~> 2.33"
+    }
+  }
+}
+""",
+}

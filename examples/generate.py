@@ -1035,6 +1035,70 @@ def node_failure() -> Bundle:
     return b
 
 
+def stock_traces() -> Bundle:
+    """Only the traces say it: inventory's spans fail with OutOfMemoryError while its own logs stay quiet (the
+    JVM survives a heap OOM in a request thread; no restart, no OOM kill), and storefront, whose errors and
+    alert make all the noise, only relays the failure."""
+    b = Bundle("stock-traces", "2026-11-18", 21)
+    sku = lambda: b.rng.randint(1000, 9999)  # noqa: E731
+    traces = []
+    for ts in sorted(b.rng.uniform(b.onset + 30, b.end - 60) for _ in range(20)):
+        item, ms = sku(), b.rng.randint(180, 900)
+        traces.append([
+            {"service": "storefront", "span": 0, "parent": None, "name": "GET /api/cart", "kind": "server",
+             "start": ts, "ms": ms + 12, "error": True, "message": "Request failed with status code 500",
+             "attrs": {"http.request.method": "GET", "http.route": "/api/cart", "http.response.status_code": "500"}},
+            {"service": "storefront", "span": 1, "parent": 0, "name": "GET", "kind": "client", "start": ts + 0.004,
+             "ms": ms, "error": True, "message": "Request failed with status code 500",
+             "attrs": {"server.address": "inventory.shop.svc.cluster.local", "http.response.status_code": "500"}},
+            {"service": "inventory", "span": 2, "parent": 1, "name": f"GET /api/stock/{item}", "kind": "server",
+             "start": ts + 0.006, "ms": ms - 8, "error": True,
+             "message": "Handler dispatch failed; nested exception is java.lang.OutOfMemoryError: Java heap space",
+             "exception": ("java.lang.OutOfMemoryError", "Java heap space"),
+             "attrs": {"http.route": "/api/stock/{sku}", "http.response.status_code": "500"}},
+        ])  # fmt: skip
+    b.tempo(traces, '{ resource.service.name = "storefront" } && { status = error }', cluster="gke-prod")
+    failing = [
+        (
+            ts,
+            f"[Nest] 1  - {k8s_time(ts)}   ERROR [CartService] Request failed with status code 500 "
+            f"(GET http://inventory.shop.svc.cluster.local:8080/api/stock/{sku()})",
+        )
+        for ts in b.spread(b.onset, b.end, 1.5)
+    ]
+    b.loki(
+        "shop",
+        '{namespace="shop"}',
+        [
+            (
+                {"namespace": NS, "app": "storefront", "pod": "storefront-5d8c7b9f4-k2k2k"},
+                noise(b, "storefront", "json", 2) + failing,
+            ),
+            (
+                {"namespace": NS, "app": "inventory", "pod": "inventory-6f7a8b9c0-p4p4p"},
+                noise(b, "inventory", "logback", 5),
+            ),
+        ],
+        cluster="gke-prod",
+    )
+    items = [
+        pod(f"inventory-6f7a8b9c0-{s}", NS, "inventory", "gke-prod-pool-1-a1b2",
+            image="europe-docker.pkg.dev/acme/apps/inventory:4.2.0", created=ago(b.start, 3))
+        for s in ("p4p4p", "q5q5q")
+    ] + [
+        pod("storefront-5d8c7b9f4-k2k2k", NS, "storefront", "gke-prod-pool-1-c3d4",
+            image="europe-docker.pkg.dev/acme/apps/storefront:11.0.3", created=ago(b.start, 5))
+    ]  # fmt: skip
+    b.kube("pods", items, cluster="gke-prod")
+    alert = b.alertmanager(
+        "StorefrontErrors", {"service": "storefront", "severity": "critical"}, "storefront 5xx above 5%"
+    )
+    b.incident("storefront 500s on cart", service="storefront", alert=alert)
+    b.terraform(TF["stock_traces"])
+    b.expect("memory_exhaustion", "inventory", True)
+    return b
+
+
 BUILDERS = [
     checkout_oom,
     search_cpu,
@@ -1055,6 +1119,7 @@ BUILDERS = [
     pdf_scheduling,
     inventory_routing,
     node_failure,
+    stock_traces,
 ]
 
 

@@ -22,6 +22,6 @@ SIGNATURE = Signature(
     ),
     kube_reasons={"OOMKilled": 6, "OOMKilling": 6},
     metric_kinds={"memory_ratio": 3, "memory_bytes": 3, "memory_percent": 3},
-    advice=("ran out of memory and was killed", "raise its memory limit (and look for a leak)"),
+    advice=("ran out of memory", "raise its memory limit (and look for a leak)"),
     example="checkout-oom",
 )
