@@ -11,12 +11,17 @@ from collectors import MetricSeries
 
 # (kind, pattern over the query or CloudWatch metric name). Most specific first.
 KINDS: tuple[tuple[str, str], ...] = (
-    ("memory_ratio", r"memory_working_set_bytes.*/.*limits"),
-    ("cpu_ratio", r"cpu_usage_seconds_total.*/.*limits"),
-    ("memory_limit", r"resource_limits.*memory|memory.*resource_limits|redis_memory_max_bytes"),
-    ("cpu_limit", r"resource_limits.*cpu|cpu.*resource_limits"),
+    # Cloud Monitoring: GKE's limit utilisations, Cloud Run's utilisation distributions (as a percentile)
+    ("memory_ratio", r"memory_working_set_bytes.*/.*limits|container/memory/(limit_utilization|utilizations)"),
+    ("cpu_ratio", r"cpu_usage_seconds_total.*/.*limits|container/cpu/(limit_utilization|utilizations)"),
+    ("memory_limit", r"resource_limits.*memory|memory.*resource_limits|redis_memory_max_bytes|memory/limit_bytes"),
+    ("cpu_limit", r"resource_limits.*cpu|cpu.*resource_limits|cpu/limit_cores"),
     # redis_exporter: used memory against `maxmemory` (redis_memory_max_bytes, 0 when unset)
-    ("memory_bytes", r"memory_working_set_bytes|container_memory_usage_bytes|redis_memory_used_bytes"),
+    (
+        "memory_bytes",
+        r"memory_working_set_bytes|container_memory_usage_bytes|redis_memory_used_bytes|"
+        r"kubernetes\.io/container/memory/used_bytes",
+    ),
     ("cpu_throttling", r"cpu_cfs_throttled"),
     ("cpu_cores", r"cpu_usage_seconds_total"),
     ("memory_percent", r"^MemoryUtilization$"),
@@ -42,8 +47,8 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("hpa_max", r"horizontalpodautoscaler_spec_max_replicas|hpa_spec_max_replicas"),
     ("hpa_current", r"horizontalpodautoscaler_status_current_replicas|hpa_status_current_replicas"),
     ("errors_5xx", r"5\.\.|5xx|HTTPCode_.*5XX|HTTPCode_\w+_5\d\d_Count|^Errors$"),
-    ("latency", r"histogram_quantile|latency|duration_seconds|TargetResponseTime"),
-    ("restarts", r"restarts_total"),
+    ("latency", r"histogram_quantile|latency|latencies|duration_seconds|TargetResponseTime"),
+    ("restarts", r"restarts_total|container/restart_count"),
 )
 _COMPILED = [(kind, re.compile(p)) for kind, p in KINDS]
 LIMIT_OF = {

@@ -6,7 +6,7 @@ here, and a bundle's folders are read by the readers here. Adding a source is it
 
 from __future__ import annotations
 
-from collectors import cloud_logging, cloudwatch, kubernetes, loki, prometheus, tempo
+from collectors import cloud_logging, cloud_monitoring, cloudwatch, kubernetes, loki, prometheus, tempo
 from collectors.base import Reader, SourceKind
 
 SOURCES: dict[str, SourceKind] = {
@@ -17,6 +17,7 @@ SOURCES: dict[str, SourceKind] = {
         cloudwatch.SOURCE,
         kubernetes.SOURCE,
         cloud_logging.SOURCE,
+        cloud_monitoring.SOURCE,
         tempo.SOURCE,
     )
 }

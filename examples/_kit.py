@@ -188,6 +188,38 @@ class Bundle:
             search["cluster"] = cluster
         self.files["tempo/search-errors.json"] = search
 
+    def cloud_logging(self, file: str, entries: list[dict[str, Any]], query: str, project: str = "acme-prod") -> None:
+        """An entries:list body: LogEntry objects, oldest first (the source's `orderBy: timestamp asc`)."""
+        ordered = sorted(entries, key=lambda e: e["timestamp"])
+        self.files[f"cloud_logging/{file}.json"] = {
+            "project": project,
+            "filter": query,
+            "response": {"entries": ordered},
+        }
+
+    def cloud_monitoring(
+        self, file: str, query: str, aligner: str, series: list[tuple[dict[str, Any], dict[str, Any], list[float]]],
+        value_type: str = "DOUBLE", project: str = "acme-prod",
+    ) -> None:  # fmt: skip
+        """A timeSeries.list body: each (metric, resource, values per minute from the window's start), points newest
+        first as the API returns them."""
+        body = []
+        for metric, resource, values in series:
+            points = []
+            for i, v in enumerate(values):
+                end = iso(self.start + (i + 1) * 60)
+                value = {"doubleValue": v} if value_type == "DOUBLE" else {"int64Value": str(int(v))}
+                points.append({"interval": {"startTime": iso(self.start + i * 60), "endTime": end}, "value": value})
+            kind = "DELTA" if aligner == "ALIGN_DELTA" else "GAUGE"
+            body.append({"metric": metric, "resource": resource, "metricKind": kind, "valueType": value_type,
+                         "points": points[::-1]})  # fmt: skip
+        self.files[f"cloud_monitoring/{file}.json"] = {
+            "project": project,
+            "filter": query,
+            "aligner": aligner,
+            "response": {"timeSeries": body},
+        }
+
     def cw_logs(self, file: str, group: str, streams: dict[str, Lines], region: str = "ap-northeast-2") -> None:
         events = []
         for stream, lines in streams.items():

@@ -11,7 +11,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _kit import Bundle, ago, k8s_time  # noqa: E402
+from typing import Any  # noqa: E402
+
+from _kit import Bundle, ago, iso_ms, k8s_time  # noqa: E402
 from _parts import access, event, jlog, logback, logfmt, node, noise, pod, replicaset  # noqa: E402
 from _tf import TF  # noqa: E402
 
@@ -1099,6 +1101,74 @@ def stock_traces() -> Bundle:
     return b
 
 
+def render_cloudrun() -> Bundle:
+    """A Cloud Run service on GCP's own telemetry only (no Loki, no Prometheus): Cloud Logging carries the
+    platform's memory-limit message and the 503s, Cloud Monitoring the memory utilisation pressed at its limit."""
+    b = Bundle("render-cloudrun", "2026-11-19", 22)
+    svc, revision = "pdf-render", "pdf-render-00042-vex"
+    run = {"type": "cloud_run_revision", "labels": {"service_name": svc, "revision_name": revision,
+           "location": "europe-west1", "configuration_name": svc, "project_id": "acme-prod"}}  # fmt: skip
+    other = {"type": "cloud_run_revision", "labels": {"service_name": "thumbs", "revision_name": "thumbs-00007-kip",
+             "location": "europe-west1", "configuration_name": "thumbs", "project_id": "acme-prod"}}  # fmt: skip
+
+    def entry(ts: float, resource: dict[str, Any], severity: str, log: str, **payload: Any) -> dict[str, Any]:
+        at = iso_ms(ts)
+        n = b.rng.getrandbits(48)
+        out = {"insertId": f"{n:012x}", "timestamp": at, "receiveTimestamp": at, "severity": severity,
+               "resource": resource, "logName": f"projects/acme-prod/logs/run.googleapis.com%2F{log}"}  # fmt: skip
+        out.update(payload)
+        return out
+
+    entries = []
+    for ts in b.spread(b.start, b.end, 3):
+        for res in (run, other):
+            status = 200 if ts < b.onset or res is other or b.rng.random() > 0.45 else 503
+            latency = f"{b.rng.uniform(0.2, 1.8) if status == 200 else b.rng.uniform(9, 12):.6f}s"
+            entries.append(entry(ts, res, "INFO" if status == 200 else "ERROR", "requests", httpRequest={
+                "requestMethod": "POST", "requestUrl": f"https://{res['labels']['service_name']}-x7k2.a.run.app/render",
+                "status": status, "latency": latency, "userAgent": "Go-http-client/2.0"}))  # fmt: skip
+    for ts in b.spread(b.onset, b.end, 40):
+        entries.append(entry(ts, run, "ERROR", "varlog%2Fsystem", textPayload=(
+            f"Memory limit of 512 MiB exceeded with {b.rng.randint(513, 540)} MiB used. Consider increasing the "
+            "memory limit, see https://cloud.google.com/run/docs/configuring/memory-limits")))  # fmt: skip
+    for ts in b.spread(b.start, b.end, 300):  # a warning that was there all along
+        entries.append(
+            entry(ts, run, "WARNING", "stderr", textPayload="font cache is being rebuilt; this may take a while")
+        )
+    b.cloud_logging("run-prod-errors-0", entries, '(resource.type="cloud_run_revision")')
+    memory = b.series(0.52, 0.995, noise=0.02, ramp=3)
+    b.cloud_monitoring(
+        "run-prod-run-memory-0",
+        f'metric.type="run.googleapis.com/container/memory/utilizations" AND resource.labels.service_name="{svc}"',
+        "ALIGN_PERCENTILE_99",
+        [
+            (
+                {"type": "run.googleapis.com/container/memory/utilizations", "labels": {}},
+                run,
+                [min(v, 1.0) for v in memory],
+            )
+        ],
+    )
+    b.cloud_monitoring(
+        "run-prod-run-5xx-0",
+        f'metric.type="run.googleapis.com/request_count" AND metric.labels.response_code_class="5xx" AND '
+        f'resource.labels.service_name="{svc}"',
+        "ALIGN_DELTA",
+        [
+            (
+                {"type": "run.googleapis.com/request_count", "labels": {"response_code_class": "5xx"}},
+                run,
+                b.series(0, 9, noise=0.0, ramp=2),
+            )
+        ],  # fmt: skip
+        value_type="INT64",
+    )
+    b.incident("pdf-render 503s", source="cli", service=svc)
+    b.terraform(TF["render_cloudrun"])
+    b.expect("memory_exhaustion", svc, True)
+    return b
+
+
 BUILDERS = [
     checkout_oom,
     search_cpu,
@@ -1120,6 +1190,7 @@ BUILDERS = [
     inventory_routing,
     node_failure,
     stock_traces,
+    render_cloudrun,
 ]
 
 
