@@ -18,6 +18,7 @@ from bot.body import BodyRefused as Refusal
 from bot.context import Bot
 from bot.jobs.store import Store
 from bot.jobs.workers import Workers
+from bot.logs import TraceContext
 from bot.settings import Settings
 from bot.slack.access import Access
 from bot.slack.client import slack_client
@@ -123,6 +124,7 @@ def create_app(settings: Settings) -> FastAPI:
         payload = await run_in_threadpool(generate_latest, metrics.registry)
         return Response(payload, media_type=CONTENT_TYPE_LATEST)
 
+    api.add_middleware(TraceContext)  # the request's trace on every line logged while it is served
     return api
 
 

@@ -34,10 +34,12 @@ KINDS: tuple[tuple[str, str, str, bool], ...] = (
     ("Job", "/apis/batch/v1", "jobs", True),
     ("HorizontalPodAutoscaler", "/apis/autoscaling/v2", "horizontalpodautoscalers", True),
     ("Node", "/api/v1", "nodes", False),
+    ("Certificate", "/apis/cert-manager.io/v1", "certificates", True),  # cert-manager's CRD, where installed
 )
+OPTIONAL = {"Certificate"}  # a CRD the cluster may not have: its 404 is an empty list, not a failed source
 PAGE_SIZE = 500  # items per list request; large namespaces are read in pages, as kubectl does
 API_VERSIONS = {"/api/v1": "v1", "/apis/apps/v1": "apps/v1", "/apis/autoscaling/v2": "autoscaling/v2",
-                "/apis/batch/v1": "batch/v1"}  # fmt: skip
+                "/apis/batch/v1": "batch/v1", "/apis/cert-manager.io/v1": "cert-manager.io/v1"}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +114,7 @@ class KubernetesSource:
         items: list[dict[str, Any]] = []
         try:
             with ThreadPoolExecutor(max_workers=4) as pool:  # independent list calls
-                listed = pool.map(lambda request: self._list(api, request[2]), requests)
+                listed = pool.map(lambda request: self._list(api, request[2], request[0] in OPTIONAL), requests)
                 for (kind, group, _path), found in zip(requests, listed, strict=True):
                     items += [{"apiVersion": API_VERSIONS[group], "kind": kind, **item} for item in found]
         finally:
@@ -125,23 +127,22 @@ class KubernetesSource:
         }
         return [Document("kubernetes", f"{self.cluster}-state", {"cluster": self.cluster, "response": body})]
 
-    def _list(self, api: Any, path: str) -> list[dict[str, Any]]:
+    def _list(self, api: Any, path: str, optional: bool = False) -> list[dict[str, Any]]:
         """Every item of one list endpoint, page by page (`limit` + `continue`), up to `max_items`."""
+        from kubernetes.client.exceptions import ApiException
+
         items: list[dict[str, Any]] = []
         token = ""
         while True:
             params: list[tuple[str, Any]] = [("limit", min(PAGE_SIZE, self.max_items - len(items)))]
             if token:
                 params.append(("continue", token))
-            response = api.call_api(
-                path,
-                "GET",
-                header_params={"Accept": "application/json"},
-                auth_settings=["BearerToken"],
-                _preload_content=False,
-                _request_timeout=self.timeout,
-                query_params=params,
-            )
+            try:
+                response = self._call(api, path, params)
+            except ApiException as exc:
+                if optional and exc.status == 404:  # the CRD is not installed
+                    return []
+                raise
             raw = response[0].data if isinstance(response, tuple) else response.data
             body = json.loads(raw)
             page = body.get("items")
@@ -151,6 +152,17 @@ class KubernetesSource:
             token = (body.get("metadata") or {}).get("continue") or ""
             if not token or len(items) >= self.max_items:
                 return items[: self.max_items]
+
+    def _call(self, api: Any, path: str, params: list[tuple[str, Any]]) -> Any:
+        return api.call_api(
+            path,
+            "GET",
+            header_params={"Accept": "application/json"},
+            auth_settings=["BearerToken"],
+            _preload_content=False,
+            _request_timeout=self.timeout,
+            query_params=params,
+        )
 
 
 def live(config: KubernetesConfig, cluster: ClusterContext) -> KubernetesSource:
@@ -206,7 +218,7 @@ KUBE_KINDS = {
     "ResourceQuota",
     "StatefulSet",
     "Job",
-    "Certificate",  # cert-manager's, when a bundle holds it (the live source does not list CRDs)
+    "Certificate",  # cert-manager's (listed live where the CRD is installed)
 }
 
 

@@ -61,7 +61,13 @@ def test_gcp_no_public_invoker_unless_asked_and_no_plain_secrets() -> None:
     assert plain_secret_violations(doc) == []
     assert iam_violations(doc) == []
     roles = {body["role"] for _, body in named(doc, "resource", "google_project_iam_member")}
-    assert roles == {"roles/aiplatform.user", "roles/cloudsql.client", "roles/container.viewer"}  # no owner/admin
+    assert roles == {
+        "roles/aiplatform.user",
+        "roles/cloudsql.client",
+        "roles/container.viewer",
+        "roles/logging.viewer",
+        "roles/monitoring.viewer",
+    }  # viewers and a client: no owner, editor or admin
 
 
 def test_gcp_cloud_run_service_shape() -> None:

@@ -1,6 +1,8 @@
 locals {
   apis = concat(
     ["run.googleapis.com", "artifactregistry.googleapis.com", "secretmanager.googleapis.com", "aiplatform.googleapis.com", "iamcredentials.googleapis.com"],
+    # Cloud Build builds the image (docs/deploy.md step 5); Logging and Monitoring are read by the bot's sources
+    ["cloudbuild.googleapis.com", "logging.googleapis.com", "monitoring.googleapis.com"],
     var.enable_cloud_sql ? ["sqladmin.googleapis.com"] : [],
   )
   # Secrets hold values only Secret Manager sees: Terraform creates the secrets, people add the versions
@@ -50,6 +52,22 @@ resource "google_project_iam_member" "gke_viewer" {
   for_each = toset(var.gke_projects)
   project  = each.value
   role     = "roles/container.viewer"
+  member   = "serviceAccount:${google_service_account.runtime.email}"
+}
+
+# Read-only on the logs and metrics of the projects the bot diagnoses (cloud_logging and cloud_monitoring in the
+# settings): entries:list and timeSeries.list, nothing that writes.
+resource "google_project_iam_member" "logs_viewer" {
+  for_each = toset(var.telemetry_projects)
+  project  = each.value
+  role     = "roles/logging.viewer"
+  member   = "serviceAccount:${google_service_account.runtime.email}"
+}
+
+resource "google_project_iam_member" "metrics_viewer" {
+  for_each = toset(var.telemetry_projects)
+  project  = each.value
+  role     = "roles/monitoring.viewer"
   member   = "serviceAccount:${google_service_account.runtime.email}"
 }
 
@@ -157,6 +175,11 @@ resource "google_cloud_run_v2_service" "bot" {
       env {
         name  = "CLOUD_DOCTOR_CONFIG"
         value = "/etc/cloud-doctor/cloud-doctor.yaml"
+      }
+      env {
+        # Log lines name their request's trace as projects/<this>/traces/<id> (logging.googleapis.com/trace)
+        name  = "GOOGLE_CLOUD_PROJECT"
+        value = var.project
       }
       dynamic "env" {
         # Without Cloud SQL: SQLite on the instance's in-memory disk (one instance; jobs do not outlive it).

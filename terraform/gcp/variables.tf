@@ -89,3 +89,9 @@ variable "gke_projects" {
   type        = list(string)
   default     = []
 }
+
+variable "telemetry_projects" {
+  description = "Projects whose Cloud Logging entries and Cloud Monitoring series the bot reads (roles/logging.viewer and roles/monitoring.viewer there); [] = none."
+  type        = list(string)
+  default     = []
+}

@@ -44,3 +44,35 @@ def test_serve_on_cloud_run_logs_json_lines(make_server) -> None:
     lines = [json.loads(line) for line in server.log.read_text().splitlines() if line.startswith("{")]
     warned = [d for d in lines if "not diagnosed" in d["message"]]
     assert warned and warned[0]["severity"] == "WARNING" and warned[0]["logger"] == "cloud_doctor.webhooks"
+
+
+def test_a_line_logged_while_a_request_is_served_carries_its_trace() -> None:
+    from bot.logs import TRACE, TRACE_FIELD, trace_name
+
+    cloud = {"x-cloud-trace-context": "105445aa7843bc8bf206b12000100000/1;o=1"}
+    assert trace_name(cloud, "acme") == "projects/acme/traces/105445aa7843bc8bf206b12000100000"
+    w3c = {"traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}
+    assert trace_name(w3c, "acme") == "projects/acme/traces/4bf92f3577b34da6a3ce929d0e0e4736"
+    assert trace_name(cloud, None) == "" and trace_name({"traceparent": "garbage"}, "acme") == ""
+    record = logging.LogRecord("cloud_doctor.slack", logging.INFO, __file__, 1, "acked", (), None)
+    assert TRACE_FIELD not in json.loads(JsonLines().format(record))
+    token = TRACE.set("projects/acme/traces/105445aa7843bc8bf206b12000100000")
+    try:
+        assert json.loads(JsonLines().format(record))[TRACE_FIELD].endswith("/105445aa7843bc8bf206b12000100000")
+    finally:
+        TRACE.reset(token)
+
+
+def test_the_middleware_sets_the_trace_for_the_request_only() -> None:
+    import asyncio
+
+    from bot.logs import TRACE, TraceContext
+
+    seen = []
+
+    async def app(scope, receive, send) -> None:
+        seen.append(TRACE.get())
+
+    scope = {"type": "http", "headers": [(b"x-cloud-trace-context", b"105445aa7843bc8bf206b12000100000/7;o=1")]}
+    asyncio.run(TraceContext(app, project="acme")(scope, None, None))
+    assert seen == ["projects/acme/traces/105445aa7843bc8bf206b12000100000"] and TRACE.get() == ""

@@ -100,3 +100,30 @@ def test_a_wrong_token_is_named_missing(api: KubeApiStandIn) -> None:
     )
     assert [s.source for s in evidence.missing_sources] == ["kubernetes:eks-prod"]
     assert "401" in evidence.missing_sources[0].error or "Unauthorized" in evidence.missing_sources[0].error
+
+
+CERTIFICATE = {  # cert-manager's Certificate whose renewal failed, as the API server returns it
+    "apiVersion": "cert-manager.io/v1", "kind": "Certificate",
+    "metadata": {"name": "ledger-tls", "namespace": "shop"},
+    "spec": {"secretName": "ledger-tls", "dnsNames": ["ledger.shop.svc"], "issuerRef": {"name": "internal-ca"}},
+    "status": {"notAfter": "2026-11-30T09:00:00Z", "conditions": [{
+        "type": "Ready", "status": "False", "reason": "Expired",
+        "message": "Certificate expired on Mon, 30 Nov 2026 09:00:00 UTC"}]},
+}  # fmt: skip
+
+
+def test_cert_manager_certificates_are_listed_where_the_crd_is_installed() -> None:
+    installed = KubeApiStandIn(TOKEN, [CERTIFICATE], cert_manager=True)
+    missing = KubeApiStandIn(TOKEN, [CERTIFICATE])  # no CRD: its list is a 404
+    try:
+        (document,) = KubernetesSource("eks-prod", ["shop"], host=installed.url, token=TOKEN).fetch(
+            scope("ledger-cert")
+        )
+        (cert,) = [i for i in document.body["response"]["items"] if i["kind"] == "Certificate"]
+        assert cert["apiVersion"] == "cert-manager.io/v1" and cert["metadata"]["name"] == "ledger-tls"
+        assert "/apis/cert-manager.io/v1/namespaces/shop/certificates" in installed.requests
+        (document,) = KubernetesSource("eks-prod", ["shop"], host=missing.url, token=TOKEN).fetch(scope("ledger-cert"))
+        assert not [i for i in document.body["response"]["items"] if i["kind"] == "Certificate"]
+    finally:
+        installed.close()
+        missing.close()

@@ -35,10 +35,16 @@ RESOURCES = {
 
 class KubeApiStandIn(LoopbackStandIn):
     def __init__(
-        self, token: str, objects: list[dict[str, Any]], authorize: Callable[[str], bool] | None = None
+        self,
+        token: str,
+        objects: list[dict[str, Any]],
+        authorize: Callable[[str], bool] | None = None,
+        cert_manager: bool = False,
     ) -> None:
-        """`authorize(bearer)`, when given, decides instead of comparing with `token` (an EKS API server)."""
+        """`authorize(bearer)`, when given, decides instead of comparing with `token` (an EKS API server);
+        `cert_manager` installs its CRD (else `/apis/cert-manager.io/v1/.../certificates` is a 404)."""
         self.token, self.objects = token, objects
+        self.resources = {**RESOURCES, **({"certificates": "Certificate"} if cert_manager else {})}
         self.authorize = authorize or (lambda bearer: bearer == token)
         self.bearers: list[str] = []
         self.requests: list[str] = []
@@ -47,7 +53,7 @@ class KubeApiStandIn(LoopbackStandIn):
         self.serve()
 
     def list(self, namespace: str | None, resource: str, limit: int = 0, offset: int = 0) -> dict[str, Any]:
-        kind = RESOURCES[resource]
+        kind = self.resources[resource]
         items = [
             {k: v for k, v in o.items() if k not in ("kind", "apiVersion")}
             for o in self.objects
@@ -86,8 +92,8 @@ class KubeApiStandIn(LoopbackStandIn):
                             "code": 401,
                         },
                     )
-                m = re.fullmatch(r"/(?:api/v1|apis/[a-z.]+/v\d+)(?:/namespaces/([^/]+))?/([a-z]+)", path)
-                if not m or m.group(2) not in RESOURCES or (m.group(2) == "nodes") != (m.group(1) is None):
+                m = re.fullmatch(r"/(?:api/v1|apis/[a-z.-]+/v\d+)(?:/namespaces/([^/]+))?/([a-z]+)", path)
+                if not m or m.group(2) not in standin.resources or (m.group(2) == "nodes") != (m.group(1) is None):
                     return send_json(
                         self,
                         404,
