@@ -19,6 +19,7 @@ from bot.context import Bot
 from bot.jobs.store import Store
 from bot.jobs.workers import Workers
 from bot.logs import TraceContext
+from bot.repository import webhook as github_webhook
 from bot.settings import Settings
 from bot.slack.access import Access
 from bot.slack.client import slack_client
@@ -101,6 +102,7 @@ def create_app(settings: Settings) -> FastAPI:
     # response validation would be a fifth of the acknowledgement's CPU for nothing (profiled).
     api.router.add_route("/slack/events", slack_events, methods=["POST"], include_in_schema=False)
     webhooks.register(api, bot)
+    github_webhook.register(api, bot)
 
     @api.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -19,7 +19,8 @@ from kernel.aws import WebIdentity, use_web_identity
 from kernel.durations import DURATION, seconds
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "incidents"
-SECRET_FIELDS = ("slack_bot_token", "slack_signing_secret", "cloud_doctor_webhook_token", "gemini_access_token")
+SECRET_FIELDS = ("slack_bot_token", "slack_signing_secret", "cloud_doctor_webhook_token", "gemini_access_token",
+                 "cloud_doctor_github_webhook_secret")  # fmt: skip
 
 
 class Section(BaseModel):
@@ -85,6 +86,26 @@ class WebhookSettings(Section):
     sns_topics: list[str] = []  # CloudWatch via SNS: the topic ARNs accepted (none configured = none accepted)
     # SigningCertURL -> a PEM file: certificates pinned instead of fetched (air-gapped hosts; the tests' key)
     sns_certificates: dict[str, Path] = {}
+
+
+class RepositorySettings(Section):
+    """Where approved fixes go as pull requests: a GitHub repository, and the folder in it that is the incident's
+    terraform/. A service maps to the first repository that lists it (or that lists none)."""
+
+    repo: str = Field(pattern=r"^[\w.-]+/[\w.-]+$")  # owner/name
+    path: str = ""  # the repository folder the fix's files are relative to, e.g. infra/live
+    base_branch: str = "main"
+    services: list[str] = []  # [] = every service
+    git_url: str | None = None  # default https://github.com/<repo>.git (the tests: a local bare repository)
+    api_url: str = "https://api.github.com"
+    # Credentials, from the environment only. A GitHub App installation (preferred: short-lived tokens scoped to
+    # this repository, not a person's account) or a token in `token_env`.
+    app_id: int | None = None
+    installation_id: int | None = None
+    private_key_env: str | None = None  # the App's PEM private key
+    token_env: str | None = "GITHUB_TOKEN"  # used when no App is configured
+    committer_name: str = "Cloud Doctor"
+    committer_email: str = "cloud-doctor@users.noreply.github.com"
 
 
 class AwsSettings(Section):
@@ -181,6 +202,9 @@ class Settings(BaseSettings):
     webhooks: WebhookSettings = WebhookSettings()
     jobs: JobSettings = JobSettings()
     aws: AwsSettings = AwsSettings()
+    repositories: list[RepositorySettings] = []
+    cloud_doctor_github_webhook_secret: SecretStr | None = None  # X-Hub-Signature-256's key
+    cloud_doctor_repos_dir: Path | None = None  # where clones are kept; default a folder in the temp directory
     _bundles: dict[str, Path] | None = PrivateAttr(default=None)
     _services: list[str] | None = PrivateAttr(default=None)
 
@@ -224,6 +248,10 @@ class Settings(BaseSettings):
                 "timeout_seconds": bedrock.timeout_seconds,
             },
         }
+
+    def repository_for(self, service: str) -> RepositorySettings | None:
+        """The repository a service's approved fixes go to, if any."""
+        return next((r for r in self.repositories if not r.services or service in r.services), None)
 
     def serves_live(self, service: str) -> bool:
         """Whether a configured cluster answers for this service (live telemetry wins over bundles)."""

@@ -97,6 +97,28 @@ audit = sa.Table(
     *_decision_columns(),
 )
 
+# A fix's pull request (one per approved fix): where it went, and what became of it.
+pull_requests = sa.Table(
+    "pull_requests",
+    metadata,
+    sa.Column("job_id", sa.String(36), sa.ForeignKey("jobs.id"), primary_key=True),
+    sa.Column("repo", sa.String(200), nullable=False),
+    sa.Column("branch", sa.String(200), nullable=False),
+    sa.Column("number", sa.Integer, nullable=True, index=True),
+    sa.Column("url", sa.String(500), nullable=True),
+    sa.Column("state", sa.String(16), nullable=False),  # open | merged | closed | refused
+    sa.Column("commit_sha", sa.String(40), nullable=True),
+    sa.Column("detail", sa.Text, nullable=False, default=""),  # the refusal, or the last plan's summary
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+# GitHub webhook deliveries already handled: a redelivery changes nothing.
+github_deliveries = sa.Table(
+    "github_deliveries",
+    metadata,
+    sa.Column("delivery_id", sa.String(64), primary_key=True),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
 # One row per firing of an alert (repeats and re-sends of it update the row): what it started or joined.
 alert_firings = sa.Table(
     "alert_firings",
@@ -129,7 +151,8 @@ outbox = sa.Table(
     "outbox",
     metadata,
     sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("kind", sa.String(16), nullable=False),  # resolved | storm | final (a job's finished message)
+    # resolved | storm | final (a job's finished message) | pull_request (open it) | note (a line in a thread)
+    sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("channel", sa.String(64), nullable=False),
     sa.Column("thread_job", sa.String(36), nullable=True),  # post in this job's thread (final: this job's)
     sa.Column("args", sa.Text, nullable=False),
@@ -536,9 +559,12 @@ class Store:
             rows = conn.execute(query).all()
         return [(str(e), str(m), int(n), int(i or 0), int(o or 0), float(ms or 0) / 1000) for e, m, n, i, o, ms in rows]
 
-    def record_decision(self, job_id: str, action: str, user_id: str, diff: str) -> tuple[dict[str, Any], bool]:
+    def record_decision(
+        self, job_id: str, action: str, user_id: str, diff: str, then: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], bool]:
         """The fix's one decision, and whether it is this one: a second click, a Slack retry or a later
-        reject gets the decision that stands, and writes nothing."""
+        reject gets the decision that stands, and writes nothing. `then` (an outbox row) is queued in the same
+        transaction as the first decision: an approval's pull request is never lost between the two."""
         entry = {
             "job_id": job_id,
             "action": action,
@@ -557,6 +583,8 @@ class Store:
                 first = taken.first() is not None
                 if first:
                     conn.execute(audit.insert().values(**entry))
+                    if then is not None:
+                        conn.execute(outbox.insert(), then)
         except IntegrityError:  # a concurrent click got there first (its insert committed before ours)
             first = False
         if first:
@@ -564,6 +592,57 @@ class Store:
         with self.engine.connect() as conn:
             standing = conn.execute(sa.select(decisions).where(decisions.c.job_id == job_id)).one()
         return dict(standing._mapping), False
+
+    def decision(self, job_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(decisions).where(decisions.c.job_id == job_id)).first()
+        return dict(row._mapping) if row else None
+
+    def record_event(self, job_id: str, action: str, who: str, diff_sha256: str) -> None:
+        """One more line of a fix's audit trail after its decision (the pull request opened, a plan, merged)."""
+        with self.transaction() as conn:
+            conn.execute(audit.insert().values(job_id=job_id, action=action[:16], user_id=who[:64], at=time.time(),
+                                               diff_sha256=diff_sha256))  # fmt: skip
+
+    def pull_request(self, job_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(pull_requests).where(pull_requests.c.job_id == job_id)).first()
+        return dict(row._mapping) if row else None
+
+    def pull_request_by_number(self, repo: str, number: int) -> dict[str, Any] | None:
+        query = sa.select(pull_requests).where(pull_requests.c.repo == repo, pull_requests.c.number == number)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return dict(row._mapping) if row else None
+
+    def save_pull_request(self, job_id: str, note: tuple[str, str] | None = None, **values: Any) -> None:
+        """The pull request's row, and (in the same transaction) the note that tells the thread: a retry that
+        finds the row saved knows the thread was told."""
+        values["updated_at"] = now = time.time()
+        with self.transaction() as conn:
+            done = conn.execute(pull_requests.update().where(pull_requests.c.job_id == job_id).values(**values))
+            if not done.rowcount:
+                conn.execute(pull_requests.insert().values(job_id=job_id, **values))
+            if note is not None:
+                channel, text = note
+                conn.execute(outbox.insert(), new_message_row("note", channel, {"text": text}, now, now, job_id))
+
+    def first_delivery(self, delivery_id: str) -> bool:
+        """Whether this webhook delivery is new (and now recorded); False for GitHub's redelivery of it."""
+        try:
+            with self.transaction() as conn:
+                conn.execute(github_deliveries.insert().values(delivery_id=delivery_id[:64], at=time.time()))
+        except IntegrityError:
+            return False
+        return True
+
+    def enqueue(self, kind: str, channel: str, args: dict[str, Any], thread_job: str | None = None) -> str:
+        """An outbox message for the workers (posted, or worked on, with their retries)."""
+        now = time.time()
+        row = new_message_row(kind, channel, args, now, now, thread_job=thread_job)
+        with self.transaction() as conn:
+            conn.execute(outbox.insert(), row)
+        return str(row["id"])
 
     def audit_trail(self, job_id: str | None = None) -> list[dict[str, Any]]:
         query = sa.select(audit).order_by(audit.c.id)

@@ -173,7 +173,15 @@ class Worker:
             if message.kind == "final":
                 self._final(message)
                 return
-            ready = self._resolved_note(message) if message.kind == "resolved" else self._storm_summary(message)
+            if message.kind == "pull_request":
+                self._pull_request(message)
+                return
+            if message.kind == "note":
+                ready = self._thread_note(message)
+            elif message.kind == "resolved":
+                ready = self._resolved_note(message)
+            else:
+                ready = self._storm_summary(message)
             if ready is None:
                 return
             text, content, thread_ts = ready
@@ -216,6 +224,45 @@ class Worker:
                 title=fix["summary"][:200],
             )  # fmt: skip
         self.store.message_done(message.id, self.name, job.message_ts)
+
+    def _pull_request(self, message: Message) -> None:
+        """Open an approved fix's pull request. GitHub down, rate limited or slow: later (with its Retry-After),
+        for as long as a finished message waits for Slack; refused for good (credentials, a missing repository):
+        the thread says why, once."""
+        from bot.repository.github import GitHubError
+        from bot.repository.pull import open_pull_request
+
+        job = self.store.get(message.thread_job or "")
+        if job is None:
+            self.store.message_done(message.id, self.name, None, failed=True)
+            return
+        try:
+            open_pull_request(self.settings, self.store, job)
+        except GitHubError as exc:
+            if exc.transient and message.attempts < FINAL_TRIES:
+                self.store.message_later(message.id, self.name, min(600.0, exc.retry_after or 5.0 * message.attempts))
+                return
+            self._pull_failed(job, message, str(exc))
+            return
+        except CloudDoctorError as exc:  # git refused (the remote, the credentials): it will not get better alone
+            self._pull_failed(job, message, str(exc))
+            return
+        self.store.message_done(message.id, self.name, None)
+
+    def _pull_failed(self, job: Job, message: Message, why: str) -> None:
+        log.warning("job %s: the pull request was not opened: %s", job.id, why)
+        note = f"The pull request was not opened: {blocks.escape(why)}"
+        self.store.save_pull_request(job.id, note=(job.channel, note), repo="", branch="", state="failed",
+                                     detail=why[:2000])  # fmt: skip
+        self.store.message_done(message.id, self.name, None, failed=True)
+
+    def _thread_note(self, message: Message) -> tuple[str, blocks.Blocks | None, str | None] | None:
+        """A line in a job's thread (its pull request, a plan, merged): once the job's message exists."""
+        job = self.store.get(message.thread_job or "")
+        if job is not None and job.message_ts is None and message.attempts < 100:
+            self.store.message_later(message.id, self.name, 3.0)
+            return None
+        return str(message.args.get("text", "")), None, job.message_ts if job else None
 
     def _resolved_note(self, message: Message) -> tuple[str, blocks.Blocks | None, str | None] | None:
         """In the job's thread once the job has posted its message (top level if it never will)."""

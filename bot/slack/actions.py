@@ -7,6 +7,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from bot.jobs.args import JobArgs
+from bot.jobs.store import new_message_row
 from bot.slack import blocks
 
 if TYPE_CHECKING:
@@ -94,7 +95,10 @@ def _decide(bot: Bot, action: str, body: dict[str, Any], respond: Respond, clien
     if job is None or not fix:
         respond(text="There is no fix on that job to decide on.", response_type="ephemeral", replace_original=False)
         return
-    entry, first = bot.store.record_decision(job.id, action, user, fix["diff"])
+    # An approval whose service has a repository opens its pull request: queued with the decision, done by a worker.
+    opens = action == "approve" and bot.settings.repository_for(job.service) is not None
+    then = new_message_row("pull_request", job.channel, {}, time.time(), time.time(), job.id) if opens else None
+    entry, first = bot.store.record_decision(job.id, action, user, fix["diff"], then=then)
     if not first:
         when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(entry["at"]))
         respond(
@@ -105,6 +109,8 @@ def _decide(bot: Bot, action: str, body: dict[str, Any], respond: Respond, clien
         )
         return
     log.info("fix %s for job %s by %s (diff %s)", action, job.id, user, entry["diff_sha256"])
+    if then is not None:
+        bot.workers.wake()
     message = body.get("message") or {}
     client.chat_update(
         channel=channel,
