@@ -104,6 +104,9 @@ class RepositorySettings(Section):
     installation_id: int | None = None
     private_key_env: str | None = None  # the App's PEM private key
     token_env: str | None = "GITHUB_TOKEN"  # used when no App is configured
+    # Whose comments and check runs are plans: Atlantis's account, Terraform Cloud's App. Anyone else's comment
+    # that looks like a plan is not one (it could hide a destroy behind "0 to destroy").
+    plan_authors: list[str] = ["atlantis", "atlantis[bot]", "atlantis-bot", "Terraform Cloud", "HCP Terraform"]
     committer_name: str = "Cloud Doctor"
     committer_email: str = "cloud-doctor@users.noreply.github.com"
 

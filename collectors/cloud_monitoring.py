@@ -11,6 +11,7 @@ distribution's `mean`.
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar
@@ -25,6 +26,7 @@ from kernel import CloudDoctorError, Problem
 from kernel.resilience import retry
 
 MONITORING_URL = "https://monitoring.googleapis.com"
+MAX_PAGES = 10  # a query's pages at most (a page holds up to 100,000 points)
 GKE = 'resource.type="k8s_container" AND resource.labels.container_name="{service}"'
 RUN = 'resource.type="cloud_run_revision" AND resource.labels.service_name="{service}"'
 # (name, resource filter, metric filter, per-series aligner): what each platform writes without being asked
@@ -76,15 +78,15 @@ class CloudMonitoringSource:
         documents = []
         with requests.Session() as client:
             for name, resource, metric, aligner in QUERIES:
-                query = f"{metric} AND {resource.replace('{service}', self.service)}"
+                quoted = json.dumps(self.service)[1:-1]  # a filter string's escapes: a name cannot close it
+                query = f"{metric} AND {resource.replace('{service}', quoted)}"
                 params = {
                     "filter": query,
                     "interval.startTime": _rfc3339(scope.window.start_ts),
                     "interval.endTime": _rfc3339(scope.window.end_ts),
                     "aggregation.alignmentPeriod": f"{period}s",
                     "aggregation.perSeriesAligner": aligner,
-                    "pageSize": str(self.config.max_series),
-                }
+                }  # no pageSize: it counts points, not series, and would split a series across pages
                 for n, body in enumerate(self._pages(client, params)):
                     doc = {"project": self.project, "filter": query, "aligner": aligner, "response": body}
                     documents.append(Document("cloud_monitoring", f"{self.cluster}-{name}-{n}", doc))
@@ -93,7 +95,7 @@ class CloudMonitoringSource:
     def _pages(self, client: Any, params: dict[str, str]) -> list[dict[str, Any]]:
         pages: list[dict[str, Any]] = []
         fetched, token = 0, ""
-        while fetched < self.config.max_series:
+        while fetched < self.config.max_series and len(pages) < MAX_PAGES:
             asked = {**params, **({"pageToken": token} if token else {})}
             body = retry(functools.partial(self._call, client, asked), _retryable, attempts=3, base_delay=0.2)
             pages.append(body)

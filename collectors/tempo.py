@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import json
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
@@ -52,10 +53,11 @@ class TempoSource:
 
     def queries(self) -> list[tuple[str, str]]:
         """(name, TraceQL): the scope's traces holding an error anywhere, then its slow server spans."""
-        own = f'{{ {self.config.service_attribute} = "{self.service}" }}'
+        name = json.dumps(self.service)  # a quoted TraceQL string: a name cannot close it and add conditions
+        own = f"{{ {self.config.service_attribute} = {name} }}"
         return [
             ("errors", f"{own} && {{ status = error }}"),
-            ("slow", f'{{ {self.config.service_attribute} = "{self.service}" && kind = server && '
+            ("slow", f"{{ {self.config.service_attribute} = {name} && kind = server && "
                      f"duration > {self.config.slow_ms}ms }}"),
         ]  # fmt: skip
 
@@ -125,13 +127,14 @@ def read(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[Problem]) -
         if not isinstance(batch, dict):
             problems.append(Problem(rel, f"response.batches[{i}]", "must be an object"))
             continue
-        service = _attributes(batch.get("resource", {}).get("attributes")).get("service.name", "unknown")
+        resource: dict[str, Any] = batch["resource"] if isinstance(batch.get("resource"), dict) else {}
+        service = _attributes(resource.get("attributes")).get("service.name", "unknown")
         scopes = batch.get("scopeSpans", batch.get("instrumentationLibrarySpans")) or []
         for j, group in enumerate(scopes if isinstance(scopes, list) else []):
             for k, span in enumerate(group.get("spans") or [] if isinstance(group, dict) else []):
                 try:
                     ev.spans.append(_span(span, service))
-                except (KeyError, TypeError, ValueError) as exc:
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
                     problems.append(Problem(rel, f"response.batches[{i}].scopeSpans[{j}].spans[{k}]",
                                             f"not an OTLP span: {exc}"))  # fmt: skip
 
@@ -141,7 +144,8 @@ def _span(span: dict[str, Any], service: str) -> TraceSpan:
     status = span.get("status") or {}
     code = str(status.get("code", ""))
     error = code in ("STATUS_CODE_ERROR", "2")
-    exceptions = [_attributes(e.get("attributes")) for e in span.get("events") or [] if e.get("name") == "exception"]
+    events = [e for e in span.get("events") or [] if isinstance(e, dict)]
+    exceptions = [_attributes(e.get("attributes")) for e in events if e.get("name") == "exception"]
     message = "; ".join(
         [*([str(status["message"])] if status.get("message") else []),
          *(f"{e.get('exception.type', 'exception')}: {e.get('exception.message', '')}".strip() for e in exceptions)]

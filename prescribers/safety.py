@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from prescribers._hcltext import Node, parse_nodes
+from prescribers._hcltext import Node, parse_nodes, parse_root
 from prescribers._yamltext import parse_error as yaml_error
 from prescribers.base import Check
 from prescribers.tfindex import parse_error
@@ -19,6 +19,14 @@ PROTECTIONS = (  # (attribute, value that means protected)
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 ALLOWED_PUBLIC_PORTS = {80, 443}
 BASIC_ROLES = ("roles/owner", "roles/editor", "roles/viewer")
+# Roles that let an identity become another (or manage who may): never a fix's to grant.
+ESCALATING_ROLES = ("roles/iam.serviceAccountTokenCreator", "roles/iam.serviceAccountUser",
+                    "roles/iam.workloadIdentityUser", "roles/iam.serviceAccountKeyAdmin")  # fmt: skip
+# Services whose wildcard is a privilege escalation whatever the resource
+ESCALATING_SERVICES = ("iam", "sts", "organizations", "kms")
+# Reads of secrets: not harmless on every resource
+SECRET_READS = ("secretsmanager:GetSecretValue", "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath",
+                "kms:Decrypt", "s3:GetObject")  # fmt: skip
 READ_ONLY = re.compile(r"^(?:[\w-]+:)?(?:Get|List|Describe|Read|Head|Query|Scan|BatchGet|Lookup|Search|View)")
 _ROLES = re.compile(r'"(roles/[\w.]+)"')
 _STRINGS = re.compile(r'"([^"\n]*)"')
@@ -42,9 +50,14 @@ def check_fix(old: dict[str, str], new: dict[str, str], implicated: set[str]) ->
 
 
 def _blocks(text: str, path: str) -> Iterator[tuple[str, str]]:
-    if path.endswith(".tfvars"):
-        for m in re.finditer(r"(?m)^\s*([A-Za-z_][\w-]*)\s*=.*$", text):
-            yield f"variable.{m.group(1)}", m.group(0).strip()
+    if path.endswith(".tfvars"):  # each top-level value whole (a list over many lines is one value)
+        root = parse_root(text)
+        if root is None:
+            for m in re.finditer(r"(?m)^([A-Za-z_][\w-]*)\s*=.*$", text):
+                yield f"variable.{m.group(1)}", m.group(0).strip()
+            return
+        for key, span in root.attrs.items():
+            yield f"variable.{key}", f"{key} = {span.value}"
         return
     for node in parse_nodes(text):
         labels = node.labels
@@ -56,7 +69,7 @@ def _blocks(text: str, path: str) -> Iterator[tuple[str, str]]:
 
 
 def _parses(changed: dict[str, str]) -> Check:
-    bad = [f"{p}: {e}" for p, t in changed.items() if p.endswith(".tf") and (e := parse_error(t))]
+    bad = [f"{p}: {e}" for p, t in changed.items() if p.endswith((".tf", ".tfvars")) and (e := parse_error(t))]
     bad += [f"{p}: {e}" for p, t in changed.items() if p.endswith((".yaml", ".yml")) and (e := yaml_error(t))]
     return Check("hcl_parses", not bad, "; ".join(bad))
 
@@ -183,16 +196,27 @@ def _iam(before: dict[str, str], after: dict[str, str], touched: set[str]) -> Ch
         direct = _direct_text(text, node)
         granted = set(_ROLES.findall(direct)) - set(_ROLES.findall(before.get(address, "")))
         bad += [f"{address}: role {r} grants far more than the one permission denied" for r in sorted(granted)
-                if r in BASIC_ROLES or r.lower().endswith("admin")]  # fmt: skip
+                if r in BASIC_ROLES or r in ESCALATING_ROLES or r.lower().endswith("admin")]  # fmt: skip
+        if re.search(r'(?<![\w"])"?(NotAction|NotResource|not_actions|not_resources)"?\s*[=:]', direct):
+            bad.append(f"{address}: NotAction/NotResource grants everything but what it names")
+        attached = re.search(r'policy_arn\s*=\s*"?(arn:aws[\w-]*:iam::aws:policy/[^"\s]+)', direct)
+        if attached and attached.group(1) not in before.get(address, ""):
+            bad.append(f"{address}: attaches the managed policy {attached.group(1)} (many actions, not the one denied)")
         actions = _list(direct, ("Action", "actions"))
         if actions is None:
             continue
         resources = _list(direct, ("Resource", "resources")) or []
         if "*" in actions or any(a.endswith(":*") and a.count(":") == 1 and a.split(":")[0] == "*" for a in actions):
             bad.append(f'{address}: Action "*"')
+        escalating = [a for a in actions if "*" in a and a.split(":")[0] in ESCALATING_SERVICES]
+        if escalating:
+            bad.append(f"{address}: wildcard actions {escalating[:3]} on a service that grants privileges")
         writes = [a for a in actions if not READ_ONLY.match(a)]
         if "*" in resources and writes:
             bad.append(f'{address}: write actions {writes[:3]} on Resource "*"')
+        secrets = [a for a in actions if a in SECRET_READS or a.endswith(":*")]
+        if "*" in resources and secrets:
+            bad.append(f'{address}: reads of secrets {secrets[:3]} on Resource "*"')
     return Check("iam_least_privilege", not bad, "; ".join(sorted(set(bad))))
 
 

@@ -627,11 +627,24 @@ class Store:
                 channel, text = note
                 conn.execute(outbox.insert(), new_message_row("note", channel, {"text": text}, now, now, job_id))
 
-    def first_delivery(self, delivery_id: str) -> bool:
-        """Whether this webhook delivery is new (and now recorded); False for GitHub's redelivery of it."""
+    def apply_delivery(
+        self, delivery_id: str, job_id: str, note: tuple[str, str], event: tuple[str, str, str], **values: Any
+    ) -> bool:
+        """A GitHub delivery's whole effect in one transaction: the delivery remembered, the pull request's row
+        updated, the thread's note queued and the audit line `event` (action, who, diff SHA-256) written; False,
+        and nothing written, for a delivery already applied."""
+        now = time.time()
+        channel, text = note
+        action, who, sha = event
         try:
             with self.transaction() as conn:
-                conn.execute(github_deliveries.insert().values(delivery_id=delivery_id[:64], at=time.time()))
+                conn.execute(github_deliveries.insert().values(delivery_id=(delivery_id or str(uuid.uuid4()))[:64],
+                                                               at=now))  # fmt: skip
+                conn.execute(pull_requests.update().where(pull_requests.c.job_id == job_id)
+                             .values(updated_at=now, **values))  # fmt: skip
+                conn.execute(outbox.insert(), new_message_row("note", channel, {"text": text}, now, now, job_id))
+                conn.execute(audit.insert().values(job_id=job_id, action=action[:16], user_id=who[:64], at=now,
+                                                   diff_sha256=sha))  # fmt: skip
         except IntegrityError:
             return False
         return True

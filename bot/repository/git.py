@@ -31,14 +31,22 @@ class Checkout:
 
     def _git(self, *args: str, stdin: str | None = None, check: bool = True, cwd: Path | None = None,
              env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:  # fmt: skip
-        auth: list[str] = []
+        extra = dict(env or {})
         if self.token is not None and self.url.startswith("https://"):
+            # The credential goes through git's environment config: not on a command line anyone can read in
+            # /proc, not in .git/config, not in an error message that quotes the command.
             basic = base64.b64encode(f"x-access-token:{self.token()}".encode()).decode()
-            auth = ["-c", f"http.extraHeader=Authorization: Basic {basic}"]  # never written into .git/config
-        result = subprocess.run(
-            ["git", *auth, *args], cwd=cwd or self.root, input=stdin, capture_output=True, text=True, timeout=120,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", **(env or {})},
-        )  # fmt: skip
+            extra |= {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader",
+                      "GIT_CONFIG_VALUE_0": f"Authorization: Basic {basic}"}  # fmt: skip
+        try:
+            result = subprocess.run(
+                ["git", *args], cwd=cwd or self.root, input=stdin, capture_output=True, text=True, timeout=120,
+                env={**os.environ, "GIT_TERMINAL_PROMPT": "0", **extra},
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            raise GitError(f"git {args[0]} did not finish within 120 s") from None
+        except OSError as exc:
+            raise GitError(f"git could not be run ({exc.strerror})") from None
         if check and result.returncode != 0:
             raise GitError(f"git {args[0]} failed: {(result.stderr or result.stdout).strip()[:400]}")
         return result
@@ -46,8 +54,10 @@ class Checkout:
     def sync(self, base: str) -> str:
         """The clone, fetched: the base branch's newest commit."""
         if not (self.root / ".git").is_dir():
-            self.root.parent.mkdir(parents=True, exist_ok=True)
+            self.root.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             self._git("clone", "--quiet", "--no-tags", self.url, str(self.root), cwd=self.root.parent)
+        else:
+            self._git("remote", "set-url", "origin", self.url)  # the settings may have moved the remote
         self._git("fetch", "--quiet", "--prune", "origin", f"+refs/heads/{base}:refs/remotes/origin/{base}")
         return self._git("rev-parse", f"refs/remotes/origin/{base}").stdout.strip()
 
@@ -67,12 +77,14 @@ class Checkout:
         self._git("-c", f"user.name={name}", "-c", f"user.email={email}", "commit", "--quiet", "--no-verify",
                   "-m", message, env={"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp})  # fmt: skip
         sha = self._git("rev-parse", "HEAD").stdout.strip()
-        changed = set(self._git("diff", "--name-only", base_sha, sha).stdout.split())
-        wanted = {f"{folder.strip('/')}/{p}".lstrip("/") for p in files}
-        held = all(self._git("show", f"{sha}:{p}").stdout == files[p.removeprefix(folder.strip("/")).lstrip("/")]
-                   for p in wanted)  # fmt: skip
-        if changed != wanted or not held:
-            raise GitError(f"the commit does not hold exactly the reviewed files ({sorted(changed)})")
+        prefix = folder.strip("/")
+        changed = set(self._git("diff", "--name-only", "-z", base_sha, sha).stdout.split("\0")) - {""}
+        wanted = {f"{prefix}/{p.lstrip('/')}".lstrip("/"): text for p, text in files.items()}
+        if changed != set(wanted):
+            raise GitError(f"the commit changes {sorted(changed)}, not the reviewed {sorted(wanted)}")
+        differ = [p for p, text in wanted.items() if self._git("show", f"{sha}:{p}").stdout != text]
+        if differ:  # the patch applied, but around lines the base changed since the fix was written
+            return Built(None, base_sha, f"{', '.join(differ)} changed on {base} since the fix was written")
         return Built(sha, base_sha)
 
     def push(self, branch: str, sha: str) -> None:

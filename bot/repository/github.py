@@ -77,10 +77,13 @@ class Credentials:
                 )
             import requests
 
-            response = requests.post(
-                f"{self.api_url}/app/installations/{self.installation_id}/access_tokens",
-                headers={"Authorization": f"Bearer {app_jwt(self.app_id, pem)}", **_HEADERS}, timeout=15,
-            )  # fmt: skip
+            try:
+                response = requests.post(
+                    f"{self.api_url}/app/installations/{self.installation_id}/access_tokens",
+                    headers={"Authorization": f"Bearer {app_jwt(self.app_id, pem)}", **_HEADERS}, timeout=15,
+                )  # fmt: skip
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                raise GitHubError(599, f"GitHub did not answer ({type(exc).__name__})") from None
             body = _checked(response)
             self._token = str(body["token"])
             expires = str(body.get("expires_at", "")).replace("Z", "+00:00")
@@ -105,12 +108,28 @@ def _checked(response: Any) -> dict[str, Any]:
     errors = doc.get("errors") if isinstance(doc, dict) else None
     if errors:
         message += ": " + "; ".join(str(e.get("message") or e.get("code", e)) for e in errors if isinstance(e, dict))
-    retry_after = None
-    if response.headers.get("retry-after"):
-        retry_after = float(response.headers["retry-after"])
-    elif response.headers.get("x-ratelimit-remaining") == "0":
-        retry_after = max(0.0, float(response.headers.get("x-ratelimit-reset", time.time())) - time.time())
-    raise GitHubError(response.status_code, message, retry_after)
+    raise GitHubError(response.status_code, message, _retry_after(response.headers))
+
+
+def _retry_after(headers: Any) -> float | None:
+    """Seconds GitHub asks to wait: `Retry-After` (seconds or an HTTP date), or until the rate limit resets."""
+    from email.utils import parsedate_to_datetime
+
+    value = str(headers.get("retry-after") or "")
+    if value:
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            try:
+                return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+            except (TypeError, ValueError):
+                return 60.0
+    if headers.get("x-ratelimit-remaining") == "0":
+        try:
+            return max(0.0, float(headers.get("x-ratelimit-reset", "")) - time.time())
+        except ValueError:
+            return 60.0
+    return None
 
 
 class GitHub:
@@ -138,8 +157,13 @@ class GitHub:
         except GitHubError as exc:
             if exc.status != 422 or "already exists" not in str(exc):
                 raise
+        found = self.find_pull(head)
+        if found is None:
+            raise GitHubError(422, f"GitHub says a pull request exists for {head} but lists none")
+        return found, False
+
+    def find_pull(self, head: str) -> dict[str, Any] | None:
+        """The pull request from branch `head` (open or not), if GitHub has one."""
         owner = self.repo.split("/")[0]
         found = self._call("GET", "/pulls", params={"head": f"{owner}:{head}", "state": "all"}).get("items") or []
-        if not found:
-            raise GitHubError(422, f"GitHub says a pull request exists for {head} but lists none")
-        return found[0], False
+        return found[0] if found else None

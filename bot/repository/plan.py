@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_COUNTS = re.compile(r"Plan: (\d+) to add, (\d+) to change, (\d+) to destroy")
-_TFC = re.compile(r"Terraform plan: (\d+) to add, (\d+) to change, (\d+) to destroy")
+_COUNTS = re.compile(r"Plan: (?:\d+ to import, )?(\d+) to add, (\d+) to change, (\d+) to destroy")
+_TFC = re.compile(r"Terraform plan: (?:\d+ to import, )?(\d+) to add, (\d+) to change, (\d+) to destroy")
 _NONE = re.compile(
     r"No changes\. (?:Your )?infrastructure matches the configuration|Plan: 0 to add, 0 to change, 0 to destroy"
 )
@@ -37,13 +37,13 @@ class Plan:
 
 def read_plan(text: str) -> Plan | None:
     """The plan a comment or check run reports; None when the text is not a plan (a person's comment)."""
+    if _FAILED.search(text) and _ATLANTIS.search(text):  # one project's failure is the plan's, whatever else ran
+        line = _ERROR_LINE.search(text)
+        return Plan(failed=(line.group(1) if line else "see the pull request").strip()[:300])
     counts = _COUNTS.findall(text) or _TFC.findall(text)
     if counts:  # Atlantis posts one block per project: the totals are what the merge would do
         add, change, destroy = (sum(int(c[i]) for c in counts) for i in range(3))
         return Plan(add, change, destroy)
     if _NONE.search(text):
         return Plan()
-    if _FAILED.search(text) and _ATLANTIS.search(text):
-        line = _ERROR_LINE.search(text)
-        return Plan(failed=(line.group(1) if line else "see the pull request").strip()[:300])
     return None

@@ -49,8 +49,9 @@ def open_pull_request(settings: Settings, store: Store, job: Job) -> None:
         return  # opened (or refused) before: the thread was told then
     branch = branch_name(job)
     creds = credentials(repo)
+    github = GitHub(repo.api_url, repo.repo, creds)
     root = Path(settings.cloud_doctor_repos_dir or Path(tempfile.gettempdir()) / "cloud-doctor-repos")
-    root.mkdir(parents=True, exist_ok=True)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
     checkout = Checkout(root / repo.repo.replace("/", "__"), repo.git_url or f"https://github.com/{repo.repo}.git",
                         creds)  # fmt: skip
     with open(root / f"{repo.repo.replace('/', '__')}.lock", "w") as lock:  # one worker in a clone at a time
@@ -59,21 +60,31 @@ def open_pull_request(settings: Settings, store: Store, job: Job) -> None:
                                _commit_message(job, fix, decision), (repo.committer_name, repo.committer_email),
                                float(decision["at"]))  # fmt: skip
         if built.sha is None:
+            if known is not None and (earlier := github.find_pull(branch)) is not None:
+                _opened(store, job, repo, branch, earlier, str(known.get("commit_sha") or ""), sha)
+                return  # an earlier attempt opened it before the base moved: that one stands
             why = f"the fix no longer applies to `{repo.base_branch}` at `{built.base_sha[:7]}` (the base moved)"
             _refuse(store, job, repo, branch, sha, f"{why}: {built.problem}")
             return
+        store.save_pull_request(job.id, repo=repo.repo, branch=branch, state="pending", commit_sha=built.sha)
         checkout.push(branch, built.sha)
-    pull, opened = GitHub(repo.api_url, repo.repo, creds).open_pull(
+    pull, _ = github.open_pull(
         f"Cloud Doctor: {fix.get('summary', 'fix')}"[:250], branch, repo.base_branch, _body(job, fix, decision)
     )
+    _opened(store, job, repo, branch, pull, built.sha, sha)
+
+
+def _opened(
+    store: Store, job: Job, repo: RepositorySettings, branch: str, pull: dict[str, Any], commit: str, sha: str
+) -> None:
     number, url = int(pull["number"]), str(pull.get("html_url", ""))
     note = (
         f"Pull request opened: <{url}|{escape(repo.repo)}#{number}> — branch `{branch}`, one commit "
-        f"`{built.sha[:7]}` holding exactly the approved diff. Its plan is posted here when it comes."
+        f"`{commit[:7]}` holding exactly the approved diff. Its plan is posted here when it comes."
     )
     store.save_pull_request(job.id, note=(job.channel, note), repo=repo.repo, branch=branch, number=number, url=url,
-                            state="open", commit_sha=built.sha, detail="")  # fmt: skip
-    if opened:
+                            state="open", commit_sha=commit, detail="")  # fmt: skip
+    if not any(e["action"] == "pr_opened" for e in store.audit_trail(job.id)):  # a retry found it: logged once
         store.record_event(job.id, "pr_opened", "cloud-doctor", sha)
 
 

@@ -23,7 +23,6 @@ from bot.slack.blocks import escape
 
 if TYPE_CHECKING:
     from bot.context import Bot
-    from bot.jobs.store import Store
 
 PATH = "/webhooks/github"
 MAX_BODY = 4 * 1024 * 1024  # GitHub caps payloads at 25 MB; a plan comment is far smaller
@@ -59,7 +58,7 @@ def register(api: FastAPI, bot: Bot) -> None:
         if not isinstance(doc, dict):
             return _answer(400, {"error": "the body is not a JSON object"})
         event, delivery = request.headers.get("x-github-event", ""), request.headers.get("x-github-delivery", "")
-        outcome = await run_in_threadpool(handle, bot.store, event, delivery, doc)
+        outcome = await run_in_threadpool(handle, bot, event, delivery, doc)
         return _answer(200, {"outcome": outcome})
 
     api.router.add_route(PATH, github, methods=["POST"], include_in_schema=False)
@@ -76,8 +75,9 @@ def _number(event: str, doc: dict[str, Any]) -> int | None:
     return None
 
 
-def handle(store: Store, event: str, delivery: str, doc: dict[str, Any]) -> str:
+def handle(bot: Bot, event: str, delivery: str, doc: dict[str, Any]) -> str:
     """What this delivery changes: a plan summary, merged or closed; or why it changes nothing."""
+    store = bot.store
     if event == "ping":
         return "pong"
     repo = str((doc.get("repository") or {}).get("full_name", ""))
@@ -88,37 +88,44 @@ def handle(store: Store, event: str, delivery: str, doc: dict[str, Any]) -> str:
     row = store.pull_request_by_number(repo, number) if number is not None else None
     if row is None:
         return "not a pull request Cloud Doctor opened"
-    if delivery and not store.first_delivery(delivery):
-        return "already handled"
     job = store.get(row["job_id"])
-    decision = store.decision(row["job_id"]) or {}
-    sha = str(decision.get("diff_sha256", ""))
+    channel = job.channel if job else ""
+    sha = str((store.decision(row["job_id"]) or {}).get("diff_sha256", ""))
     link = f"<{row['url']}|{escape(repo)}#{number}>"
     sender = str((doc.get("sender") or {}).get("login", "github"))
+    approved = str(row.get("commit_sha") or "")
     if event == "pull_request" and doc.get("action") == "closed":
         pull = doc["pull_request"]
         merged = bool(pull.get("merged"))
         who = str((pull.get("merged_by") or {}).get("login") or sender)
         note = f"{link} was {'merged' if merged else 'closed without merging'} by {escape(who)}."
-        store.save_pull_request(row["job_id"], note=(job.channel if job else "", note),
-                                state="merged" if merged else "closed")  # fmt: skip
-        store.record_event(row["job_id"], "pr_merged" if merged else "pr_closed", f"github:{who}", sha)
-        return "merged" if merged else "closed"
+        head = str((pull.get("head") or {}).get("sha") or approved)
+        if merged and approved and head != approved:  # someone pushed more than what was approved
+            note += f" :warning: *Its head `{escape(head[:7])}` is not the approved commit `{approved[:7]}`.*"
+        state = ("merged" if merged else "closed", "pr_merged" if merged else "pr_closed")
+        applied = store.apply_delivery(delivery, row["job_id"], (channel, note), (state[1], f"github:{who}", sha),
+                                       state=state[0])  # fmt: skip
+        return state[0] if applied else "already handled"
     if event == "issue_comment" and doc.get("action") == "created":
-        text, who = str((doc.get("comment") or {}).get("body", "")), sender
+        text, who, commit = str((doc.get("comment") or {}).get("body", "")), sender, approved
     elif event == "check_run" and doc.get("action") == "completed":
         run = doc["check_run"]
         output = run.get("output") or {}
         text = f"{output.get('title', '')}\n{output.get('summary', '')}\n{output.get('text', '')}"
         who = str((run.get("app") or {}).get("name") or run.get("name") or sender)
+        commit = str(run.get("head_sha") or approved)
     else:
         return f"{event} {doc.get('action', '')} ignored".strip()
     plan = read_plan(text)
     if plan is None:
         return "not a plan"
+    repository = next((r for r in bot.settings.repositories if r.repo == repo), None)
+    if repository is not None and who not in repository.plan_authors:
+        return f"not a plan author ({who})"  # a look-alike comment must not speak for the plan
     shown = escape(plan.summary())
-    loud = f":rotating_light: *{shown}*" if plan.destroy else shown
-    note = f"Plan for {link} (from {escape(who)}): {loud}"
-    store.save_pull_request(row["job_id"], note=(job.channel if job else "", note), detail=plan.summary())
-    store.record_event(row["job_id"], "plan", f"github:{who}", sha)
-    return "plan"
+    note = f"Plan for {link} (from {escape(who)}): " + (f":rotating_light: *{shown}*" if plan.destroy else shown)
+    if approved and commit != approved:
+        note += f" — of commit `{escape(commit[:7])}`, not the approved `{approved[:7]}`"
+    applied = store.apply_delivery(delivery, row["job_id"], (channel, note), ("plan", f"github:{who}", sha),
+                                   detail=plan.summary())  # fmt: skip
+    return "plan" if applied else "already handled"

@@ -49,11 +49,16 @@ NARROWEST_ROLE = {
     "logging.logEntries.create": "roles/logging.logWriter",
     "monitoring.timeSeries.create": "roles/monitoring.metricWriter",
     "cloudtrace.traces.patch": "roles/cloudtrace.agent",
-    "iam.serviceAccounts.getAccessToken": "roles/iam.serviceAccountTokenCreator",
-    "iam.serviceAccounts.signBlob": "roles/iam.serviceAccountTokenCreator",
+    # iam.serviceAccounts.* are left out on purpose: a project-wide token creator impersonates every account
 }
 GCP_BINDINGS = ("google_project_iam_member", "google_storage_bucket_iam_member", "google_pubsub_topic_iam_member",
                 "google_pubsub_subscription_iam_member", "google_secret_manager_secret_iam_member")  # fmt: skip
+
+
+# What a denied action and resource may look like to be granted: one action of one service (no wildcard), one ARN
+# with no HCL or JSON in it and no wildcard but an S3 bucket's objects (`arn:aws:s3:::bucket/*`).
+ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9]+$")
+ARN = re.compile(r"^arn:aws[\w-]*:[a-z0-9-]+:[\w-]*:\d{0,12}:[\w+=,.@/:-]+$|^arn:aws[\w-]*:s3:::[\w.-]+(/\*)?$")
 
 
 def grant_access(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) -> Patch | None:
@@ -61,6 +66,9 @@ def grant_access(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block
         return _gcp(index, diagnosis)
     action, arn = diagnosis.details.get("action"), diagnosis.details.get("arn")
     if not action or not arn:
+        return None
+    if not ACTION.match(str(action)) or not ARN.match(str(arn)) or ("*" in str(arn) and ":s3:::" not in str(arn)):
+        index.notes.append(f"the denied action {action!r} on {arn!r} is not one action on one resource: not granted")
         return None
     for block in _permission_policies(index, diagnosis):
         edit = _grant_in(index, block, action, arn)
@@ -137,6 +145,8 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 
 def _gcp(index: TerraformIndex, diagnosis: Diagnosis) -> Patch | None:
     permission, member = str(diagnosis.details["permission"]), str(diagnosis.details["member"])
+    if not re.fullmatch(r"[\w-]+@[\w-]+\.iam\.gserviceaccount\.com", member):
+        return None
     role = NARROWEST_ROLE.get(permission)
     if role is None:
         index.notes.append(f"no predefined role is known to be the narrowest holding {permission}")

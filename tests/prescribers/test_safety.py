@@ -180,3 +180,34 @@ def test_a_values_file_is_changed_only_when_an_implicated_release_reads_it() -> 
     assert failed == {"only_terraform_files"}
     broken = {"values/checkout.yaml": "resources:\n  limits:\n    memory: [1024Mi\n"}
     assert "hcl_parses" in {c.name for c in check_fix(old, broken, read) if not c.passed}
+
+
+@pytest.mark.parametrize(
+    "added",
+    [
+        '{ Effect = "Allow", NotAction = ["iam:*"], Resource = ["*"] },',
+        '{ Effect = "Allow", Action = ["iam:*"], Resource = ["arn:aws:iam::123456789012:role/*"] },',
+        '{ Effect = "Allow", Action = ["secretsmanager:GetSecretValue"], Resource = ["*"] },',
+    ],
+    ids=["not-action", "iam-wildcard", "secrets-everywhere"],
+)
+def test_statements_that_widen_more_than_they_name_are_refused(added: str) -> None:
+    new = BASE.replace("    Statement = [\n", f"    Statement = [\n      {added}\n")
+    assert "iam_least_privilege" in _failed(new)
+
+
+def test_a_managed_policy_attached_by_a_fix_is_refused() -> None:
+    attach = ('\nresource "aws_iam_role_policy_attachment" "admin" {\n  role       = aws_iam_role_policy.app.id\n'
+              '  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"\n}\n')  # fmt: skip
+    assert "iam_least_privilege" in _failed(BASE + attach)
+
+
+def test_a_change_deep_in_a_multi_line_tfvars_value_is_seen() -> None:
+    old = 'cidrs = [\n  "10.0.0.0/8",\n]\nroles = ["roles/logging.logWriter"]\n'
+    new = 'cidrs = [\n  "10.0.0.0/8",\n  "0.0.0.0/0",\n]\nroles = ["roles/logging.logWriter"]\n'
+    failed = {c.name for c in check_fix({"prod.tfvars": old}, {"prod.tfvars": new}, set()) if not c.passed}
+    assert "only_implicated_resources" in failed
+    allowed = {
+        c.name for c in check_fix({"prod.tfvars": old}, {"prod.tfvars": new}, {"variable.cidrs"}) if not c.passed
+    }
+    assert allowed == set()

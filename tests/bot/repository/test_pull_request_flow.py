@@ -82,6 +82,9 @@ def test_approve_opens_one_pull_request_and_the_plan_and_merge_come_back(
     issue = {"number": pull["number"], "pull_request": {"url": "x"}}
     comment = {"action": "created", "repository": repository, "sender": {"login": "atlantis-bot"}, "issue": issue,
                "comment": {"body": ATLANTIS}}  # fmt: skip
+    quiet = "Ran Plan for dir: `infra/live`\n\nPlan: 0 to add, 0 to change, 0 to destroy."
+    lookalike = {**comment, "sender": {"login": "mallory"}, "comment": {"body": quiet}}
+    assert _hook(server, "issue_comment", lookalike, "d-0").json() == {"outcome": "not a plan author (mallory)"}
     assert _hook(server, "issue_comment", comment, "d-1").json() == {"outcome": "plan"}
     assert _hook(server, "issue_comment", comment, "d-1").json() == {"outcome": "already handled"}  # redelivered
     slack.wait_for(lambda: any("Plan for" in t for t in _thread(slack, job.message_ts)))
@@ -89,13 +92,14 @@ def test_approve_opens_one_pull_request_and_the_plan_and_merge_come_back(
     assert "plan: 0 to add, 1 to change, 0 to destroy" in plan and "atlantis-bot" in plan
 
     output = {"title": "Terraform plan: 1 to add, 0 to change, 1 to destroy.", "summary": ""}
-    check = {"name": "Terraform Cloud/acme/infra-live", "app": {"name": "Terraform Cloud"},
+    check = {"name": "Terraform Cloud/acme/infra-live", "app": {"name": "Terraform Cloud"}, "head_sha": "f" * 40,
              "pull_requests": [{"number": pull["number"]}], "output": output}  # fmt: skip
     run = {"action": "completed", "repository": repository, "sender": {"login": "tfc"}, "check_run": check}
     assert _hook(server, "check_run", run, "d-3").json() == {"outcome": "plan"}
     slack.wait_for(lambda: any("DESTROYS" in t for t in _thread(slack, job.message_ts)))
     (loud,) = [t for t in _thread(slack, job.message_ts) if "DESTROYS" in t]
     assert loud.count(":rotating_light:") == 1 and "from Terraform Cloud" in loud
+    assert "of commit `fffffff`, not the approved" in loud  # someone pushed to the branch after the approval
 
     merged = {"action": "closed", "repository": repository, "sender": {"login": "ann"},
               "pull_request": {"number": pull["number"], "merged": True, "merged_by": {"login": "ann"}}}  # fmt: skip

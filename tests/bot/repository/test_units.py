@@ -48,8 +48,12 @@ Plan: 0 to add, 1 to change, 0 to destroy.
         ("Ran Plan for dir: `infra/live` workspace: `default`\n\n**Plan Error**\n```\n│ Error: Unsupported argument\n"
          "```",
          "the plan failed: Unsupported argument", 0),
+        ("Ran Plan for 2 projects:\n\nPlan: 1 to add, 0 to change, 0 to destroy.\n\n**Plan Error**\n"
+         "Error: Invalid reference", "the plan failed: Invalid reference", 0),
+        ("Terraform plan: 2 to import, 0 to add, 1 to change, 0 to destroy.",
+         "plan: 0 to add, 1 to change, 0 to destroy", 0),
     ],
-    ids=["atlantis", "destroy", "projects", "terraform-cloud", "no-changes", "error"],
+    ids=["atlantis", "destroy", "projects", "terraform-cloud", "no-changes", "error", "one-project-failed", "import"],
 )  # fmt: skip
 def test_a_plan_is_read_as_its_tool_writes_it(text: str, summary: str, destroy: int) -> None:
     plan = read_plan(text)
@@ -145,3 +149,31 @@ def test_a_base_that_moved_under_the_fix_is_refused(remote: Path, tmp_path: Path
     built = Checkout(tmp_path / "clone", str(remote)).build("b", "main", "infra/live", diff, files, "m",
                                                             ("n", "e"), 0)  # fmt: skip
     assert built.sha is None and "patch does not apply" in built.problem
+
+
+def test_the_credential_reaches_git_through_its_environment_never_its_command_line(tmp_path: Path,
+                                                                                   monkeypatch) -> None:  # fmt: skip
+    import base64
+
+    import bot.repository.git as gitmod
+
+    seen: list[tuple[list[str], dict[str, str]]] = []
+
+    def run(args, **kwargs):
+        seen.append((args, kwargs["env"]))
+        return subprocess.CompletedProcess(args, 0, "", "")
+
+    monkeypatch.setattr(gitmod.subprocess, "run", run)
+    gitmod.Checkout(tmp_path, "https://github.com/acme/infra.git", lambda: "ghs_secret")._git("fetch", "origin")
+    args, env = seen[0]
+    assert not any("ghs_secret" in a or "Basic" in a for a in args)
+    assert env["GIT_CONFIG_KEY_0"] == "http.extraHeader"
+    assert base64.b64decode(env["GIT_CONFIG_VALUE_0"].split()[-1]) == b"x-access-token:ghs_secret"
+
+    def hang(args, **kwargs):
+        raise subprocess.TimeoutExpired(args, 120)
+
+    monkeypatch.setattr(gitmod.subprocess, "run", hang)
+    with pytest.raises(gitmod.GitError) as slow:
+        gitmod.Checkout(tmp_path, "https://github.com/acme/infra.git", lambda: "ghs_secret")._git("fetch")
+    assert "ghs_secret" not in str(slow.value) and "120 s" in str(slow.value)
