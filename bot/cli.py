@@ -72,13 +72,16 @@ def diagnose(
     """Diagnose an incident bundle (or a service, live) and propose a Terraform fix."""
     from analyzers.digest import DEFAULT_TOKEN_BUDGET
     from bot.pipeline import diagnose as run
-    from bot.settings import load_settings
 
     if (bundle is None) == (service is None):
         raise CloudDoctorError("give a BUNDLE directory, or --service NAME to collect live (not both)")
     started = time.perf_counter()
     needs_settings = service is not None or {diagnoser, prescriber} - {"rules", "templates"}
-    settings = load_settings() if needs_settings or os.environ.get("CLOUD_DOCTOR_CONFIG") else None
+    settings = None
+    if needs_settings or os.environ.get("CLOUD_DOCTOR_CONFIG"):  # the offline path never imports pydantic-settings
+        from bot.settings import load_settings
+
+        settings = load_settings()
     evidence = _collect(bundle, service, since, cluster, settings)
     options = settings.engine_options() if settings else None
     token_budget = token_budget or (settings.digest.token_budget if settings else DEFAULT_TOKEN_BUDGET)

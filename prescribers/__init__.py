@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from prescribers.base import Check, Fix, Prescriber, Prescription
-from prescribers.bedrock import BedrockPrescriber
 from prescribers.safety import check_fix
 from prescribers.templates import TemplatePrescriber
 from prescribers.tfindex import TerraformIndex
 
+
+def _bedrock(**options: Any) -> Prescriber:
+    """Claude on Bedrock, imported when it is asked for: the offline path never pays for boto3 and its prompts."""
+    from prescribers.bedrock import BedrockPrescriber
+
+    return BedrockPrescriber(**options)
+
+
 # name -> the engine's class, built with its settings (Settings.engine_options); each is a Prescriber
 REGISTRY: dict[str, Callable[..., Prescriber]] = {
     "templates": TemplatePrescriber,
-    "bedrock": BedrockPrescriber,
+    "bedrock": _bedrock,
 }
 
 __all__ = [
