@@ -44,7 +44,7 @@ class LogRecord:
     """One log line, normalised: plain text and structured (JSON) lines alike."""
 
     ts: float
-    source: str  # loki | cloudwatch
+    source: str  # loki | cloudwatch | cloud_logging | tempo (a trace's failing span, read as a line)
     ref: str  # the query or log group it came from
     resource: str
     level: Level
@@ -56,7 +56,7 @@ class LogRecord:
 class MetricSeries:
     """One time series: its query, labels and points (unix seconds, value)."""
 
-    source: str  # prometheus | cloudwatch
+    source: str  # prometheus | cloudwatch | cloud_monitoring
     ref: str  # the query or metric id
     metric: str  # the metric name as best known (e.g. container_memory_working_set_bytes, MemoryUtilization)
     resource: str
