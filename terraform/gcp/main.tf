@@ -14,6 +14,8 @@ locals {
       CLOUD_DOCTOR_WEBHOOK_TOKEN = "webhook-token"
     },
     var.enable_cloud_sql ? { CLOUD_DOCTOR_STORE = "store-url" } : {},
+    # Approved fixes as pull requests (docs/deploy.md step 6b): the GitHub App's key and the webhook's secret
+    var.enable_github ? { GITHUB_APP_PRIVATE_KEY = "github-app-key", CLOUD_DOCTOR_GITHUB_WEBHOOK_SECRET = "github-webhook-secret" } : {},
   )
   secrets = merge(local.env_secrets, { CONFIG = "config" })
 }

@@ -95,3 +95,9 @@ variable "telemetry_projects" {
   type        = list(string)
   default     = []
 }
+
+variable "enable_github" {
+  description = "Create the GitHub App key and webhook secrets and give them to the service (approved fixes as pull requests)."
+  type        = bool
+  default     = false
+}
