@@ -117,7 +117,7 @@ def _score(s: MetricSeries, kind: str, onset: float, limit: float | None) -> Fin
     if saturation is not None:
         text += f", {saturation:.0%} of its limit" + (f" {_fmt(limit, size)}" if limit else "")
     if pinned:
-        text += ", flat at its ceiling"
+        text += ", flat at its ceiling" if saturation is not None or kind not in COUNT_FLOOR else ", flat at its peak"
     attrs = {
         "kind": kind,
         "metric": s.metric,

@@ -99,6 +99,8 @@ def trace_records(spans: list[TraceSpan]) -> list[LogRecord]:
         what = span.message or "status error"
         labels = {"trace_id": span.trace_id, "span": span.name, **{k: v for k, v in span.attributes.items()
                                                                      if k in PEER_KEYS}}  # fmt: skip
-        out.append(LogRecord(span.start, "tempo", span.trace_id, span.service, "error", f"{span.name} failed: {what}",
-                             labels))  # fmt: skip
+        # the trace id is in the line (masked in its template, kept in its examples): the evidence quoted is then
+        # always the trace to open, whichever line of the template it quotes
+        line = f"{span.name} failed: {what} (trace {span.trace_id})"
+        out.append(LogRecord(span.start, "tempo", "traces", span.service, "error", line, labels))
     return out

@@ -7,6 +7,7 @@ Only the fixed labels of this module carry styles, and they are built as `Text` 
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,10 +20,23 @@ from rich.text import Text
 from bot.jobs.store import Job
 from bot.pipeline import Report
 
+# Terminal control characters (ESC and the rest of C0 but tab and newline, DEL, C1): a log line carrying
+# `\x1b[31m` or a cursor move must print as text, not drive the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: object) -> str:
+    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", str(text))
+
+
+def _data(text: object, style: str = "") -> Text:
+    """Text from outside (telemetry, a model, a bundle, a person): no markup, no terminal control."""
+    return Text(clean(text), style=style)
+
 
 def _text(*parts: str | Text | tuple[str, str]) -> Text:
     """Plain strings stay plain; (text, style) pairs are styled. Nothing is parsed as markup."""
-    return Text.assemble(*parts)
+    return Text.assemble(*(clean(p) if isinstance(p, str) else p for p in parts))
 
 
 def _console(console: Console | None) -> Console:
@@ -30,7 +44,7 @@ def _console(console: Console | None) -> Console:
 
 
 def _title(text: str) -> Text:
-    return Text(text)  # a panel or table title from the incident is data too
+    return _data(text)  # a panel or table title from the incident is data too
 
 
 def print_report(report: Report, console: Console | None = None) -> None:
@@ -47,27 +61,27 @@ def print_report(report: Report, console: Console | None = None) -> None:
         table.add_column("where", style="dim", overflow="fold", max_width=40)
         table.add_column("line", overflow="fold")
         for line in d.evidence:
-            table.add_row(Text(line.source), Text(line.ref), Text(line.text))
+            table.add_row(_data(line.source), _data(line.ref), _data(line.text))
         out.print(table)
     if d.hypotheses:
         alt = Table(title="Also considered")
         for col in ("category", "resource", "confidence"):
             alt.add_column(col, overflow="fold")
         for h in d.hypotheses:
-            alt.add_row(Text(h.category), Text(h.resource), f"{h.confidence:.0%}")
+            alt.add_row(_data(h.category), _data(h.resource), f"{h.confidence:.0%}")
         out.print(alt)
     if p.fix is None:
-        out.print(Panel(Text(p.advice), title="No Terraform fix offered", border_style="yellow"))
+        out.print(Panel(_data(p.advice), title="No Terraform fix offered", border_style="yellow"))
     else:
         checks = Text("  ").join(
             Text(f"✔ {c.name}", style="green") if c.passed else Text(f"✘ {c.name}", style="red") for c in p.fix.checks
         )
-        body = Group(Text(f"{p.fix.summary}\nrisk: {p.fix.risk}"), checks)
+        body = Group(_data(f"{p.fix.summary}\nrisk: {p.fix.risk}"), checks)
         out.print(Panel(body, title="Terraform fix (review, then apply through your pipeline)", border_style="green"))
-        out.print(Syntax(p.fix.diff, "diff", theme="ansi_dark", word_wrap=True))
+        out.print(Syntax(clean(p.fix.diff), "diff", theme="ansi_dark", word_wrap=True))
     digest = report.digest
     out.print(
-        Text(
+        _data(
             f"{digest.log_lines} log lines → {len(digest.findings)} findings → digest of {digest.tokens} "
             f"tokens; redacted {sum(digest.redactions.values())} secrets; "
             + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in report.timings.items()),
@@ -85,7 +99,7 @@ def print_jobs(jobs: list[Job], console: Console | None = None) -> None:
         d = (job.result or {}).get("diagnosis") or {}
         result = f"{d.get('category')} in {d.get('resource')}" if d else (job.error or "")
         cells = (job.id[:8], _when(job.created_at), job.kind, job.service, job.state, job.stage, result)
-        table.add_row(*(Text(str(c)) for c in cells))
+        table.add_row(*(_data(str(c)) for c in cells))
     out.print(table)
 
 
@@ -104,20 +118,20 @@ def print_job(job: Job, trail: list[dict[str, Any]], console: Console | None = N
         d, fix = job.result["diagnosis"], job.result.get("fix")
         out.print(
             Panel(
-                Text(f"{d['category']} in {d['resource']} ({d['confidence']:.0%}, {d['engine']})\n{d['summary']}"),
+                _data(f"{d['category']} in {d['resource']} ({d['confidence']:.0%}, {d['engine']})\n{d['summary']}"),
                 title="Diagnosis",
             )
         )
         if fix:
-            out.print(Panel(Text(f"{fix['summary']} (risk {fix['risk']})"), title="Fix"))
-            out.print(Syntax(fix["diff"], "diff", theme="ansi_dark"))
+            out.print(Panel(_data(f"{fix['summary']} (risk {fix['risk']})"), title="Fix"))
+            out.print(Syntax(clean(fix["diff"]), "diff", theme="ansi_dark"))
     if trail:
         table = Table(title="Audit trail")
         for col in ("when", "action", "who", "diff sha256"):
             table.add_column(col, overflow="fold")
         for entry in trail:
             cells = (_when(entry["at"]), entry["action"], entry["user_id"], entry["diff_sha256"])
-            table.add_row(*(Text(str(c)) for c in cells))
+            table.add_row(*(_data(str(c)) for c in cells))
         out.print(table)
     else:
         out.print(Text("No approval or rejection recorded.", style="dim"))
@@ -145,8 +159,8 @@ def print_evaluation(report: dict[str, Any], console: Console | None = None) -> 
         if tokens:
             table.add_column("tokens in/out", no_wrap=True)
         for r in report["results"]:
-            cells: list[Text | str] = [Text(r["bundle"]), Text(r["expected"]), Text(r["got"])]
-            cells += [_mark(r["category_ok"] and r["resource_ok"]), _mark(r["fix_ok"]), Text(r["engines"])]
+            cells: list[Text | str] = [_data(r["bundle"]), _data(r["expected"]), _data(r["got"])]
+            cells += [_mark(r["category_ok"] and r["resource_ok"]), _mark(r["fix_ok"]), _data(r["engines"])]
             table.add_row(*cells, *([f"{r['input_tokens']}/{r['output_tokens']}"] if tokens else []))
         out.print(table)
     else:
@@ -159,12 +173,12 @@ def print_evaluation(report: dict[str, Any], console: Console | None = None) -> 
             out.print(line)
     for title, groups in (("by platform", report.get("by_platform")), ("by category", report.get("by_category"))):
         if groups and len(groups) > 1:
-            out.print(Text(f"{title}: " + ", ".join(f"{name} {right}/{n}" for name, (right, n) in groups.items())))
+            out.print(_data(f"{title}: " + ", ".join(f"{name} {right}/{n}" for name, (right, n) in groups.items())))
     kept, named = report.get("decisive_kept", [0, 0])
     if named:
-        out.print(Text(f"decisive line kept in the digest: {kept}/{named}"))
+        out.print(_data(f"decisive line kept in the digest: {kept}/{named}"))
     out.print(
-        Text(
+        _data(
             f"{report['bundles']} bundles: diagnosis {report['diagnosis_accuracy']:.0%} (category "
             f"{report['category_accuracy']:.0%}, resource {report['resource_accuracy']:.0%}), fix "
             f"{report['fix_agreement']:.0%}; tokens {report['input_tokens']} in, {report['output_tokens']} out"

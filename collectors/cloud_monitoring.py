@@ -159,10 +159,15 @@ def read_series(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[Prob
             try:
                 end = str(point["interval"]["endTime"]).replace("Z", "+00:00")
                 points.append((datetime.fromisoformat(end).timestamp(), _value(point["value"])))
-            except (KeyError, TypeError, ValueError) as exc:
-                problems.append(Problem(rel, f"{where}.points[{j}]", f"needs interval.endTime and a value ({exc})"))
+            except (KeyError, TypeError, ValueError):
+                problems.append(Problem(rel, f"{where}.points[{j}]", "needs interval.endTime (RFC 3339) and a value "
+                                        "(doubleValue, int64Value, boolValue or distributionValue)"))  # fmt: skip
                 break
         name = str(metric.get("type", ""))
+        if not name:
+            problems.append(Problem(rel, f"{where}.metric.type", "required: the metric's type, e.g. "
+                                    "run.googleapis.com/container/memory/utilizations"))  # fmt: skip
+            continue
         if labels.get("response_code_class"):
             name += f'{{response_code_class="{labels["response_code_class"]}"}}'
         owner = labels.get("service_name") or (pod_owner(labels["pod_name"]) if labels.get("pod_name") else "")

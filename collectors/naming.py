@@ -230,8 +230,13 @@ _PINO_LEVELS: dict[str, Level] = {"10": "debug", "20": "debug", "30": "info", "4
 
 
 def _structured(obj: dict[str, Any], line: str) -> tuple[str, Level, str | None]:
-    if "jsonPayload" in obj or "textPayload" in obj or "protoPayload" in obj:
-        return _log_entry(obj, line)
+    if (
+        "jsonPayload" in obj
+        or "textPayload" in obj
+        or "protoPayload" in obj
+        or ("logName" in obj and "resource" in obj)
+    ):
+        return _log_entry(obj, line)  # a request log (httpRequest alone) is a LogEntry too
     if isinstance(obj.get("detail"), dict) and "detail-type" in obj:
         return _eventbridge(obj)
     message = next((str(obj[k]) for k in _MESSAGE_KEYS if k in obj and obj[k] is not None), "")
@@ -266,9 +271,16 @@ def _log_entry(obj: dict[str, Any], line: str) -> tuple[str, Level, str | None]:
         proto = obj["protoPayload"]
         status = proto.get("status") if isinstance(proto.get("status"), dict) else {}
         text = " ".join(str(v) for v in (proto.get("methodName"), status.get("message")) if v) or line.strip()
-    else:
-        text = str(payload) if payload is not None else line.strip()
     http: dict[str, Any] = obj["httpRequest"] if isinstance(obj.get("httpRequest"), dict) else {}
+    if not isinstance(obj.get("jsonPayload"), dict) and not isinstance(obj.get("protoPayload"), dict):
+        if payload is not None:
+            text = str(payload)
+        elif http:  # a request log: the request as an access log line writes it
+            parts = (http.get("requestMethod"), http.get("requestUrl"), http.get("status"), http.get("latency"))
+            text = " ".join(str(p) for p in parts if p not in (None, ""))
+            http = {}
+        else:
+            text = line.strip()
     if http.get("status"):
         text += f" status={http['status']}" + (f" url={http['requestUrl']}" if http.get("requestUrl") else "")
     severity = str(obj.get("severity", "")).lower()

@@ -132,11 +132,20 @@ def read(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[Problem]) -
         scopes = batch.get("scopeSpans", batch.get("instrumentationLibrarySpans")) or []
         for j, group in enumerate(scopes if isinstance(scopes, list) else []):
             for k, span in enumerate(group.get("spans") or [] if isinstance(group, dict) else []):
+                where = f"response.batches[{i}].scopeSpans[{j}].spans[{k}]"
                 try:
                     ev.spans.append(_span(span, service))
-                except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    problems.append(Problem(rel, f"response.batches[{i}].scopeSpans[{j}].spans[{k}]",
-                                            f"not an OTLP span: {exc}"))  # fmt: skip
+                except KeyError as exc:
+                    problems.append(Problem(rel, f"{where}.{exc.args[0]}", "required (an OTLP span has traceId, "
+                                            "spanId, startTimeUnixNano and endTimeUnixNano)"))  # fmt: skip
+                except ValueError:
+                    digits = 'since the epoch, as a string of digits ("1795000000000000000")'
+                    problems.append(
+                        Problem(rel, where, f"startTimeUnixNano and endTimeUnixNano must be nanoseconds {digits}")
+                    )
+                except (TypeError, AttributeError):
+                    problems.append(Problem(rel, where, "must be an OTLP span object (traceId, spanId, name, kind, "
+                                            "times, status, attributes)"))  # fmt: skip
 
 
 def _span(span: dict[str, Any], service: str) -> TraceSpan:
@@ -146,10 +155,12 @@ def _span(span: dict[str, Any], service: str) -> TraceSpan:
     error = code in ("STATUS_CODE_ERROR", "2")
     events = [e for e in span.get("events") or [] if isinstance(e, dict)]
     exceptions = [_attributes(e.get("attributes")) for e in events if e.get("name") == "exception"]
-    message = "; ".join(
-        [*([str(status["message"])] if status.get("message") else []),
-         *(f"{e.get('exception.type', 'exception')}: {e.get('exception.message', '')}".strip() for e in exceptions)]
-    )  # fmt: skip
+    parts = [str(status["message"])] if status.get("message") else []
+    for e in exceptions:  # an exception the status message already quotes is not said twice
+        said = f"{e.get('exception.type', 'exception')}: {e.get('exception.message', '')}".strip()
+        if not any(said in p for p in parts):
+            parts.append(said)
+    message = "; ".join(parts)
     kind = str(span.get("kind", ""))
     kind = KINDS.get(kind, kind.removeprefix("SPAN_KIND_").lower() or "unspecified")
     return TraceSpan(

@@ -69,3 +69,18 @@ def test_a_markup_console_still_prints_outside_text_as_text(copy_bundle) -> None
     print_jobs([job], console)
     text = console.export_text()
     assert HOSTILE in text and "[/oops]" in text and "[bold]boom[/bold]" in text
+
+
+def test_terminal_control_codes_in_telemetry_never_reach_the_terminal(copy_bundle) -> None:
+    """An ESC sequence in a log line (colour, a cursor move, a title change) prints as a visible mark."""
+    bundle = copy_bundle("checkout-oom")
+    loki = bundle / "loki" / "shop.json"
+    doc = json.loads(loki.read_text())
+    for stream in doc["response"]["data"]["result"]:
+        hostile = "OutOfMemoryError \x1b[31mred\x1b[0m \x1b]0;pwned\x07"
+        stream["values"] = [[ts, line.replace("OutOfMemoryError", hostile)] for ts, line in stream["values"]]
+    loki.write_text(json.dumps(doc))
+    done = run_cli("diagnose", str(bundle), env={**os.environ, "COLUMNS": "400"})
+    assert done.returncode == 0, done.stderr
+    assert "OutOfMemoryError" in done.stdout and "\x1b" not in done.stdout and "\x07" not in done.stdout
+    assert "\N{REPLACEMENT CHARACTER}[31mred" in done.stdout

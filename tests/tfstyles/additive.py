@@ -171,7 +171,7 @@ def crash_loop_cells(seed: int) -> list[Cell]:
 """,
         }
 
-    cell("for_each, dynamic env", d, dynamic, f"        {s} = var.{s.lower()}\n", s)
+    cell("for_each with dynamic env", d, dynamic, f"        {s} = var.{s.lower()}\n", s)
 
     d = draw("helm values")
     s = d.pick(*SETTINGS)
@@ -383,7 +383,7 @@ resource "aws_iam_role_policy_attachment" "{label}_access" {{
         f'\n  statement {{\n    sid       = "CloudDoctorGrant"\n    actions   = ["{action}"]\n'
         f'    resources = ["{arn}"]\n  }}\n'
     )
-    cell("policy document, attached", d, document, added, role, grant)
+    cell("attached policy document", d, document, added, role, grant)
 
     d = draw("inline_policy")
     action, arn = grant = grant_of(d)
@@ -412,7 +412,7 @@ resource "aws_iam_role_policy_attachment" "{label}_access" {{
     added = f'{{ Sid = "CloudDoctorGrant", Effect = "Allow", Action = ["{action}"], Resource = ["{arn}"] }},\n        '
     cell("role inline_policy", d, inline, added, role, grant)
 
-    d = draw("for_each, dynamic statement")
+    d = draw("for_each with dynamic statement")
     action, arn = grant = grant_of(d)
     role = [d.svc, f"prod-{d.svc}", f"prod-{d.svc}", f"{d.svc}-svc", d.svc][d.spell] + "-task"
 
@@ -459,7 +459,7 @@ resource "aws_iam_role_policy" "task" {{
         }
 
     added = f'{{ actions = ["{action}"], resources = ["{arn}"] }},\n        '
-    cell("for_each, dynamic statement", d, dynamic, added, role, grant)
+    cell("for_each with dynamic statement", d, dynamic, added, role, grant)
 
     d = draw("lambda module")
     action, arn = grant = grant_of(d)
@@ -817,8 +817,8 @@ module "{third(d)}_sg" {{
     cell("registry module (security-group)", d, module, added)
 
     for style, host, port in (
-        ("NetworkPolicy egress, other namespace", "{other}-redis.data.svc.cluster.local", 6379),
-        ("NetworkPolicy egress, same namespace", "{other}", 8080),
+        ("NetworkPolicy egress (other namespace)", "{other}-redis.data.svc.cluster.local", 6379),
+        ("NetworkPolicy egress (same namespace)", "{other}", 8080),
     ):
         d = draw(style)
         peer = host.format(other=d.other)
@@ -999,7 +999,7 @@ def scheduling_cells(seed: int) -> list[Cell]:
 """,
         }
 
-    cell("for_each, dynamic toleration", d, dynamic, lambda k, v, one: f"{one},\n        ")
+    cell("for_each with dynamic toleration", d, dynamic, lambda k, v, one: f"{one},\n        ")
 
     d = draw("helm values list")
 
@@ -1146,7 +1146,7 @@ def routing_cells(seed: int) -> list[Cell]:
             + service(d, d.other, '{ app = "x", tier = "web" }', "kubernetes_service")
         }
 
-    cell("kubernetes_service, two keys", d, two, old, new, {"tier": "web"})
+    cell("kubernetes_service (two keys)", d, two, old, new, {"tier": "web"})
 
     d = draw("local labels")
     old, new = labels(d)

@@ -59,11 +59,12 @@ def table(results: list[Result]) -> str:
     by: dict[str, list[Result]] = defaultdict(list)
     for r in results:
         by[r.cell.category].append(r)
-    lines = ["| category | styles | right | no fix | wrong |", "|---|---|---|---|---|"]
+    lines = ["| category | styles | right | no fix | wrong | unsafe |", "|---|---|---|---|---|---|"]
     for category, rows in by.items():
         counts = [sum(r.verdict == v for r in rows) for v in ("right", "no fix", "wrong")]
-        styles = ", ".join(r.cell.style for r in rows)
-        lines.append(f"| {category} | {styles} | {counts[0]} | {counts[1]} | {counts[2]} |")
+        unsafe = sum(1 for r in rows if r.prescription.fix is not None and not r.prescription.fix.safe)
+        styles = "; ".join(r.cell.style for r in rows)
+        lines.append(f"| {category} | {styles} | {counts[0]} | {counts[1]} | {counts[2]} | {unsafe} |")
     right = sum(r.verdict == "right" for r in results)
     wrong = sum(r.verdict == "wrong" for r in results)
     unsafe = sum(1 for r in results if r.prescription.fix is not None and not r.prescription.fix.safe)
