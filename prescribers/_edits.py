@@ -158,6 +158,18 @@ def scale_keys(
             entry = node.kind == "object" and node.header in COLLECTIONS and "name" in node.attrs
             of = f" (of {node.header} {index.evaluate(block, node.attrs['name'])})" if entry else ""
             notes.append(f"{key} {old} → {new}{of}" + (where if found.file != block.file or len(found.via) > 1 else ""))
+    for key in keys if block.kind == "module" else ():  # a module input named otherwise (max_nodes, mem_mb)
+        for name in index.module_inputs(block, key):
+            if name in keys or name not in block.node.attrs:
+                continue
+            found = index.locate(block, block.node, name)
+            if found is None or (found.file, found.span.start if found.span else found.node) in seen:
+                continue
+            edit, old, new = _scaled_edit(index, found, name, factor, cap)
+            if edit is not None:
+                seen.add((found.file, found.span.start if found.span else found.node))
+                edits.append(edit)
+                notes.append(f"{name} (the module's {key}) {old} → {new}{found.where(block)}")
     for rel, path, span in value_scalars(index, block):  # a Helm release's values file: resources.limits.<key>
         if path[-1] in keys and "limits" in path and not set(skip) & set(path):
             plain = span.value.strip("'\"")

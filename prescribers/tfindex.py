@@ -119,6 +119,7 @@ class Block:
     provides: tuple[str, ...] = ()  # a module call: the resource types it stands for
     source: str = ""  # a module call's source
     inner: bool = False  # inside a local module's own code: edited through the call, never directly
+    members: list[Block] = field(default_factory=list)  # a local module call: the blocks of its module
 
     @property
     def address(self) -> str:
@@ -170,6 +171,7 @@ class TerraformIndex:
         for block in self.blocks:
             block.instances = self._instances(block)
             self._identities(block)
+        self.notes.clear()  # what naming could not resolve is not why a fix could not be written
 
     # -- lookups ---------------------------------------------------------------------------------
 
@@ -239,6 +241,20 @@ class TerraformIndex:
             if rel in self.files and rel.endswith((".yaml", ".yml")):
                 out.append(rel)
         return out
+
+    def module_inputs(self, call: Block, key: str) -> list[str]:
+        """The inputs of a local module call that its module writes into `key` (`max_node_count = var.max_nodes`
+        makes `max_nodes` the call's knob for max_node_count)."""
+        names: list[str] = []
+        for member in call.members:
+            stack = [member.node]
+            while stack:
+                node = stack.pop()
+                stack += node.children
+                span = node.attrs.get(key)
+                if span is not None and (m := re.fullmatch(r"var\.([A-Za-z_][\w-]*)", span.value.strip())):
+                    names.append(m.group(1))
+        return list(dict.fromkeys(names))
 
     def share_focus(self, focused: Block, other: Block) -> None:
         """`other` iterates the same keys as `focused` (`aws_iam_role.task[each.key]`): the same instance is meant."""
@@ -465,6 +481,7 @@ class TerraformIndex:
                 inside = [b for b in self.blocks if posixpath.dirname(b.file) == folder]
                 for b in inside:
                     b.inner = True
+                block.members = inside
                 block.provides = tuple(sorted({b.type for b in inside if b.type}))
             else:
                 block.provides = registry_types(source)

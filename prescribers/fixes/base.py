@@ -20,6 +20,12 @@ WORKLOADS = (
     "kubernetes_deployment_v1",
     "kubernetes_stateful_set",
     "kubernetes_stateful_set_v1",
+    "kubernetes_daemon_set_v1",
+    "kubernetes_daemonset",
+    "kubernetes_job_v1",
+    "kubernetes_job",
+    "kubernetes_cron_job_v1",
+    "kubernetes_cron_job",
     "google_cloud_run_v2_service",
     "helm_release",
     "kubernetes_manifest",
@@ -29,7 +35,13 @@ K8S_WORKLOADS = (
     "kubernetes_deployment_v1",
     "kubernetes_stateful_set",
     "kubernetes_stateful_set_v1",
-)
+    "kubernetes_daemon_set_v1",
+    "kubernetes_daemonset",
+    "kubernetes_job_v1",
+    "kubernetes_job",
+    "kubernetes_cron_job_v1",
+    "kubernetes_cron_job",
+)  # a pod spec, however deep (a CronJob's sits under job_template)
 
 
 def first(blocks: list[Block], *types: str) -> Block | None:

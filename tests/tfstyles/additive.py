@@ -1091,6 +1091,42 @@ def scheduling_cells(seed: int) -> list[Cell]:
         return {"modules/worker/main.tf": module, "workers.tf": "\n".join(calls)}
 
     cell("local module", d, local_module, lambda k, v, one: one)
+
+    d = draw("cron job")
+
+    def cron(v: str, d: Draw = d) -> dict[str, str]:
+        blocks = [
+            f'''resource "kubernetes_cron_job_v1" "{d.label(svc)}" {{
+  metadata {{
+    name      = {d.name(svc)}
+    namespace = "jobs"
+  }}
+  spec {{
+    schedule = "0 3 * * *"
+    job_template {{
+      metadata {{}}
+      spec {{
+        backoff_limit = 2
+        template {{
+          metadata {{}}
+          spec {{
+            restart_policy = "OnFailure"
+            container {{
+              name  = "{svc}"
+              image = "ghcr.io/acme/{svc}-batch:1.3.0"
+            }}
+{add}          }}
+        }}
+      }}
+    }}
+  }}
+}}
+'''
+            for svc, add in ((d.svc, v), (d.other, ""))
+        ]
+        return {"batch.tf": "\n".join(blocks)}
+
+    cell("kubernetes_cron_job_v1", d, cron, block("            "))
     return out
 
 
@@ -1687,7 +1723,45 @@ def pull_secret_cells(seed: int) -> list[Cell]:
     return out
 
 
+def renamed_input_cells(seed: int) -> list[Cell]:
+    """Local modules whose inputs are not named like the attribute they set (`max_node_count = var.max_nodes`):
+    the change goes into the call's input, found through the module's own code."""
+    out: list[Cell] = []
+
+    def cell(category: str, module: str, call: str, old: str, new: str, other: str) -> None:
+        d = Draw.of(seed, category, "renamed module input")
+
+        def render(v: str, d: Draw = d) -> dict[str, str]:
+            calls = [
+                call.format(svc=svc, name=d.name(svc), value=value) for svc, value in ((d.other, other), (d.svc, v))
+            ]
+            return {"modules/unit/main.tf": module, "main.tf": "\n".join(calls)}
+
+        out.append(_value_cell(category, "local module, input renamed", d, render, old, new))
+
+    cell("capacity_limit",
+         'variable "name" {}\nvariable "max_nodes" {\n  type = number\n}\n\nresource "google_container_node_pool" "this" {\n'
+         '  name    = var.name\n  cluster = "prod"\n  autoscaling {\n    min_node_count = 1\n    max_node_count = var.max_nodes\n'
+         '  }\n}\n',
+         'module "{svc}_pool" {{\n  source    = "./modules/unit"\n  name      = {name}\n  max_nodes = {value}\n}}\n',
+         "5", "10", "8")  # fmt: skip
+    cell("timeout",
+         'variable "name" {}\nvariable "timeout_seconds" {\n  default = 30\n}\n\nresource "aws_lambda_function" "this" {\n'
+         '  function_name = var.name\n  role          = "arn:aws:iam::123456789012:role/fn"\n  runtime       = "python3.12"\n'
+         '  handler       = "app.handler"\n  timeout       = var.timeout_seconds\n}\n',
+         'module "{svc}" {{\n  source          = "./modules/unit"\n  name            = {name}\n  timeout_seconds = {value}\n}}\n',
+         "60", "120", "15")  # fmt: skip
+    cell("memory_exhaustion",
+         'variable "name" {}\nvariable "memory_mb" {\n  default = 512\n}\n\nresource "aws_ecs_task_definition" "this" {\n'
+         '  family                   = var.name\n  requires_compatibilities = ["EC2"]\n  memory                   = var.memory_mb\n'
+         '  container_definitions    = "[]"\n}\n',
+         'module "{svc}" {{\n  source    = "./modules/unit"\n  name      = {name}\n  memory_mb = {value}\n}}\n',
+         "1024", "2048", "4096")  # fmt: skip
+    return out
+
+
 ADDITIVE = (
+    renamed_input_cells,
     pull_secret_cells,
     crash_loop_cells,
     permission_cells,
