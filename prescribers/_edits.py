@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from prescribers._hcltext import Node, Span, closing_insert, line_indent, unquote
 from prescribers._yamltext import scalars
@@ -280,3 +281,39 @@ def entry_like(sibling: Node | None, wanted: dict[str, str]) -> str:
     keys = {k.lower(): k for k in (sibling.attrs if sibling is not None else {})}
     fields = [(keys.get(k.lower(), k), v) for k, v in wanted.items() if not keys or k.lower() in keys]
     return "{ " + ", ".join(f"{k} = {v}" for k, v in fields) + " }"
+
+
+def dynamic_entries(index: TerraformIndex, block: Block, node: Node, *fields: str) -> list[dict[str, Any]]:
+    """What a `dynamic "x" { for_each = <map or list>; content { ... } }` block writes per iterated entry: for each
+    entry, each content attribute of `fields` as the Located literal it reads (`x.value.port`, `x.value["k"]`,
+    `x.value`) or, for `x.key`, the entry's key as text. [] for any other node or a source that is not written
+    as a literal map or list here."""
+    if node.word != "dynamic" or not node.labels:
+        return []
+    iterator = unquote(node.attrs["iterator"].value) if "iterator" in node.attrs else node.labels[0]
+    content = next((c for c in node.children if c.word == "content"), None)
+    source = collection(index, block, node, "for_each")
+    if content is None or source is None or source.node is None:
+        return []
+    entries: list[tuple[str, Node | None, Span | None]] = []
+    if source.node.kind == "tuple":
+        entries = [(str(c.index), c, None) for c in source.node.children if c.kind == "object"]
+    elif source.node.children and all(c.kind == "object" for c in source.node.children):  # a map of objects
+        entries = [(c.header, c, None) for c in source.node.children]
+    else:  # a map of values
+        entries = [(k, None, v) for k, v in source.node.attrs.items()]
+    out = []
+    for key, entry, scalar in entries:
+        row: dict[str, Any] = {}
+        for name in fields:
+            expr = content.attrs[name].value.strip() if name in content.attrs else ""
+            step = re.fullmatch(rf"{re.escape(iterator)}\.value(?:\.([\w-]+)|\[\s*\"([\w-]+)\"\s*\])?", expr)
+            if expr == f"{iterator}.key":
+                row[name] = key
+            elif step and step.group(1) is None and step.group(2) is None and scalar is not None:
+                row[name] = Located(source.file, scalar, source.owner, [*source.via, f'["{key}"]'])
+            elif step and entry is not None and (span := entry.attrs.get(step.group(1) or step.group(2) or "")):
+                row[name] = Located(source.file, span, source.owner, [*source.via, f'["{key}"]'])
+        out.append(row)
+    index.fed.add(source.owner)
+    return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from analyzers import Diagnosis
 from prescribers._edits import Edit, Patch, add_to, collection, walk
-from prescribers._hcltext import closing_insert, unquote
+from prescribers._hcltext import Node, closing_insert, unquote
 from prescribers.tfindex import Block, TerraformIndex
 
 RULES = ("aws_vpc_security_group_ingress_rule", "aws_security_group_rule")
@@ -39,6 +39,9 @@ def open_path(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Block]) 
     rules = [r for r in index.referrers(peer) if r.type in RULES and _is_ingress(r)]
     if rules:
         return _rule(index, peer, rules, port, source, why, summary)
+    dynamic = next((n for n in peer.node.children if n.word == "dynamic" and n.labels == ["ingress"]), None)
+    if dynamic is not None:  # the group's rules are the list its dynamic block iterates: the new one goes there
+        return _iterated(index, peer, dynamic, port, source, why, f'{peer.address}\'s dynamic "ingress"', summary)
     lines = [
         "",
         "ingress {",
@@ -77,33 +80,41 @@ def _module_rule(index: TerraformIndex, module: Block, port: int, source: str, w
     return Edit(module.file, offset, offset, body)
 
 
+def _iterated(
+    index: TerraformIndex, block: Block, node: Node, port: int, source: str, why: str, what: str, summary: str
+) -> Patch | None:
+    """One more entry, like its siblings, in the map or list `node`'s for_each iterates (rules over a local map,
+    a `dynamic "ingress"` over a local list); None when a sibling has a key this cannot fill honestly."""
+    found = collection(index, block, node, "for_each")
+    sibling = next((c for c in found.node.children if c.kind == "object"), None) if found and found.node else None
+    if found is None or sibling is None:
+        return None
+    entry = {}
+    for k, span in sibling.attrs.items():
+        value = span.value.strip()
+        if "port" in k:
+            entry[k] = str(port)
+        elif value.endswith((".id", ".security_group_id")) or k in ("source", "sg", "security_group", *SOURCE_KEYS):
+            entry[k] = source
+        elif "protocol" in k:
+            entry[k] = '"tcp"'
+        elif "description" in k:
+            entry[k] = f'"{why}"'
+        else:
+            return None
+    name = source.split(".")[1].replace('"', "")
+    edit = add_to(index, found, name, "{ " + ", ".join(f"{k} = {v}" for k, v in entry.items()) + " }")
+    return Patch(f"{summary} (an entry of {what}{found.where(block)})", "medium", [edit]) if edit else None
+
+
 def _rule(
     index: TerraformIndex, peer: Block, rules: list[Block], port: int, source: str, why: str, summary: str
 ) -> Patch | None:
     """One more rule like the group's others: an entry of the map they iterate, or a block beside them."""
     for rule in (r for r in rules if r.instances):
-        found = collection(index, rule, rule.node, "for_each")
-        sibling = next((c for c in found.node.children if c.kind == "object"), None) if found and found.node else None
-        if found is None or sibling is None:
-            continue
-        entry = {}
-        for k, span in sibling.attrs.items():
-            value = span.value.strip()
-            if "port" in k:
-                entry[k] = str(port)
-            elif value.endswith((".id", ".security_group_id")) or k in ("source", "sg", "security_group", *SOURCE_KEYS):
-                entry[k] = source
-            elif "protocol" in k:
-                entry[k] = '"tcp"'
-            elif "description" in k:
-                entry[k] = f'"{why}"'
-            else:
-                return None  # a key we cannot fill honestly
-        name = source.split(".")[1].replace('"', "")
-        edit = add_to(index, found, name, "{ " + ", ".join(f"{k} = {v}" for k, v in entry.items()) + " }")
-        return Patch(f"{summary} (an entry of {rule.address}'s for_each{found.where(rule)})", "medium", [edit]) if (
-            edit
-        ) else None  # fmt: skip
+        patch = _iterated(index, rule, rule.node, port, source, why, f"{rule.address}'s for_each", summary)
+        if patch is not None:
+            return patch
     last = max((r for r in rules if not r.instances), key=lambda r: (r.file == peer.file, r.node.end), default=None)
     if last is None:
         return None

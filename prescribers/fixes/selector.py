@@ -6,9 +6,9 @@ Service's `ports`, or a module's input."""
 from __future__ import annotations
 
 from analyzers import Diagnosis
-from prescribers._edits import Edit, Patch, collection, focused, replace_literal
+from prescribers._edits import Edit, Patch, collection, dynamic_entries, focused, replace_literal
 from prescribers._hcltext import unquote
-from prescribers.tfindex import Block, TerraformIndex
+from prescribers.tfindex import Block, Located, TerraformIndex
 
 SERVICES = ("kubernetes_service", "kubernetes_service_v1", "kubernetes_manifest")
 
@@ -56,8 +56,12 @@ def _correct_target_port(index: TerraformIndex, diagnosis: Diagnosis, blocks: li
         return None
     for block in (b for b in blocks if b.acts_as(SERVICES) or b.kind == "module"):
         for node in focused(index, block):
-            for key in (k for k in node.attrs if k in TARGET_PORTS):
-                found = index.locate(block, node, key)
+            rows = dynamic_entries(index, block, node, *TARGET_PORTS)  # a `dynamic "port"` over a local list
+            iterated = [(k, r[k]) for r in rows for k in r if isinstance(r[k], Located)]
+            for key, found in [
+                *iterated,
+                *((k, index.locate(block, node, k)) for k in node.attrs if k in TARGET_PORTS),
+            ]:
                 if found is None or found.span is None or unquote(found.span.value) != bad:
                     continue
                 return Patch(

@@ -772,6 +772,33 @@ resource "aws_vpc_security_group_ingress_rule" "{d.other}_db" {{
     c = d.label(d.svc)
     cell("for_each over locals", d, each, f"    {c} = {{ port = 5432, source = aws_security_group.{c}.id }}\n")
 
+    d = draw("dynamic ingress")
+
+    def dyn(v: str, d: Draw = d) -> dict[str, str]:
+        body = f"""
+  dynamic "ingress" {{
+    for_each = local.{d.other}_db_ingress
+    content {{
+      description     = ingress.value.description
+      from_port       = ingress.value.port
+      to_port         = ingress.value.port
+      protocol        = "tcp"
+      security_groups = [ingress.value.source]
+    }}
+  }}
+"""
+        files = {
+            "network.tf": sgs(d, body),
+            "services.tf": ecs(d, f"aws_security_group.{d.label(d.svc)}.id", f"aws_security_group.{d.other}_db.id"),
+        }
+        files["locals.tf"] = (f"locals {{\n  {d.other}_db_ingress = [\n    {v}{{ description = \"{third(d)}\", port = 5432, "
+                              f"source = aws_security_group.{third(d)}.id }},\n  ]\n}}\n")  # fmt: skip
+        return files
+
+    c = d.label(d.svc)
+    cell("dynamic ingress over a local list", d, dyn,
+         f'{{ description = "{why(d)}", port = 5432, source = aws_security_group.{c}.id }},\n    ')  # fmt: skip
+
     d = draw("security-group module")
 
     def module(v: str, d: Draw = d) -> dict[str, str]:
@@ -1396,6 +1423,39 @@ def _target_port_cells(seed: int) -> list[Cell]:
         return {"modules/service/main.tf": module, "services.tf": "\n".join(calls)}
 
     cell("local module", d, local_module, bad, good)
+
+    d = draw("dynamic port")
+    bad, good = ports(d)
+
+    def dynamic(v: str, d: Draw = d) -> dict[str, str]:
+        return {
+            "locals.tf": f"""locals {{
+  {d.svc}_ports = [
+    {{ name = "http", port = 80, target = {v} }},
+    {{ name = "metrics", port = 9464, target = 9464 }},
+  ]
+}}
+""",
+            "services.tf": f'''resource "kubernetes_service_v1" "{d.label(d.svc)}" {{
+  metadata {{
+    name = {d.name(d.svc)}
+  }}
+  spec {{
+    selector = {{ app = "{d.svc}" }}
+    dynamic "port" {{
+      for_each = local.{d.svc}_ports
+      content {{
+        name        = port.value.name
+        port        = port.value.port
+        target_port = port.value.target
+      }}
+    }}
+  }}
+}}
+''',
+        }
+
+    cell("dynamic port over a local list", d, dynamic, bad, good)
     return out
 
 
@@ -1760,7 +1820,39 @@ def renamed_input_cells(seed: int) -> list[Cell]:
     return out
 
 
+def dynamic_parameter_cells(seed: int) -> list[Cell]:
+    """A parameter group whose parameters are a `dynamic "parameter"` over a map in locals: the map's entry changes."""
+    d = Draw.of(seed, "db_connection_exhaustion", "dynamic parameter")
+
+    def render(v: str, d: Draw = d) -> dict[str, str]:
+        maps = "".join(f'  {svc}_params = {{\n    log_min_duration_statement = "500"\n    max_connections            = {value}\n  }}\n'
+                       for svc, value in ((d.svc, v), (d.other, '"300"')))  # fmt: skip
+        groups = "\n".join(f'''resource "aws_db_parameter_group" "{svc}" {{
+  name   = "{svc}-pg16"
+  family = "postgres16"
+  dynamic "parameter" {{
+    for_each = local.{svc}_params
+    content {{
+      name         = parameter.key
+      value        = parameter.value
+      apply_method = "pending-reboot"
+    }}
+  }}
+}}
+
+resource "aws_db_instance" "{svc}" {{
+  identifier           = {d.name(svc)}
+  engine               = "postgres"
+  parameter_group_name = aws_db_parameter_group.{svc}.name
+}}
+''' for svc in (d.svc, d.other))  # fmt: skip
+        return {"locals.tf": f"locals {{\n{maps}}}\n", "db.tf": groups}
+
+    return [_value_cell("db_connection_exhaustion", "dynamic parameter over a locals map", d, render, '"200"', '"400"')]
+
+
 ADDITIVE = (
+    dynamic_parameter_cells,
     renamed_input_cells,
     pull_secret_cells,
     crash_loop_cells,
