@@ -174,11 +174,27 @@ def scale_keys(
     for rel, path, span in value_scalars(index, block):  # a Helm release's values file: resources.limits.<key>
         if path[-1] in keys and "limits" in path and not set(skip) & set(path):
             plain = span.value.strip("'\"")
+            variable = re.fullmatch(r"\$\{\s*([A-Za-z_]\w*)\s*\}", plain)
+            if variable:  # templatefile(): the value is the variable the call passes
+                found = _template_variable(index, block, variable.group(1))
+                if found is not None and found.span is not None and (grown := scaled(found.span.value, factor, cap)):
+                    edits.append(Edit(found.file, found.span.start, found.span.end, grown))
+                    notes.append(f"{'.'.join(path)} ({variable.group(1)}, passed to {rel}) "
+                                 f"{unquote(found.span.value)} → {unquote(grown)}{found.where(block)}")  # fmt: skip
+                continue
             grown = scaled(plain, factor, cap)
             if grown:
                 edits.append(Edit(rel, span.start, span.end, requoted(span, grown)))
                 notes.append(f"{'.'.join(path)} {plain} → {grown} in {rel}")
     return edits, notes
+
+
+def _template_variable(index: TerraformIndex, block: Block, name: str) -> Located | None:
+    """Where the value a release's `templatefile(path, { name = ... })` passes is written."""
+    for node in walk(block.node):
+        if node.kind == "object" and node.header == "values" and name in node.attrs:
+            return index.locate(block, node, name)
+    return None
 
 
 def value_scalars(index: TerraformIndex, block: Block) -> list[tuple[str, tuple[str, ...], Span]]:

@@ -79,6 +79,7 @@ REGISTRY_MODULES = (
     ("GoogleCloudPlatform", "cloud-run", "google", ("google_cloud_run_v2_service",)),
     ("terraform-google-modules", "sql-db", "google", ("google_sql_database_instance",)),
 )  # fmt: skip
+VALUES_FILES = (".yaml", ".yml", ".yaml.tpl", ".yml.tpl", ".yaml.tftpl", ".yml.tftpl")
 _RESOURCE_REF = re.compile(
     r"\b((?:data\.)?[a-z][a-z0-9_]+)\.([A-Za-z_][\w-]*)(?:\[[^\]\n]*\])?\.(?:id|arn|name|json|email|member|security_group_id|cert_pem)\b"
 )
@@ -161,7 +162,8 @@ class TerraformIndex:
             self.files[rel], self.roots[rel] = text, tree
             if rel.endswith(".tf"):
                 self.blocks += [_block(rel, n) for n in tree.children if n.kind == "block"]
-        for path in sorted(self.root.rglob("*.y*ml")):  # Helm values files a release may read with file()
+        templates = {*self.root.rglob("*.y*ml"), *self.root.rglob("*.y*ml.tpl"), *self.root.rglob("*.y*ml.tftpl")}
+        for path in sorted(templates):  # Helm values files a release may read with file() or templatefile()
             rel = path.relative_to(self.root).as_posix()
             if not any(part.startswith(".") for part in rel.split("/")[:-1]):
                 self.files[rel] = path.read_text(encoding="utf-8")
@@ -238,7 +240,7 @@ class TerraformIndex:
         for raw in re.findall(r'(?:file|templatefile)\(\s*"([^"]+)"', span.value):
             rel = raw.replace("${path.module}", here or ".").replace("${path.root}", ".").replace("${path.cwd}", ".")
             rel = posixpath.normpath(rel if raw.startswith("${") else posixpath.join(here, rel))
-            if rel in self.files and rel.endswith((".yaml", ".yml")):
+            if rel in self.files and rel.endswith(VALUES_FILES):
                 out.append(rel)
         return out
 

@@ -1851,7 +1851,32 @@ resource "aws_db_instance" "{svc}" {{
     return [_value_cell("db_connection_exhaustion", "dynamic parameter over a locals map", d, render, '"200"', '"400"')]
 
 
+def template_variable_cells(seed: int) -> list[Cell]:
+    """Helm values from `templatefile()` whose limit is a variable the call passes: the call's value changes."""
+    out = []
+    for category, key, old, new, other in (("memory_exhaustion", "memory", '"640Mi"', '"1280Mi"', '"2Gi"'),
+                                           ("cpu_saturation", "cpu", '"400m"', '"800m"', '"2"')):  # fmt: skip
+        d = Draw.of(seed, category, "helm template variable")
+
+        def render(v: str, d: Draw = d, key: str = key, other: str = other) -> dict[str, str]:
+            files, blocks = {}, []
+            for svc, value in ((d.svc, v), (d.other, other)):
+                files[f"values/{svc}.yaml.tpl"] = (f"image:\n  repository: ghcr.io/acme/{svc}\n  tag: ${{tag}}\n"
+                                                   f"resources:\n  limits:\n    {key}: ${{{key}_limit}}\n")  # fmt: skip
+                blocks.append(
+                    f'resource "helm_release" "{d.label(svc)}" {{\n  name  = {d.name(svc)}\n  chart = "service"\n'
+                    f'  values = [templatefile("${{path.module}}/values/{svc}.yaml.tpl", {{\n    tag          = "4.1.0"\n'
+                    f"    {key}_limit = {value}\n  }})]\n}}\n"
+                )
+            files["helm.tf"] = "\n".join(blocks)
+            return files
+
+        out.append(_value_cell(category, "helm_release templatefile variable", d, render, old, new))
+    return out
+
+
 ADDITIVE = (
+    template_variable_cells,
     dynamic_parameter_cells,
     renamed_input_cells,
     pull_secret_cells,
