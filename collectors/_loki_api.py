@@ -6,19 +6,7 @@ from typing import Any
 
 import requests
 
-from kernel.resilience import retry
-
-
-class LokiError(Exception):
-    def __init__(self, status: int, text: str) -> None:
-        self.status = status
-        super().__init__(f"Loki answered {status}: {text[:200]}")
-
-
-def _retryable(exc: Exception) -> bool:
-    if isinstance(exc, LokiError):
-        return exc.status == 429 or exc.status >= 500
-    return isinstance(exc, requests.ConnectionError | requests.Timeout)
+from collectors._rest import json_object, retried
 
 
 def query_range(
@@ -45,11 +33,9 @@ def query_range(
             },
             timeout=timeout,
         )
-        if response.status_code != 200:
-            raise LokiError(response.status_code, response.text)
-        body = response.json()
-        if not isinstance(body, dict) or body.get("data", {}).get("resultType") != "streams":
+        body = json_object("Loki", response, "a query_range body")
+        if body.get("data", {}).get("resultType") != "streams":
             raise ValueError("Loki's answer is not a query_range streams body")
         return body
 
-    return retry(call, _retryable, attempts=3, base_delay=0.2)
+    return retried(call)

@@ -18,10 +18,10 @@ from annotated_types import Ge, Gt
 
 from collectors import reading
 from collectors._google import METADATA_URL, MetadataToken
+from collectors._rest import json_object, retried
 from collectors.base import ClusterContext, Document, Evidence, LogRecord, Scope, SourceKind
 from collectors.naming import parse_line
 from kernel import CloudDoctorError, Problem
-from kernel.resilience import retry
 
 LOGGING_URL = "https://logging.googleapis.com"
 PAGE_SIZE = 1000  # the API's maximum
@@ -41,12 +41,6 @@ class CloudLoggingConfig:
     timeout_seconds: Annotated[float, Gt(0)] = 15.0
     max_error_entries: Annotated[int, Ge(100)] = 20_000
     max_other_entries: Annotated[int, Ge(0)] = 2_000
-
-
-class CloudLoggingError(CloudDoctorError):
-    def __init__(self, status: int, text: str) -> None:
-        self.status = status
-        super().__init__(f"Cloud Logging answered {status}: {text[:200]}")
 
 
 class CloudLoggingSource:
@@ -83,7 +77,7 @@ class CloudLoggingSource:
             }  # fmt: skip
             if token:
                 request["pageToken"] = token
-            body = retry(functools.partial(self._call, client, request), _retryable, attempts=3, base_delay=0.2)
+            body = retried(functools.partial(self._call, client, request))
             entries = body.get("entries") or []
             pages.append(body)
             fetched += len(entries)
@@ -97,20 +91,7 @@ class CloudLoggingSource:
             f"{self.url}/v2/entries:list", json=request, headers={"Authorization": f"Bearer {self.token()}"},
             timeout=self.config.timeout_seconds,
         )  # fmt: skip
-        if response.status_code != 200:
-            raise CloudLoggingError(response.status_code, response.text)
-        body = response.json()
-        if not isinstance(body, dict):
-            raise CloudLoggingError(200, "the answer is not an entries:list body")
-        return body
-
-
-def _retryable(exc: Exception) -> bool:
-    import requests
-
-    if isinstance(exc, CloudLoggingError):
-        return exc.status == 429 or exc.status >= 500
-    return isinstance(exc, requests.ConnectionError | requests.Timeout)
+        return json_object("Cloud Logging", response, "an entries:list body")
 
 
 def live(config: CloudLoggingConfig, cluster: ClusterContext) -> CloudLoggingSource:

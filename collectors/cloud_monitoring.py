@@ -20,10 +20,10 @@ from annotated_types import Ge, Gt
 
 from collectors import reading
 from collectors._google import METADATA_URL, MetadataToken
+from collectors._rest import json_object, retried
 from collectors.base import ClusterContext, Document, Evidence, MetricSeries, Scope, SourceKind
 from collectors.naming import pod_owner
 from kernel import CloudDoctorError, Problem
-from kernel.resilience import retry
 
 MONITORING_URL = "https://monitoring.googleapis.com"
 MAX_PAGES = 10  # a query's pages at most (a page holds up to 100,000 points)
@@ -56,12 +56,6 @@ class CloudMonitoringConfig:
     alignment_seconds: Annotated[int, Ge(60)] = 60
     max_series: Annotated[int, Ge(1)] = 100  # a query's series, paged
     timeout_seconds: Annotated[float, Gt(0)] = 15.0
-
-
-class CloudMonitoringError(CloudDoctorError):
-    def __init__(self, status: int, text: str) -> None:
-        self.status = status
-        super().__init__(f"Cloud Monitoring answered {status}: {text[:200]}")
 
 
 class CloudMonitoringSource:
@@ -97,7 +91,7 @@ class CloudMonitoringSource:
         fetched, token = 0, ""
         while fetched < self.config.max_series and len(pages) < MAX_PAGES:
             asked = {**params, **({"pageToken": token} if token else {})}
-            body = retry(functools.partial(self._call, client, asked), _retryable, attempts=3, base_delay=0.2)
+            body = retried(functools.partial(self._call, client, asked))
             pages.append(body)
             fetched += len(body.get("timeSeries") or [])
             token = str(body.get("nextPageToken") or "")
@@ -110,24 +104,11 @@ class CloudMonitoringSource:
             f"{self.url}/v3/projects/{self.project}/timeSeries", params=params,
             headers={"Authorization": f"Bearer {self.token()}"}, timeout=self.config.timeout_seconds,
         )  # fmt: skip
-        if response.status_code != 200:
-            raise CloudMonitoringError(response.status_code, response.text)
-        body = response.json()
-        if not isinstance(body, dict):
-            raise CloudMonitoringError(200, "the answer is not a timeSeries.list body")
-        return body
+        return json_object("Cloud Monitoring", response, "a timeSeries.list body")
 
 
 def _rfc3339(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _retryable(exc: Exception) -> bool:
-    import requests
-
-    if isinstance(exc, CloudMonitoringError):
-        return exc.status == 429 or exc.status >= 500
-    return isinstance(exc, requests.ConnectionError | requests.Timeout)
 
 
 def live(config: CloudMonitoringConfig, cluster: ClusterContext) -> CloudMonitoringSource:

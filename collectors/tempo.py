@@ -16,9 +16,9 @@ from typing import Annotated, Any, ClassVar
 
 from annotated_types import Ge, Gt
 
+from collectors._rest import json_object, retried
 from collectors.base import ClusterContext, Document, Evidence, Scope, SourceKind, TraceSpan
-from kernel import CloudDoctorError, Problem
-from kernel.resilience import retry
+from kernel import Problem
 
 KINDS = {"1": "internal", "2": "server", "3": "client", "4": "producer", "5": "consumer"}
 
@@ -35,12 +35,6 @@ class TempoConfig:
     slow_ms: Annotated[int, Ge(1)] = 1000  # a server span slower than this is searched for too
     max_traces: Annotated[int, Ge(1)] = 20  # traces fetched whole, error ones first
     timeout_seconds: Annotated[float, Gt(0)] = 15.0
-
-
-class TempoError(CloudDoctorError):
-    def __init__(self, status: int, text: str) -> None:
-        self.status = status
-        super().__init__(f"Tempo answered {status}: {text[:200]}")
 
 
 class TempoSource:
@@ -84,24 +78,11 @@ class TempoSource:
         return documents
 
     def _get(self, client: Any, path: str, params: dict[str, str]) -> dict[str, Any]:
-        return retry(functools.partial(self._call, client, path, params), _retryable, attempts=3, base_delay=0.2)
+        return retried(functools.partial(self._call, client, path, params))
 
     def _call(self, client: Any, path: str, params: dict[str, str]) -> dict[str, Any]:
         response = client.get(f"{self.url}{path}", params=params, timeout=self.config.timeout_seconds)
-        if response.status_code != 200:
-            raise TempoError(response.status_code, response.text)
-        body = response.json()
-        if not isinstance(body, dict):
-            raise TempoError(200, f"the answer to {path} is not a JSON object")
-        return body
-
-
-def _retryable(exc: Exception) -> bool:
-    import requests
-
-    if isinstance(exc, TempoError):
-        return exc.status == 429 or exc.status >= 500
-    return isinstance(exc, requests.ConnectionError | requests.Timeout)
+        return json_object("Tempo", response, f"the JSON object {path} answers with")
 
 
 def live(config: TempoConfig, cluster: ClusterContext) -> TempoSource:

@@ -44,9 +44,3 @@ def scalars(text: str) -> Iterator[tuple[tuple[str, ...], Span]]:
         elif isinstance(node, yaml.ScalarNode):
             start, end = node.start_mark.index, node.end_mark.index
             yield path, Span(start, end, text[start:end])
-
-
-def literal(span: Span) -> str:
-    """A scalar's text as HCL-style literal: double quotes kept, single quotes turned into double ones."""
-    value = span.value
-    return f'"{value[1:-1]}"' if len(value) >= 2 and value[0] == value[-1] == "'" else value

@@ -10,15 +10,14 @@ from dataclasses import dataclass
 from analyzers import Diagnosis
 from collectors import Evidence
 from prescribers._edits import walk
-from prescribers.tfindex import Block, Located, TerraformIndex, environment_of, match_score, telemetry_name
-
-K8S_PODS = (
-    "kubernetes_deployment",
-    "kubernetes_deployment_v1",
-    "kubernetes_stateful_set",
-    "kubernetes_stateful_set_v1",
-    "kubernetes_daemon_set_v1",
-    "kubernetes_daemonset",
+from prescribers.tfindex import (
+    K8S_WORKLOADS,
+    Block,
+    Located,
+    TerraformIndex,
+    environment_of,
+    match_score,
+    telemetry_name,
 )
 
 
@@ -132,7 +131,7 @@ def _locate_network_path(index: TerraformIndex, diagnosis: Diagnosis, names: lis
     namespace = parts[1] if len(parts) == 2 or (len(parts) > 2 and parts[2] == "svc") else None
     own = _namespace(index, policy)
     details.update(policy_block=policy.address, peer_labels={key: peer}, peer_labels_from="")
-    for workload in index.relevant(peer, K8S_PODS):
+    for workload in index.relevant(peer, K8S_WORKLOADS):
         labels = _pod_labels(index, workload)
         if labels:
             details.update(peer_labels=labels, peer_labels_from=workload.address)

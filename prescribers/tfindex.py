@@ -61,6 +61,12 @@ COLLECTIONS = {
     "eks_managed_node_groups", "self_managed_node_groups", "node_groups", "node_pools", "container_definitions",
     "services", "functions", "containers", "instances", "workers", "queues", "tables", "apps", "target_groups",
 }  # fmt: skip
+# Kubernetes resources that hold a pod spec, however deep (a CronJob's sits under job_template).
+K8S_WORKLOADS = (
+    "kubernetes_deployment", "kubernetes_deployment_v1", "kubernetes_stateful_set", "kubernetes_stateful_set_v1",
+    "kubernetes_daemon_set_v1", "kubernetes_daemonset", "kubernetes_job_v1", "kubernetes_job",
+    "kubernetes_cron_job_v1", "kubernetes_cron_job",
+)  # fmt: skip
 # Registry modules: the resource types a call of each stands for (its inputs carry those resources' knobs).
 REGISTRY_MODULES = (
     ("terraform-aws-modules", "eks", "aws", ("aws_eks_cluster", "aws_eks_node_group")),
@@ -162,8 +168,8 @@ class TerraformIndex:
             self.files[rel], self.roots[rel] = text, tree
             if rel.endswith(".tf"):
                 self.blocks += [_block(rel, n) for n in tree.children if n.kind == "block"]
-        templates = {*self.root.rglob("*.y*ml"), *self.root.rglob("*.y*ml.tpl"), *self.root.rglob("*.y*ml.tftpl")}
-        for path in sorted(templates):  # Helm values files a release may read with file() or templatefile()
+        values = (p for p in self.root.rglob("*.*") if p.name.endswith(VALUES_FILES))
+        for path in sorted(values):  # Helm values files a release may read with file() or templatefile()
             rel = path.relative_to(self.root).as_posix()
             if not any(part.startswith(".") for part in rel.split("/")[:-1]):
                 self.files[rel] = path.read_text(encoding="utf-8")

@@ -649,14 +649,6 @@ class Store:
             return False
         return True
 
-    def enqueue(self, kind: str, channel: str, args: dict[str, Any], thread_job: str | None = None) -> str:
-        """An outbox message for the workers (posted, or worked on, with their retries)."""
-        now = time.time()
-        row = new_message_row(kind, channel, args, now, now, thread_job=thread_job)
-        with self.transaction() as conn:
-            conn.execute(outbox.insert(), row)
-        return str(row["id"])
-
     def audit_trail(self, job_id: str | None = None) -> list[dict[str, Any]]:
         query = sa.select(audit).order_by(audit.c.id)
         if job_id:

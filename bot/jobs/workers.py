@@ -251,9 +251,14 @@ class Worker:
 
     def _pull_failed(self, job: Job, message: Message, why: str) -> None:
         log.warning("job %s: the pull request was not opened: %s", job.id, why)
+        from bot.repository.pull import branch_name
+
         note = f"The pull request was not opened: {blocks.escape(why)}"
-        self.store.save_pull_request(job.id, note=(job.channel, note), repo="", branch="", state="failed",
-                                     detail=why[:2000])  # fmt: skip
+        values: dict[str, Any] = {"state": "failed", "detail": why[:2000]}
+        repo = self.settings.repository_for(job.service)
+        if self.store.pull_request(job.id) is None:  # a first row names where it was meant to go; a kept one keeps it
+            values |= {"repo": repo.repo if repo else "", "branch": branch_name(job)}
+        self.store.save_pull_request(job.id, note=(job.channel, note), **values)
         self.store.message_done(message.id, self.name, None, failed=True)
 
     def _thread_note(self, message: Message) -> tuple[str, blocks.Blocks | None, str | None] | None:

@@ -13,6 +13,8 @@ import json
 import os
 import threading
 import time
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from kernel import CloudDoctorError
@@ -87,8 +89,6 @@ class Credentials:
             body = _checked(response)
             self._token = str(body["token"])
             expires = str(body.get("expires_at", "")).replace("Z", "+00:00")
-            from datetime import datetime
-
             self._expires = datetime.fromisoformat(expires).timestamp() if expires else time.time() + 3000
             return self._token
 
@@ -113,8 +113,6 @@ def _checked(response: Any) -> dict[str, Any]:
 
 def _retry_after(headers: Any) -> float | None:
     """Seconds GitHub asks to wait: `Retry-After` (seconds or an HTTP date), or until the rate limit resets."""
-    from email.utils import parsedate_to_datetime
-
     value = str(headers.get("retry-after") or "")
     if value:
         try:

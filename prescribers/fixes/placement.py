@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from analyzers import Diagnosis
 from prescribers._edits import Edit, Patch, add_to, collection, focused
-from prescribers._hcltext import closing_insert
-from prescribers.fixes.base import K8S_WORKLOADS, helm_values, manifest_pod_spec
-from prescribers.tfindex import Block, TerraformIndex
+from prescribers.fixes.base import add_to_pod_spec
+from prescribers.tfindex import K8S_WORKLOADS, Block, TerraformIndex
 
 PODS = (*K8S_WORKLOADS, "helm_release", "kubernetes_manifest")
 
@@ -36,25 +35,14 @@ def tolerate_taint(index: TerraformIndex, diagnosis: Diagnosis, blocks: list[Blo
 def _tolerate(index: TerraformIndex, block: Block, fields: dict[str, str]) -> Edit | None:
     element = "{ " + ", ".join(f'{k} = "{v}"' for k, v in fields.items()) + " }"
     nodes = focused(index, block)
-    for node in nodes:
-        keys = ["for_each"] if node.word == "dynamic" and node.labels == ["toleration"] else []
-        for key in [*keys, *(k for k in node.attrs if k == "tolerations")]:
+    for node in nodes:  # a list already written (a dynamic toleration's source, values, an input) gains the entry
+        dynamic = ["for_each"] if node.word == "dynamic" and node.labels == ["toleration"] else []
+        for key in [*dynamic, *(k for k in node.attrs if k == "tolerations")]:
             found = collection(index, block, node, key)
-            if found is not None and (edit := add_to(index, found, key, element)):
+            if found is not None and (edit := add_to(index, found, "tolerations", element)):
                 return edit
     if block.instances:  # a toleration in the shared body would reach every instance
         index.notes.append(f"{block.address} is a collection: its tolerations are not written per instance")
         return None
-    text = index.files[block.file]
-    if block.type in K8S_WORKLOADS:
-        pod_spec = next((n for n in nodes if n.word == "spec" and n.child("container")), None)
-        if pod_spec is None:
-            return None
-        lines = ["toleration {", *(f'  {k:<8} = "{v}"' for k, v in fields.items()), "}"]
-        offset, body = closing_insert(text, pod_spec, lines)
-        return Edit(block.file, offset, offset, body)
-    where = manifest_pod_spec(nodes) if block.type == "kubernetes_manifest" else helm_values(nodes)
-    if where is None:
-        return None
-    offset, body = closing_insert(text, where, [f"tolerations = [{element}]"])
-    return Edit(block.file, offset, offset, body)
+    lines = ["toleration {", *(f'  {k:<8} = "{v}"' for k, v in fields.items()), "}"]
+    return add_to_pod_spec(index, block, nodes, "tolerations", element, lines)

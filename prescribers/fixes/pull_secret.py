@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 
 from analyzers import Diagnosis
-from prescribers._edits import Edit, Patch, add_to, collection, focused
-from prescribers._hcltext import closing_insert, unquote
-from prescribers.fixes.base import K8S_WORKLOADS, helm_values, manifest_pod_spec
+from prescribers._edits import Edit, Patch, focused
+from prescribers._hcltext import unquote
+from prescribers.fixes.base import add_to_pod_spec
 from prescribers.fixes.retag import retag
-from prescribers.tfindex import Block, TerraformIndex
+from prescribers.tfindex import K8S_WORKLOADS, Block, TerraformIndex
 
 SECRETS = ("kubernetes_secret", "kubernetes_secret_v1")
 PODS = (*K8S_WORKLOADS, "helm_release", "kubernetes_manifest")
@@ -57,22 +57,7 @@ def _namespace(index: TerraformIndex, block: Block) -> str | None:
 
 
 def _attach(index: TerraformIndex, block: Block, name: str) -> Edit | None:
-    nodes = focused(index, block)
-    text = index.files[block.file]
-    if block.type in K8S_WORKLOADS:
-        if name in index.text(block):
-            return None  # attached already: the credentials themselves are wrong, not for us to write
-        pod_spec = next((n for n in nodes if n.word == "spec" and n.child("container")), None)
-        if pod_spec is None:
-            return None
-        offset, body = closing_insert(text, pod_spec, ["image_pull_secrets {", f"  name = {name}", "}"])
-        return Edit(block.file, offset, offset, body)
-    for node in nodes:
-        if "imagePullSecrets" in node.attrs:
-            found = collection(index, block, node, "imagePullSecrets")
-            return add_to(index, found, "", f"{{ name = {name} }}") if found is not None else None
-    where = manifest_pod_spec(nodes) if block.type == "kubernetes_manifest" else helm_values(nodes)
-    if where is None:
-        return None
-    offset, body = closing_insert(text, where, [f"imagePullSecrets = [{{ name = {name} }}]"])
-    return Edit(block.file, offset, offset, body)
+    if block.type in K8S_WORKLOADS and name in index.text(block):
+        return None  # attached already: the credentials themselves are wrong, not for us to write
+    lines = ["image_pull_secrets {", f"  name = {name}", "}"]
+    return add_to_pod_spec(index, block, focused(index, block), "imagePullSecrets", f"{{ name = {name} }}", lines)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from prescribers.fixes.base import K8S_WORKLOADS, WORKLOADS, scaler
+from prescribers.fixes.base import WORKLOADS, scaler
+from prescribers.tfindex import K8S_WORKLOADS
 
 # One module, not five: each is the same factory with its own block types, keys and verb, and reads best as a table.
 double_memory = scaler(WORKLOADS, ("memory", "memory_size"), 2, "Double the memory", cap=10240 * 2**20)

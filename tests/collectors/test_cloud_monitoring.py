@@ -64,6 +64,7 @@ def test_collected_live_then_recorded_diagnoses_the_same(servers, tmp_path: Path
     memory = next(r for r in api.requests if "memory/utilizations" in r["filter"])
     assert memory["aggregation.perSeriesAligner"] == "ALIGN_PERCENTILE_99"
     assert memory["aggregation.alignmentPeriod"] == "60s" and memory["interval.endTime"].endswith("Z")
+    assert not any("pageSize" in r for r in api.requests)  # it counts points: a series would split across pages
     bundle = record(evidence, tmp_path / "recorded")
     assert BundleCollector(bundle).problems() == []
     assert diagnose(collect_bundle(bundle)).to_json() == out

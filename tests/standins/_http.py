@@ -6,6 +6,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 
 class QuietHandler(BaseHTTPRequestHandler):
@@ -55,6 +56,27 @@ def send_json(
     handler.send_header("Content-Length", str(len(payload)))
     handler.end_headers()
     handler.wfile.write(payload)
+
+
+def send_text(
+    handler: BaseHTTPRequestHandler, status: int, text: str, headers: dict[str, str] | None = None,
+    content_type: str = "text/plain; charset=utf-8",
+) -> None:  # fmt: skip
+    """A plain-text answer, as Loki, Tempo and the metadata server give their errors."""
+    payload = text.encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    for key, value in (headers or {}).items():
+        handler.send_header(key, value)
+    handler.send_header("Content-Length", str(len(payload)))
+    handler.end_headers()
+    handler.wfile.write(payload)
+
+
+def query_of(path: str) -> tuple[str, dict[str, str]]:
+    """A request path and its query parameters (the first value of each)."""
+    url = urlparse(path)
+    return url.path, {k: v[0] for k, v in parse_qs(url.query).items()}
 
 
 def google_error(code: int, status: str, message: str) -> dict[str, Any]:

@@ -3,7 +3,8 @@ must be one the metadata stand-in issued (401 UNAUTHENTICATED); the filter must 
 INVALID_ARGUMENT "The provided filter doesn't refer to any known metric."); `interval.endTime` is required; a
 distribution metric refuses an aligner that does not reduce a distribution (ALIGN_MAX, ALIGN_DELTA); a quota
 can be spent (429 RESOURCE_EXHAUSTED). Series are matched on `metric.type`, `metric.labels.*` and
-`resource.labels.*`, their points cut to the interval, paged by `pageSize` with `nextPageToken`."""
+`resource.labels.*`, their points cut to the interval, paged by `pageSize` (points, as the API counts them) with
+`nextPageToken`."""
 
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
-from tests.standins._http import LoopbackStandIn, QuietHandler, google_error, send_json
+from tests.standins._http import LoopbackStandIn, QuietHandler, google_error, query_of, send_json
 
 DISTRIBUTIONS = ("run.googleapis.com/container/memory/utilizations", "run.googleapis.com/container/cpu/utilizations",
                  "run.googleapis.com/request_latencies")  # fmt: skip
@@ -49,9 +49,8 @@ class CloudMonitoringStandIn(LoopbackStandIn):
 
         class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
-                url = urlparse(self.path)
-                params = {k: v[0] for k, v in parse_qs(url.query).items()}
-                if not re.fullmatch(r"/v3/projects/[\w-]+/timeSeries", url.path):
+                path, params = query_of(self.path)
+                if not re.fullmatch(r"/v3/projects/[\w-]+/timeSeries", path):
                     return send_json(self, 404, google_error(404, "NOT_FOUND", "Requested entity was not found."))
                 bearer = str(self.headers.get("Authorization", "")).removeprefix("Bearer ")
                 if not standin.valid(bearer):
@@ -78,11 +77,17 @@ class CloudMonitoringStandIn(LoopbackStandIn):
                 end = _time(params["interval.endTime"])
                 start = _time(params.get("interval.startTime", params["interval.endTime"]))
                 found = standin.matching(query, start, end)
-                size = int(params.get("pageSize", "100000"))
+                budget = int(params.get("pageSize", "100000"))  # the API's pageSize counts points, not series
                 at = int(params.get("pageToken") or 0)
-                body: dict[str, Any] = {"timeSeries": found[at : at + size]}
-                if at + size < len(found):
-                    body["nextPageToken"] = str(at + size)
+                page, points = [], 0
+                for series in found[at:]:
+                    if page and points + len(series["points"]) > budget:
+                        break
+                    page.append(series)
+                    points += len(series["points"])
+                body: dict[str, Any] = {"timeSeries": page}
+                if at + len(page) < len(found):
+                    body["nextPageToken"] = str(at + len(page))
                 if not body["timeSeries"]:
                     body = {}  # the API leaves out an empty list
                 return send_json(self, 200, body)

@@ -15,7 +15,7 @@ import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.standins._http import LoopbackStandIn, QuietHandler
+from tests.standins._http import LoopbackStandIn, QuietHandler, send_text
 
 IDENTITY_PATH = "/computeMetadata/v1/instance/service-accounts/default/identity"
 TOKEN_PATH = "/computeMetadata/v1/instance/service-accounts/default/token"
@@ -42,13 +42,8 @@ class MetadataServer(LoopbackStandIn):
 
         class Handler(QuietHandler):
             def _text(self, status: int, text: str) -> None:
-                body = text.encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "text/html" if status == 200 else "text/plain")
-                self.send_header("Metadata-Flavor", "Google")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                kind = "text/html" if status == 200 else "text/plain"
+                send_text(self, status, text, {"Metadata-Flavor": "Google"}, content_type=kind)
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 url = urlsplit(self.path)

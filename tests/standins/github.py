@@ -15,9 +15,8 @@ import subprocess
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
-from tests.standins._http import LoopbackStandIn, QuietHandler
+from tests.standins._http import LoopbackStandIn, QuietHandler, query_of
 
 DOCS = "https://docs.github.com/rest"
 
@@ -82,15 +81,13 @@ class GitHubStandIn(LoopbackStandIn):
                 return given in (standin.token, *standin.installation_tokens)
 
             def _route(self, method: str) -> None:
-                url = urlparse(self.path)
+                path, query = query_of(self.path)
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                standin.requests.append(
-                    {"method": method, "path": url.path, "headers": dict(self.headers), "body": raw}
-                )
+                standin.requests.append({"method": method, "path": path, "headers": dict(self.headers), "body": raw})
                 if standin.budget <= 0:
                     return self._reply(403, {"message": "API rate limit exceeded for installation ID 4242.",
                                              "documentation_url": f"{DOCS}/rate-limit"})  # fmt: skip
-                if re.fullmatch(r"/app/installations/(\d+)/access_tokens", url.path):
+                if re.fullmatch(r"/app/installations/(\d+)/access_tokens", path):
                     bearer = str(self.headers.get("Authorization", "")).removeprefix("Bearer ")
                     if method != "POST" or not standin._jwt_ok(bearer):
                         return self._reply(401, {"message": "A JSON web token could not be decoded",
@@ -99,13 +96,14 @@ class GitHubStandIn(LoopbackStandIn):
                     standin.installation_tokens.append(token)
                     expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
                     return self._reply(201, {"token": token, "expires_at": expires, "repository_selection": "selected"})
-                if url.path != f"/repos/{standin.repo}/pulls":
+                if path != f"/repos/{standin.repo}/pulls":
                     return self._reply(404, {"message": "Not Found", "documentation_url": DOCS})
                 if not self._authorized():
                     return self._reply(401, {"message": "Bad credentials", "documentation_url": DOCS, "status": "401"})
-                if method == "GET":
-                    query = {k: v[0] for k, v in parse_qs(url.query).items()}
-                    head = query.get("head", "").split(":", 1)[-1]
+                if method == "GET":  # `head` filters only as `owner:branch`; a bare branch matches nothing
+                    owner, _, head = query.get("head", "").rpartition(":")
+                    if "head" in query and owner != standin.repo.split("/")[0]:
+                        return self._reply(200, [])
                     return self._reply(200, [p for p in standin.pulls if not head or p["head"]["ref"] == head])
                 try:
                     doc = json.loads(raw)

@@ -13,9 +13,8 @@ import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
-from tests.standins._http import LoopbackStandIn, QuietHandler, send_json
+from tests.standins._http import LoopbackStandIn, QuietHandler, query_of, send_json, send_text
 
 Stream = tuple[dict[str, str], list[tuple[int, str]]]
 _MATCHER = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*,?')
@@ -109,33 +108,24 @@ class LokiStandIn(LoopbackStandIn):
 
         class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
-                url = urlparse(self.path)
-                params = {k: v[0] for k, v in parse_qs(url.query).items()}
-                request = {"path": url.path, "params": params, "tenant": self.headers.get("X-Scope-OrgID")}
+                path, params = query_of(self.path)
+                request = {"path": path, "params": params, "tenant": self.headers.get("X-Scope-OrgID")}
                 standin.requests.append(request)
                 if standin.hang_seconds:
                     time.sleep(standin.hang_seconds)
                 fault = standin.fault(request)
                 if fault:
-                    return self._text(*fault)
-                if url.path != "/loki/api/v1/query_range":
-                    return self._text(404, "404 page not found")
+                    return send_text(self, *fault)
+                if path != "/loki/api/v1/query_range":
+                    return send_text(self, 404, "404 page not found")
                 if not request["tenant"]:
-                    return self._text(401, "no org id")
+                    return send_text(self, 401, "no org id")
                 missing = [k for k in ("query", "start", "end") if k not in params]
                 if missing:
-                    return self._text(400, f"missing {missing[0]}")
+                    return send_text(self, 400, f"missing {missing[0]}")
                 try:
                     send_json(self, 200, standin.answer(request["tenant"], params))
                 except ValueError as exc:
-                    self._text(400, str(exc))
-
-            def _text(self, status: int, text: str) -> None:
-                payload = text.encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "text/plain; charset=utf-8")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                    send_text(self, 400, str(exc))
 
         return Handler

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
-from tests.standins._http import LoopbackStandIn, QuietHandler, send_json
+from tests.standins._http import LoopbackStandIn, QuietHandler, query_of, send_json, send_text
 
 _SPANSET = re.compile(r"\{([^{}]*)\}")
 
@@ -71,32 +70,23 @@ class TempoStandIn(LoopbackStandIn):
 
         class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
-                url = urlparse(self.path)
-                params = {k: v[0] for k, v in parse_qs(url.query).items()}
-                standin.requests.append({"path": url.path, "params": params, "headers": dict(self.headers)})
+                path, params = query_of(self.path)
+                standin.requests.append({"path": path, "params": params, "headers": dict(self.headers)})
                 if standin.tenant and self.headers.get("X-Scope-OrgID") != standin.tenant:
-                    return self._text(401, "no org id")
-                if url.path == "/api/search":
+                    return send_text(self, 401, "no org id")
+                if path == "/api/search":
                     try:
                         start, end = int(params["start"]), int(params["end"])
                         traces = standin.search(params["q"], start, end, int(params.get("limit", "20")))
                     except KeyError as exc:
-                        return self._text(400, f"invalid request: missing {exc.args[0]}")
+                        return send_text(self, 400, f"invalid request: missing {exc.args[0]}")
                     except ValueError as exc:
-                        return self._text(400, f"invalid TraceQL query: parse error near {exc}")
+                        return send_text(self, 400, f"invalid TraceQL query: parse error near {exc}")
                     return send_json(self, 200, {"traces": traces, "metrics": {"inspectedBytes": "1024"}})
-                if m := re.fullmatch(r"/api/traces/([0-9a-f]+)", url.path):
+                if m := re.fullmatch(r"/api/traces/([0-9a-f]+)", path):
                     if m.group(1) not in standin.traces:
-                        return self._text(404, "trace not found")
+                        return send_text(self, 404, "trace not found")
                     return send_json(self, 200, standin.traces[m.group(1)])
-                return self._text(404, "404 page not found")
-
-            def _text(self, status: int, text: str) -> None:
-                body = text.encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "text/plain; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                return send_text(self, 404, "404 page not found")
 
         return Handler

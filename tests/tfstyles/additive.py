@@ -627,6 +627,11 @@ resource "aws_db_instance" "{d.other}" {{
 }}
 '''
 
+    def network(d: Draw, peer_body: str = "", extra: str = "") -> dict[str, str]:
+        """The security groups (the peer's with `peer_body` and `extra` beside) and the ECS service using them."""
+        caller, db = f"aws_security_group.{d.label(d.svc)}.id", f"aws_security_group.{d.other}_db.id"
+        return {"network.tf": sgs(d, peer_body, extra), "services.tf": ecs(d, caller, db)}
+
     def sgs(d: Draw, peer_body: str = "", extra: str = "") -> str:
         return f'''resource "aws_security_group" "{d.label(d.svc)}" {{
   name   = {d.name(d.svc)}
@@ -663,10 +668,7 @@ resource "aws_security_group" "{d.other}_db" {{
     security_groups = [aws_security_group.{third(d)}.id]
   }}
 {v}'''
-        return {
-            "network.tf": sgs(d, body),
-            "services.tf": ecs(d, f"aws_security_group.{d.label(d.svc)}.id", f"aws_security_group.{d.other}_db.id"),
-        }
+        return network(d, body)
 
     added = (
         f'\n  ingress {{\n    description     = "{why(d)}"\n    from_port       = 5432\n    to_port         = 5432\n'
@@ -692,10 +694,7 @@ resource "aws_vpc_security_group_egress_rule" "{d.other}_db_all" {{
   ip_protocol       = "-1"
 }}
 '''
-        return {
-            "network.tf": sgs(d, "", extra),
-            "services.tf": ecs(d, f"aws_security_group.{d.label(d.svc)}.id", f"aws_security_group.{d.other}_db.id"),
-        }
+        return network(d, "", extra)
 
     c = d.label(d.svc)
     added = (
@@ -729,10 +728,7 @@ resource "aws_security_group_rule" "{d.other}_db_from_{third(d)}" {{
   protocol                 = "tcp"
 }}{v}
 '''
-        return {
-            "network.tf": sgs(d, "", extra),
-            "services.tf": ecs(d, f"aws_security_group.{d.label(d.svc)}.id", f"aws_security_group.{d.other}_db.id"),
-        }
+        return network(d, "", extra)
 
     c = d.label(d.svc)
     added = (
@@ -757,10 +753,7 @@ resource "aws_vpc_security_group_ingress_rule" "{d.other}_db" {{
   ip_protocol                  = "tcp"
 }}
 '''
-        files = {
-            "network.tf": sgs(d, "", extra),
-            "services.tf": ecs(d, f"aws_security_group.{d.label(d.svc)}.id", f"aws_security_group.{d.other}_db.id"),
-        }
+        files = network(d, "", extra)
         files["locals.tf"] = f"""locals {{
   {d.other}_db_ingress = {{
     {third(d)} = {{ port = 5432, source = aws_security_group.{third(d)}.id }}
@@ -787,10 +780,7 @@ resource "aws_vpc_security_group_ingress_rule" "{d.other}_db" {{
     }}
   }}
 """
-        files = {
-            "network.tf": sgs(d, body),
-            "services.tf": ecs(d, f"aws_security_group.{d.label(d.svc)}.id", f"aws_security_group.{d.other}_db.id"),
-        }
+        files = network(d, body)
         files["locals.tf"] = (f"locals {{\n  {d.other}_db_ingress = [\n    {v}{{ description = \"{third(d)}\", port = 5432, "
                               f"source = aws_security_group.{third(d)}.id }},\n  ]\n}}\n")  # fmt: skip
         return files

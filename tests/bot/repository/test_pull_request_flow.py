@@ -141,3 +141,21 @@ def test_a_forged_or_unsigned_webhook_is_refused_and_changes_nothing(
     assert _hook(server, "ping", {"zen": "Keep it logically awesome."}, "d-10").json() == {"outcome": "pong"}
     unknown = _hook(server, "pull_request", doc, "d-11")  # signed, but not a pull request Cloud Doctor opened
     assert unknown.json() == {"outcome": "not a pull request Cloud Doctor opened"}
+
+
+def test_refused_credentials_tell_the_thread_once_and_keep_where_it_was_going(
+    make_server, slack: SlackStandIn, store_url: str, remote: Path, github: GitHubStandIn, tmp_path: Path
+) -> None:
+    repository = {"repo": REPO, "path": "infra/live", "git_url": str(remote), "api_url": github.url,
+                  "services": ["checkout"]}  # fmt: skip
+    env = {"GITHUB_TOKEN": "ghp_revoked", "CLOUD_DOCTOR_REPOS_DIR": str(tmp_path / "clones")}
+    server = make_server(extra={"repositories": [repository]}, env=env)
+    job, message = _fix_job(server, slack, store_url)
+    assert server.action("approve_fix", job.id, "U0REVIEWER", message).status_code == 200
+    slack.wait_for(lambda: any("was not opened" in t for t in _thread(slack, job.message_ts)), timeout=40)
+    (note,) = [t for t in _thread(slack, job.message_ts) if "not opened" in t]
+    assert "GitHub answered 401" in note and "Bad credentials" in note and "ghp_revoked" not in note
+    row = Store(store_url).pull_request(job.id)
+    assert row is not None and row["state"] == "failed" and row["repo"] == REPO
+    assert row["branch"] == f"cloud-doctor/checkout-{job.id[:8]}"  # pushed before GitHub refused: still named
+    assert github.pulls == []
