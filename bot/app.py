@@ -33,7 +33,7 @@ def create_app(settings: Settings) -> FastAPI:
     from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 
     from bot.alerts import webhooks
-    from bot.slack import actions, slash
+    from bot.slack import actions, feedback, slash, thread_events
 
     assert settings.slack_bot_token and settings.slack_signing_secret  # load_settings(require_slack=True)
     # The web process answers people: a write that cannot get the store's lock quickly is refused ("try
@@ -56,6 +56,8 @@ def create_app(settings: Settings) -> FastAPI:
     bot = Bot(settings, store, Access(settings.slack, client), Workers(settings), metrics)
     slash.register(bolt, bot)
     actions.register(bolt, bot)
+    feedback.register(bolt, bot)
+    thread_events.register(bolt, bot)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

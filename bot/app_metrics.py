@@ -48,6 +48,22 @@ class _StoreCollector(Collector):
             latency.add_metric([engine, model], calls, seconds)
         yield tokens
         yield latency
+        answers = GaugeMetricFamily(
+            "cloud_doctor_feedback_answers",
+            "People's 👍/👎 answers on diagnoses, by the engine that made them",
+            labels=["engine", "verdict"],
+        )
+        agreement = GaugeMetricFamily(
+            "cloud_doctor_feedback_agreement_ratio",
+            "Share of people's answers that said the diagnosis was right",
+            labels=["engine"],
+        )
+        for engine, (agreed, total) in sorted(self.store.agreement().items()):
+            answers.add_metric([engine, "up"], agreed)
+            answers.add_metric([engine, "down"], total - agreed)
+            agreement.add_metric([engine], agreed / total if total else 0.0)
+        yield answers
+        yield agreement
 
 
 class Metrics:

@@ -58,6 +58,11 @@ def main() -> None:
     type=click.IntRange(500, 1_000_000),
     help="digest size in tokens [default: digest.token_budget of the settings, else 8000]",
 )
+@click.option(
+    "--chart",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="also write the deciding metric's chart here (PNG), as the bot posts it in the thread",
+)
 @friendly
 def diagnose(
     bundle: Path | None,
@@ -68,6 +73,7 @@ def diagnose(
     diagnoser: str,
     prescriber: str,
     token_budget: int | None,
+    chart: Path | None,
 ) -> None:
     """Diagnose an incident bundle (or a service, live) and propose a Terraform fix."""
     from analyzers.digest import DEFAULT_TOKEN_BUDGET
@@ -89,12 +95,29 @@ def diagnose(
         evidence, token_budget, diagnoser, prescriber, progress=lambda _stage, detail: _stderr(detail), options=options
     )
     _stderr(f"done in {time.perf_counter() - started:.2f}s")
+    if chart is not None:
+        _write_chart(report, chart)
     if fmt == "json":
         click.echo(json.dumps(report.to_json(), indent=2))
     else:
         from bot.render import print_report
 
         print_report(report)
+
+
+def _write_chart(report: Any, out: Path) -> None:
+    from bot.chart import render_chart
+    from bot.thread.context import deciding_chart
+
+    drawn = deciding_chart(report)
+    if drawn is None:
+        _stderr(f"no chart written to {out}: no metric series decided this diagnosis (it rests on logs or state)")
+        return
+    try:
+        out.write_bytes(render_chart(drawn))
+    except OSError as exc:
+        raise CloudDoctorError(f"cannot write the chart to {out}: {exc.strerror}") from None
+    _stderr(f"chart of {drawn['title']} written to {out}")
 
 
 def _collect(bundle: Path | None, service: str | None, since: str, cluster: str | None, settings: Any) -> Any:
@@ -283,6 +306,27 @@ def jobs_show(job_id: str) -> None:
     if job is None:
         raise CloudDoctorError(f"no job matches {job_id!r}; `cloud-doctor jobs list` shows the ids")
     print_job(job, store.audit_trail(job.id))
+
+
+@main.group()
+def feedback() -> None:
+    """What people said of diagnoses (👍 / 👎 in Slack)."""
+
+
+@feedback.command("export")
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
+@friendly
+def feedback_export(out_dir: Path) -> None:
+    """Write each judged incident as a bundle with its expected.json (then: cloud-doctor eval OUT_DIR)."""
+    from bot.thread.export import export_feedback
+
+    store = _store()
+    exported = export_feedback(store, out_dir) if store is not None else []
+    written = [e for e in exported if e.path is not None]
+    for e in exported:
+        _stderr(f"{e.job_id[:8]}: {e.path}" if e.path else f"{e.job_id[:8]}: not exported: {e.why}")
+    click.echo(f"exported {len(written)} judged incidents to {out_dir}" + (
+        f"; run `cloud-doctor eval {out_dir}`" if written else " (no answers stored yet)"))  # fmt: skip
 
 
 def _configured_budget() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError, create_model
@@ -206,6 +206,8 @@ class Settings(BaseSettings):
     jobs: JobSettings = JobSettings()
     aws: AwsSettings = AwsSettings()
     repositories: list[RepositorySettings] = []
+    # service -> its runbook, linked in every diagnosis of it (an alert's runbook_url annotation comes first)
+    runbooks: dict[str, Annotated[str, Field(pattern=r"^https?://[^\s<>|`]{1,490}$")]] = {}
     cloud_doctor_github_webhook_secret: SecretStr | None = None  # X-Hub-Signature-256's key
     cloud_doctor_repos_dir: Path | None = None  # where clones are kept; default a folder in the temp directory
     _bundles: dict[str, Path] | None = PrivateAttr(default=None)

@@ -195,7 +195,7 @@ def test_slack_manifest() -> None:
     commands = {c["command"]: c["url"] for c in manifest["features"]["slash_commands"]}
     from bot.slack.slash import COMMANDS
 
-    assert set(commands) == {"/analyze-logs", "/terraform"} == set(COMMANDS)  # every command Slack sends is served
+    assert set(commands) == {"/analyze-logs", "/terraform", "/postmortem"} == set(COMMANDS)  # each one is served
     assert all(url.endswith("/slack/events") for url in commands.values())
     assert manifest["settings"]["interactivity"]["request_url"].endswith("/slack/events")
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
@@ -205,4 +205,9 @@ def test_slack_manifest() -> None:
         "usergroups:read",
         "channels:history",
         "groups:history",
+        "app_mentions:read",
+        "reactions:write",
     }
+    events = manifest["settings"]["event_subscriptions"]
+    assert events["request_url"].endswith("/slack/events")
+    assert set(events["bot_events"]) == {"app_mention", "message.channels", "message.groups"}  # thread questions

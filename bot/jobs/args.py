@@ -18,6 +18,9 @@ class JobArgs:
     severity: str | None = None
     summary: str | None = None
     window_start: float | None = None  # unix seconds: the alert's start less the settings' lookback
+    question: str | None = None  # a question asked in the thread of job `from_job`
+    thread_ts: str | None = None  # where the question was asked (the thread's parent message)
+    asked_ts: str | None = None  # the question's own message (its reaction)
 
     def to_json(self) -> dict[str, Any]:
         """What is stored: the arguments that were given (none is written as null)."""

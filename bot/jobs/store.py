@@ -28,7 +28,7 @@ jobs = sa.Table(
     sa.Column("id", sa.String(36), primary_key=True),
     sa.Column("idempotency_key", sa.String(128), nullable=False, unique=True),
     sa.Column("dedupe_key", sa.String(64), nullable=False, index=True),
-    sa.Column("kind", sa.String(16), nullable=False),  # analyze | terraform
+    sa.Column("kind", sa.String(16), nullable=False),  # analyze | terraform | question (a thread's)
     sa.Column("service", sa.String(200), nullable=False),
     sa.Column("args", sa.Text, nullable=False, default="{}"),
     sa.Column("channel", sa.String(64), nullable=False),
@@ -49,6 +49,8 @@ jobs = sa.Table(
 # A person's open jobs in a channel, counted on every command (the cap): without it each insert would scan
 # every open job. Created on stores made before it too (create_all adds tables, not indexes).
 OPEN_OF_PERSON_INDEX = sa.Index("jobs_open_of_person", jobs.c.user_id, jobs.c.channel, jobs.c.state)
+# A job by its Slack message: every reply in a thread asks which job the thread is.
+BY_MESSAGE_INDEX = sa.Index("jobs_by_message", jobs.c.channel, jobs.c.message_ts)
 stage_timings = sa.Table(
     "stage_timings",
     metadata,
@@ -146,12 +148,36 @@ alert_groups = sa.Table(
     sa.Column("job_id", sa.String(36), nullable=False),
     sa.Column("opened_at", sa.Float, nullable=False),
 )
+# What people said of a diagnosis (👍 / 👎 and, for 👎, what it really was): one answer per person per job,
+# the latest standing; the engine that made the diagnosis is kept so agreement is reported per engine.
+feedback = sa.Table(
+    "feedback",
+    metadata,
+    sa.Column("job_id", sa.String(36), sa.ForeignKey("jobs.id"), primary_key=True),
+    sa.Column("user_id", sa.String(64), primary_key=True),
+    sa.Column("verdict", sa.String(8), nullable=False),  # up | down
+    sa.Column("engine", sa.String(32), nullable=False),
+    sa.Column("category", sa.String(64), nullable=True),  # 👎: the actual category and resource, as they said
+    sa.Column("resource", sa.String(200), nullable=True),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("at", sa.Float, nullable=False),
+)
+# What a live job collected (the sources' documents, zlib-compressed JSON): a judged incident is exported from
+# it as a bundle. A job that replayed a bundle names the bundle in its result instead.
+job_evidence = sa.Table(
+    "job_evidence",
+    metadata,
+    sa.Column("job_id", sa.String(36), sa.ForeignKey("jobs.id"), primary_key=True),
+    sa.Column("documents", sa.LargeBinary, nullable=False),
+)
+
 # Slack messages that are not a job's own: "resolved after N min" in a job's thread, a storm's summary.
 outbox = sa.Table(
     "outbox",
     metadata,
     sa.Column("id", sa.String(36), primary_key=True),
     # resolved | storm | final (a job's finished message) | pull_request (open it) | note (a line in a thread)
+    # | postmortem (a draft uploaded in a job's thread)
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("channel", sa.String(64), nullable=False),
     sa.Column("thread_job", sa.String(36), nullable=True),  # post in this job's thread (final: this job's)
@@ -312,6 +338,7 @@ class Store:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas(write_wait))
         metadata.create_all(self.engine)
         OPEN_OF_PERSON_INDEX.create(self.engine, checkfirst=True)
+        BY_MESSAGE_INDEX.create(self.engine, checkfirst=True)
 
     def ping(self) -> bool:
         try:
@@ -458,10 +485,11 @@ class Store:
         result: dict[str, Any],
         timings: dict[str, float],
         final: Message | None = None,
+        documents: bytes | None = None,
     ) -> bool:
         """Done exactly once: only the worker that still holds the lease can finish the job. `final`, the job's
         finished message, is queued in the same transaction: a crash or a Slack outage right after this
-        delays the message; it cannot lose it."""
+        delays the message; it cannot lose it. `documents`: what a live collection returned (compressed)."""
         category = (result.get("diagnosis") or {}).get("category")
         with self.transaction() as conn:
             done = conn.execute(
@@ -470,7 +498,13 @@ class Store:
                         finished_at=time.time(), updated_at=time.time(), lease_until=None)
             )  # fmt: skip
             usages = [
-                u for u in ((result.get("diagnosis") or {}).get("usage"), (result.get("fix") or {}).get("usage")) if u
+                u
+                for u in (
+                    (result.get("diagnosis") or {}).get("usage"),
+                    (result.get("fix") or {}).get("usage"),
+                    result.get("usage"),  # a thread question's answer
+                )
+                if u
             ]
             if done.rowcount == 1 and usages:
                 conn.execute(model_usage.insert(), [{
@@ -482,6 +516,8 @@ class Store:
                 conn.execute(
                     stage_timings.insert(), [{"job_id": job_id, "stage": k, "seconds": v} for k, v in timings.items()]
                 )
+            if done.rowcount == 1 and documents is not None:
+                conn.execute(job_evidence.insert().values(job_id=job_id, documents=documents))
             if done.rowcount == 1 and final is not None:
                 now = time.time()
                 row = new_message_row(final.kind, final.channel, final.args, now, now, thread_job=job_id)
@@ -521,9 +557,24 @@ class Store:
             raise StoreBusy(str(exc.orig)) from None
         return Job.from_row(rows[0]) if len(rows) == 1 else None
 
+    def by_message(self, channel: str, ts: str) -> Job | None:
+        """The job whose one message is `ts` in `channel` (a thread's parent), if any."""
+        query = sa.select(jobs).where(jobs.c.channel == channel, jobs.c.message_ts == ts, jobs.c.kind != "question")
+        with self.engine.connect() as conn:
+            row = conn.execute(query.limit(1)).first()
+        return Job.from_row(row) if row else None
+
+    def stages(self, job_id: str) -> list[tuple[str, float]]:
+        """A finished job's stages in the order they ran, with their seconds."""
+        query = sa.select(stage_timings.c.stage, stage_timings.c.seconds).where(stage_timings.c.job_id == job_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(stage_timings.c.id)).all()
+        return [(str(stage), float(secs)) for stage, secs in rows]
+
     def latest_for(self, service: str) -> Job | None:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(jobs).where(jobs.c.service == service, jobs.c.state == "done")
+            row = conn.execute(sa.select(jobs).where(jobs.c.service == service, jobs.c.state == "done",
+                                                     jobs.c.kind != "question")
                                .order_by(jobs.c.created_at.desc()).limit(1)).first()  # fmt: skip
         return Job.from_row(row) if row else None
 
@@ -648,6 +699,58 @@ class Store:
         except IntegrityError:
             return False
         return True
+
+    def record_feedback(
+        self,
+        job_id: str,
+        user_id: str,
+        verdict: str,
+        engine: str,
+        category: str | None = None,
+        resource: str | None = None,
+        note: str = "",
+    ) -> None:
+        """A person's answer on a diagnosis; a later answer of theirs replaces the earlier one."""
+        row = {
+            "job_id": job_id, "user_id": user_id[:64], "verdict": verdict, "engine": engine[:32],
+            "category": category[:64] if category else None, "resource": resource[:200] if resource else None,
+            "note": note[:3000], "at": time.time(),
+        }  # fmt: skip
+        with self.transaction() as conn:
+            conn.execute(feedback.delete().where(feedback.c.job_id == job_id, feedback.c.user_id == row["user_id"]))
+            conn.execute(feedback.insert().values(**row))
+
+    def feedback(self, job_id: str | None = None) -> list[dict[str, Any]]:
+        """Every answer (of one job, or of all), oldest first."""
+        query = sa.select(feedback).order_by(feedback.c.at)
+        if job_id:
+            query = query.where(feedback.c.job_id == job_id)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query).all()]
+
+    def agreement(self) -> dict[str, tuple[int, int]]:
+        """engine -> (answers agreeing, answers in all): how often people said the engine was right."""
+        f = feedback.c
+        query = sa.select(f.engine, f.verdict, sa.func.count()).group_by(f.engine, f.verdict)
+        totals: dict[str, tuple[int, int]] = {}
+        with self.engine.connect() as conn:
+            for engine, verdict, n in conn.execute(query).all():
+                up, all_ = totals.get(str(engine), (0, 0))
+                totals[str(engine)] = (up + (int(n) if verdict == "up" else 0), all_ + int(n))
+        return totals
+
+    def evidence_documents(self, job_id: str) -> bytes | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(job_evidence.c.documents).where(job_evidence.c.job_id == job_id)).first()
+        return bytes(row[0]) if row else None
+
+    def queue_message(self, kind: str, channel: str, thread_job: str | None, args: dict[str, Any]) -> str:
+        """One outbox message (a postmortem draft, a note), sent by a worker."""
+        now = time.time()
+        row = new_message_row(kind, channel, args, now, now, thread_job)
+        with self.transaction() as conn:
+            conn.execute(outbox.insert(), row)
+        return str(row["id"])
 
     def audit_trail(self, job_id: str | None = None) -> list[dict[str, Any]]:
         query = sa.select(audit).order_by(audit.c.id)

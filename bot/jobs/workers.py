@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import multiprocessing
 import os
@@ -17,6 +19,8 @@ from bot.jobs.store import OPEN_STATES, Job, Message, Store
 from bot.pipeline import collect_bundle, diagnose
 from bot.settings import Settings, use_cloud_identity
 from bot.slack import blocks
+from bot.thread.answering import ANSWER_EVENT
+from bot.thread.context import job_context
 from collectors import Evidence
 from kernel import CloudDoctorError
 from kernel.durations import seconds
@@ -176,6 +180,12 @@ class Worker:
             if message.kind == "pull_request":
                 self._pull_request(message)
                 return
+            if message.kind == "answer":
+                self._answer(message)
+                return
+            if message.kind == "postmortem":
+                self._postmortem(message)
+                return
             if message.kind == "note":
                 ready = self._thread_note(message)
             elif message.kind == "resolved":
@@ -222,6 +232,61 @@ class Worker:
             self.slack.files_upload_v2(
                 channel=job.channel, thread_ts=job.message_ts, content=fix["diff"], filename=filename,
                 title=fix["summary"][:200],
+            )  # fmt: skip
+        self._chart(job)
+        self.store.message_done(message.id, self.name, job.message_ts)
+
+    def _chart(self, job: Job) -> None:
+        """The deciding metric's chart in the diagnosis's thread, once; rendered here, never on the ack path. A
+        chart that cannot be drawn leaves the diagnosis as it is."""
+        chart = ((job.result or {}).get("context") or {}).get("chart")
+        filename = f"cloud-doctor-{job.service}-{job.id[:8]}-chart.png"
+        if not chart or job.message_ts is None or shared_before(self.slack, job.channel, job.message_ts, filename):
+            return
+        from bot.chart import render_chart
+
+        try:
+            png = render_chart(chart)
+        except ValueError as exc:
+            log.warning("job %s: no chart (%s)", job.id, exc)
+            return
+        self.slack.files_upload_v2(
+            channel=job.channel, thread_ts=job.message_ts, content=png, filename=filename,
+            title=str(chart["title"])[:200],
+            initial_comment=f"What decided it: {blocks.escape(chart['finding'])}"[:900],
+        )  # fmt: skip
+
+    def _answer(self, message: Message) -> None:
+        """A thread question's answer, posted in the thread once: a retry finds the answer an earlier attempt
+        posted by its metadata before posting again."""
+        job = self.store.get(message.thread_job or "")
+        if job is None or job.result is None or not job.args.thread_ts:
+            self.store.message_done(message.id, self.name, None, failed=True)
+            return
+        ts = answered_before(self.slack, job)
+        if ts is None:
+            posted = self.slack.chat_postMessage(
+                channel=job.channel, thread_ts=job.args.thread_ts, text=str(job.result["answer"])[:3000],
+                blocks=blocks.answer(job.result), metadata={"event_type": ANSWER_EVENT,
+                                                            "event_payload": {"job_id": job.id}},
+            )  # fmt: skip
+            ts = str(posted["ts"])
+        self.store.message_done(message.id, self.name, ts)
+
+    def _postmortem(self, message: Message) -> None:
+        """A postmortem draft of the job, uploaded in its thread once."""
+        from bot.thread.postmortem import postmortem
+
+        job = self.store.get(message.thread_job or "")
+        if job is None or job.result is None or "diagnosis" not in job.result or job.message_ts is None:
+            self.store.message_done(message.id, self.name, None, failed=True)
+            return
+        filename = f"cloud-doctor-postmortem-{job.service}-{job.id[:8]}.md"
+        if not shared_before(self.slack, job.channel, job.message_ts, filename):
+            draft = postmortem(job, self.store)
+            self.slack.files_upload_v2(
+                channel=job.channel, thread_ts=job.message_ts, content=draft, filename=filename,
+                title=f"Postmortem draft: {job.service}"[:200],
             )  # fmt: skip
         self.store.message_done(message.id, self.name, job.message_ts)
 
@@ -296,6 +361,18 @@ def job_metadata(job: Job) -> dict[str, Any]:
     return {"event_type": METADATA_EVENT, "event_payload": {"job_id": job.id}}
 
 
+def answered_before(slack: WebClient, job: Job) -> str | None:
+    """The ts of an answer an earlier attempt posted for this question job (by its metadata in the thread)."""
+    page = slack.conversations_replies(
+        channel=job.channel, ts=job.args.thread_ts or "", include_all_metadata=True, limit=200
+    )
+    for item in page.get("messages") or []:
+        meta = item.get("metadata") or {}
+        if meta.get("event_type") == ANSWER_EVENT and (meta.get("event_payload") or {}).get("job_id") == job.id:
+            return str(item["ts"])
+    return None
+
+
 def shared_before(slack: WebClient, channel: str, thread_ts: str, filename: str) -> bool:
     """Whether an earlier attempt already shared this file in the thread (conversations.replies)."""
     cursor = None
@@ -329,6 +406,22 @@ def posted_before(slack: WebClient, job: Job) -> str | None:
     return None
 
 
+def compress_documents(evidence: Evidence) -> bytes:
+    """A live collection's documents and incident, as `feedback export` writes them back out as a bundle."""
+    import zlib
+
+    scope = evidence.scope
+    doc = {
+        "incident": {"title": scope.title, "source": scope.source, "service": scope.service,
+                     "environment": scope.environment,
+                     "window": {"start": scope.window.start.isoformat(), "end": scope.window.end.isoformat()}},
+        "documents": [{"folder": d.folder, "name": d.name, "body": d.body} for d in evidence.documents],
+        "failed": [{"source": s.source, "error": s.error, "ref": s.ref, "source_url": s.source_url}
+                   for s in evidence.missing_sources],
+    }  # fmt: skip
+    return zlib.compress(json.dumps(doc).encode(), 6)
+
+
 class Run:
     """One attempt at one job."""
 
@@ -338,12 +431,14 @@ class Run:
         self.lease = workers.settings.jobs.lease_seconds
         self.timings: dict[str, float] = {}
         self._beat = threading.Event()
+        self.bundle: str | None = None  # the bundle replayed, if one was
+        self.documents: bytes | None = None  # what a live collection returned, compressed
 
     def execute(self) -> None:
         heartbeat = threading.Thread(target=self._heartbeat, daemon=True)
         heartbeat.start()
         try:
-            result = self._compute()
+            result = self._answer() if self.job.kind == "question" else self._compute()
             self._deliver(result)
         except LeaseLost:
             log.warning("job %s: lease lost, another worker has it", self.job.id)
@@ -392,11 +487,26 @@ class Run:
         else:
             self.w.slack.chat_update(channel=self.job.channel, ts=self.job.message_ts, text=text, blocks=message)
 
+    def _answer(self) -> dict[str, Any]:
+        """A thread question: no stages and no message of its own, only the answer in the thread."""
+        from bot.thread.answering import answer_question
+
+        self._react()
+        return answer_question(self.w.settings, self.w.store, self.w.slack, self.job)
+
+    def _react(self) -> None:
+        """:eyes: on the question (the web process adds it on arrival; this is for a retry that lost it)."""
+        if self.job.args.asked_ts and self.job.attempts > 1:
+            with contextlib.suppress(Exception):
+                self.w.slack.reactions_add(channel=self.job.channel, timestamp=self.job.args.asked_ts, name="eyes")
+
     def _compute(self) -> dict[str, Any]:
         settings = self.w.settings
         current, since = "collecting", time.monotonic()
         self._stage(current)
         evidence = self._collect(settings)
+        if evidence.documents:  # a live collection: kept, so feedback can export the incident as a bundle
+            self.documents = compress_documents(evidence)
 
         def progress(stage: str, _detail: str) -> None:  # the pipeline names each stage once, as it starts
             nonlocal current, since
@@ -415,6 +525,8 @@ class Run:
         self.timings[current] = time.monotonic() - since
         result = report.to_json()
         result["missing_sources"] = report.digest.missing_sources
+        runbook = settings.runbooks.get(self.job.service)
+        result["context"] = job_context(report, bundle=self.bundle, runbook=runbook)
         return result
 
     def _collect(self, settings: Settings) -> Evidence:
@@ -434,6 +546,7 @@ class Run:
             if bundle is None:
                 raise CloudDoctorError(f"no incident source is configured for {service!r}")
             evidence = collect_bundle(bundle)  # the embedded default replays the recorded incident
+            self.bundle = str(bundle)
         if args.alert is not None:
             evidence.alert = args.alert  # the payload as received: the alert that started this job
         return evidence
@@ -442,9 +555,11 @@ class Run:
         """Stored first, shown second: whoever sees "done" in Slack finds the job done in the store. The finished
         message is queued with the result in one transaction and sent at once; if Slack is down it goes out
         when Slack is back, by this worker or any other."""
-        final = Message(str(uuid.uuid4()), "final", self.job.channel, self.job.id,
+        kind = "answer" if self.job.kind == "question" else "final"
+        final = Message(str(uuid.uuid4()), kind, self.job.channel, self.job.id,
                         {"elapsed": time.monotonic() - self.started}, 0)  # fmt: skip
-        if not self.w.store.finish(self.job.id, self.worker, result, self.timings, final=final):
+        if not self.w.store.finish(self.job.id, self.worker, result, self.timings, final=final,
+                                   documents=self.documents):  # fmt: skip
             raise LeaseLost
         message = self.w.store.claim_message(self.worker, self.lease, message_id=final.id)
         if message is not None:
@@ -454,6 +569,11 @@ class Run:
         """Failed once, with its reason, in the store first; the notice in Slack is best effort."""
         if not self.w.store.fail(self.job.id, self.worker, error):
             return  # another worker holds the job now, or it is already decided
+        if self.job.kind == "question":  # no message of its own: the reason goes in the thread
+            with contextlib.suppress(Exception):
+                self.w.slack.chat_postMessage(channel=self.job.channel, thread_ts=self.job.args.thread_ts,
+                                              text=f"I could not answer that: {blocks.escape(error)}")  # fmt: skip
+            return
         try:
             text, message = blocks.failed(self.job, error, time.monotonic() - self.started)
             self._show(text, message)

@@ -22,9 +22,9 @@ def register(app: App, bot: Bot) -> None:
     @app.action("write_fix")
     def write_fix(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-        if (clicked := _clicked(body)) is None:
+        if (found := clicked(body)) is None:
             return
-        user, channel, job_id = clicked
+        user, channel, job_id = found
         job = bot.store.get(job_id)
         refusal = bot.access.refusal(user, channel)
         if job is None or refusal:
@@ -45,11 +45,19 @@ def register(app: App, bot: Bot) -> None:
     @app.action("show_evidence")
     def show_evidence(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-        if (clicked := _clicked(body)) is None:
+        if (found := clicked(body)) is None:
             return
-        job = bot.store.get(clicked[2])
+        job = bot.store.get(found[2])
         text = blocks.evidence(job.result) if job and job.result else "No diagnosis stored for that job yet."
         respond(text=text, response_type="ephemeral", replace_original=False)
+
+    @app.action("postmortem")
+    def postmortem(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        if (found := clicked(body)) is None:
+            return
+        user, channel, job_id = found
+        respond(text=queue_postmortem(bot, user, channel, job_id), response_type="ephemeral", replace_original=False)
 
     @app.action("approve_fix")
     def approve(ack: Ack, body: dict[str, Any], respond: Respond, client: Any) -> None:
@@ -62,7 +70,20 @@ def register(app: App, bot: Bot) -> None:
         _decide(bot, "reject", body, respond, client)
 
 
-def _clicked(body: dict[str, Any]) -> tuple[str, str, str] | None:
+def queue_postmortem(bot: Bot, user: str, channel: str, job_id: str) -> str:
+    """Queue a job's postmortem draft for its thread (a worker writes and uploads it); what to tell the person."""
+    refusal = bot.access.refusal(user, channel)
+    if refusal:
+        return refusal
+    job = bot.store.find(job_id)
+    if job is None or job.result is None or "diagnosis" not in job.result or job.message_ts is None:
+        return f"No finished diagnosis is known as `{blocks.code(job_id[:36])}`."
+    bot.store.queue_message("postmortem", job.channel, job.id, {"asked_by": user})
+    bot.workers.wake()
+    return f"Writing the postmortem draft of job `{job.id[:8]}`; it will be in the diagnosis's thread."
+
+
+def clicked(body: dict[str, Any]) -> tuple[str, str, str] | None:
     """(user, channel, job id) of a button click; None, and a line in the log, for a payload without them
     (Slack always sends them: such a request was made by hand, and gets nothing)."""
     actions = body.get("actions")
@@ -80,9 +101,9 @@ def _clicked(body: dict[str, Any]) -> tuple[str, str, str] | None:
 
 
 def _decide(bot: Bot, action: str, body: dict[str, Any], respond: Respond, client: Any) -> None:
-    if (clicked := _clicked(body)) is None:
+    if (found := clicked(body)) is None:
         return
-    user, channel, job_id = clicked
+    user, channel, job_id = found
     if not bot.access.may_review(user):
         respond(
             text="Only Cloud Doctor's configured reviewers may approve or reject a fix.",

@@ -111,6 +111,9 @@ def diagnosis(job: Job, result: dict[str, Any], elapsed: float) -> tuple[str, Bl
     lines = [f"[{e['source']}] {e['text']}"[:300] for e in d["evidence"][:3]]
     if lines:
         blocks.append(_section("*Top evidence*\n```" + "\n".join(code_block(line) for line in lines) + "```"))
+    runbook = (result.get("context") or {}).get("runbook")
+    if runbook:  # from the settings or the alert's runbook_url annotation, checked to be a plain https link
+        blocks.append(_context(f":blue_book: <{runbook}|Runbook for {escape(job.service)}>"))
     missing = [escape(m) for m in result.get("missing_sources") or []]
     blocks.append(
         _context(("Missing sources: " + "; ".join(missing) + " · ") * bool(missing) + f"done in {elapsed:.1f} s")
@@ -132,8 +135,22 @@ def diagnosis(job: Job, result: dict[str, Any], elapsed: float) -> tuple[str, Bl
             _button("Approve", "approve_fix", job.id, "primary"),
             _button("Reject", "reject_fix", job.id, "danger"),
         ]
+    buttons += [
+        _button("Postmortem draft", "postmortem", job.id),
+        _button("👍 Right", "feedback_up", job.id),
+        _button("👎 Wrong", "feedback_down", job.id),
+    ]
     blocks.append({"type": "actions", "block_id": f"job:{job.id}", "elements": buttons})
+    blocks.append(_context("Ask me about this incident in this message's thread (why, what changed, the timeline…)."))
     return text, blocks
+
+
+def answer(result: dict[str, Any]) -> Blocks:
+    """A thread question's answer (already escaped where it quotes telemetry or a model)."""
+    text = str(result["answer"])
+    parts = [text[i : i + 2900] for i in range(0, min(len(text), 2900 * 4), 2900)]
+    by = "Gemini, from this job's evidence" if result.get("engine") == "gemini" else "this job's evidence (offline)"
+    return [*(_section(p) for p in parts), _context(f"Answered from {by}.")]
 
 
 def evidence(result: dict[str, Any]) -> str:

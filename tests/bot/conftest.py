@@ -106,13 +106,15 @@ class Server:
             headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
         return httpx.post(f"{self.url}/slack/events", content=body, headers=headers, timeout=10)
 
-    def action(self, action_id: str, job_id: str, user: str, message: dict[str, Any] | None = None) -> httpx.Response:
+    def action(
+        self, action_id: str, job_id: str, user: str, message: dict[str, Any] | None = None, channel: str = "C0INCIDENT"
+    ) -> httpx.Response:
         payload = {
             "type": "block_actions",
             "user": {"id": user, "username": user, "team_id": "T0001"},
             "api_app_id": "A0CLOUDDOC",
             "team": {"id": "T0001", "domain": "acme"},
-            "channel": {"id": "C0INCIDENT", "name": "incidents"},
+            "channel": {"id": channel, "name": "incidents"},
             "trigger_id": f"trig-{action_id}-{user}",
             "response_url": f"{self.slack_url}/response/{action_id}-{user}",
             "container": {"type": "message"},
@@ -127,6 +129,29 @@ class Server:
                 }
             ],
         }
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        return httpx.post(f"{self.url}/slack/events", content=body, headers=sign(body), timeout=10)
+
+    def event(self, event: dict[str, Any], event_id: str, retry: int | None = None) -> httpx.Response:
+        """An Events API callback, as Slack sends it (JSON, signed); `retry` as Slack's X-Slack-Retry-Num."""
+        envelope = {
+            "token": "legacy", "team_id": "T0001", "api_app_id": "A0CLOUDDOC", "event": event,
+            "type": "event_callback", "event_id": event_id, "event_time": int(time.time()),
+            "authorizations": [{"team_id": "T0001", "user_id": "U0CLOUDDOC", "is_bot": True}],
+        }  # fmt: skip
+        body = json.dumps(envelope).encode()
+        headers = sign(body) | {"Content-Type": "application/json"}
+        if retry is not None:
+            headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        return httpx.post(f"{self.url}/slack/events", content=body, headers=headers, timeout=10)
+
+    def view_submission(self, view: dict[str, Any], user: str, values: dict[str, Any]) -> httpx.Response:
+        """A modal's submission: the view Slack opened, with the state the person left in it."""
+        payload = {
+            "type": "view_submission", "team": {"id": "T0001", "domain": "acme"},
+            "user": {"id": user, "username": user, "team_id": "T0001"}, "api_app_id": "A0CLOUDDOC",
+            "trigger_id": f"trig-view-{user}", "view": view | {"id": "V0000001", "state": {"values": values}},
+        }  # fmt: skip
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return httpx.post(f"{self.url}/slack/events", content=body, headers=sign(body), timeout=10)
 

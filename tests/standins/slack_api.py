@@ -28,7 +28,10 @@ REQUIRED = {
     "auth.test": (),
     "conversations.history": ("channel",),
     "conversations.replies": ("channel", "ts"),
+    "reactions.add": ("channel", "timestamp", "name"),
+    "views.open": ("trigger_id", "view"),
 }
+BOT_USER, BOT_ID = "U0CLOUDDOC", "B0CLOUDDOC"
 
 
 @dataclass
@@ -54,6 +57,7 @@ class SlackStandIn(LoopbackStandIn):
             lambda method, args: None
         )
         self.refused: list[Call] = []
+        self.triggers_used: set[str] = set()
         self._ts = 1_700_000_000.000100
         self._lock = threading.Lock()
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
@@ -94,8 +98,22 @@ class SlackStandIn(LoopbackStandIn):
                     and isinstance(meta.get("event_payload"), dict)
                 ):  # fmt: skip
                     return {"ok": False, "error": "invalid_metadata_format"}
-                self._messages[(args["channel"], ts)] = args
+                self._messages[(args["channel"], ts)] = args | {"bot_id": BOT_ID, "user": BOT_USER}
                 return {"ok": True, "channel": args["channel"], "ts": ts, "message": {"text": args.get("text")}}
+            if method == "auth.test":
+                return {"ok": True, "url": "https://acme.slack.com/", "team": "Acme", "user": "cloud-doctor",
+                        "team_id": "T0001", "user_id": BOT_USER, "bot_id": BOT_ID}  # fmt: skip
+            if method == "reactions.add":
+                message = self._messages.get((args["channel"], args["timestamp"]))
+                if message is None:
+                    return {"ok": False, "error": "message_not_found"}
+                reactions = message.setdefault("reactions", [])
+                if args["name"] in reactions:
+                    return {"ok": False, "error": "already_reacted"}
+                reactions.append(args["name"])
+                return {"ok": True}
+            if method == "views.open":
+                return self._open_view(args)
             if method == "conversations.history":
                 return self._history(args)
             if method == "conversations.replies":
@@ -103,7 +121,7 @@ class SlackStandIn(LoopbackStandIn):
             if method == "chat.update":
                 if (args["channel"], args["ts"]) not in self._messages:
                     return {"ok": False, "error": "message_not_found"}
-                self._messages[(args["channel"], args["ts"])] = args
+                self._messages[(args["channel"], args["ts"])] = args | {"bot_id": BOT_ID, "user": BOT_USER}
                 return {"ok": True, "channel": args["channel"], "ts": args["ts"]}
             if method == "usergroups.users.list":
                 return {"ok": True, "users": self.groups.get(args["usergroup"], [])}
@@ -123,9 +141,41 @@ class SlackStandIn(LoopbackStandIn):
                     self._ts = max(self._ts + 0.000001, time.time())
                     shared = [{"id": f["id"], "name": self.upload_names[f["id"]], "title": f.get("title", "")}
                               for f in files]  # fmt: skip
-                    self._messages[(channel, f"{self._ts:.6f}")] = {"files": shared, "thread_ts": thread, "text": ""}
+                    self._messages[(channel, f"{self._ts:.6f}")] = {
+                        "files": shared,
+                        "thread_ts": thread,
+                        "text": "",
+                        "bot_id": BOT_ID,
+                        "user": BOT_USER,
+                    }
                 return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
         return {"ok": True, "message_ts": f"{self._ts:.6f}"}
+
+    def person_posts(self, channel: str, text: str, user: str, thread_ts: str | None = None) -> str:
+        """A message a person posted (the tests then send its event): the thread holds it as Slack would."""
+        with self._lock:
+            self._ts = max(self._ts + 0.000001, time.time())
+            ts = f"{self._ts:.6f}"
+            self._messages[(channel, ts)] = {"text": text, "user": user} | (
+                {"thread_ts": thread_ts} if thread_ts else {}
+            )
+        return ts
+
+    def _open_view(self, args: dict[str, Any]) -> dict[str, Any]:
+        """views.open: a modal as Slack checks it (a title of 24 characters at most, at most 100 blocks, a
+        trigger used once)."""
+        view = json.loads(args["view"]) if isinstance(args["view"], str) else args["view"]
+        if not isinstance(view, dict) or view.get("type") != "modal":
+            return {"ok": False, "error": "invalid_arguments"}
+        title = (view.get("title") or {}).get("text", "")
+        if not title or len(title) > 24 or len(view.get("blocks") or []) > 100:
+            return {"ok": False, "error": "invalid_arguments"}
+        if len(view.get("private_metadata") or "") > 3000:
+            return {"ok": False, "error": "invalid_arguments"}
+        if args["trigger_id"] in self.triggers_used:
+            return {"ok": False, "error": "expired_trigger_id"}
+        self.triggers_used.add(args["trigger_id"])
+        return {"ok": True, "view": view | {"id": f"V{len(self.triggers_used):08d}"}}
 
     def _replies(self, args: dict[str, Any]) -> dict[str, Any]:
         """A thread: its parent, then its replies oldest first, with the files shared in them."""
@@ -140,8 +190,12 @@ class SlackStandIn(LoopbackStandIn):
             ),
             key=lambda item: float(item[0]),
         )
+        with_metadata = str(args.get("include_all_metadata")).lower() in ("true", "1")
         messages = [
-            {"type": "message", "ts": ts, "text": m.get("text", "")} | ({"files": m["files"]} if m.get("files") else {})
+            {"type": "message", "ts": ts, "text": m.get("text", "")}
+            | ({"files": m["files"]} if m.get("files") else {})
+            | {k: m[k] for k in ("user", "bot_id", "thread_ts") if m.get(k)}
+            | ({"metadata": m["metadata"]} if with_metadata and m.get("metadata") else {})
             for ts, m in found
         ]
         return {"ok": True, "messages": messages, "has_more": False, "response_metadata": {"next_cursor": ""}}

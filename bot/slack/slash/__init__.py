@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.slack.slash import analyze_logs, terraform
+from bot.slack.slash import analyze_logs, postmortem, terraform
 from bot.slack.slash.base import SlashCommand, start_job
 
 if TYPE_CHECKING:
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from bot.context import Bot
 
-COMMANDS: dict[str, SlashCommand] = {c.name: c for c in (analyze_logs.COMMAND, terraform.COMMAND)}
+COMMANDS: dict[str, SlashCommand] = {c.name: c for c in (analyze_logs.COMMAND, terraform.COMMAND, postmortem.COMMAND)}
 USAGES = [c.usage for c in COMMANDS.values()]
 
 

@@ -130,12 +130,15 @@ def test_a_final_message_retried_after_its_diff_was_shared_shares_it_once(
 
     monkeypatch.setattr(store, "message_done", fail_first)
     worker.run_once()
-    assert failed_once and len(slack.of("files.completeUploadExternal")) == 1
+    assert failed_once and len(slack.of("files.completeUploadExternal")) == 2  # the diff and the chart
     deadline = time.time() + 30
     while store.messages()[0]["state"] != "sent":
         assert time.time() < deadline, store.messages()
         worker.run_once()
         time.sleep(0.2)
-    assert len(slack.of("files.completeUploadExternal")) == 1  # shared once
-    assert len(slack.of("conversations.replies")) == 2  # looked both times
+    assert len(slack.of("files.completeUploadExternal")) == 2  # each shared once
+    assert sorted(slack.upload_names.values()) == sorted(
+        [f"cloud-doctor-checkout-{job.id[:8]}.diff", f"cloud-doctor-checkout-{job.id[:8]}-chart.png"]
+    )
+    assert len(slack.of("conversations.replies")) == 4  # looked both times, for each file
     assert len(slack.of("chat.postMessage")) == 1 and store.get(job.id).state == "done"

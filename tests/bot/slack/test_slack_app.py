@@ -49,7 +49,7 @@ def test_signed_command_is_acknowledged_and_the_diagnosis_posted(
     assert final["ts"] == job.message_ts and all(c.args["ts"] == job.message_ts for c in slack.of("chat.update"))
     blocks = final["blocks"]
     actions = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
-    assert actions == ["write_fix", "show_evidence"]
+    assert actions == ["write_fix", "show_evidence", "postmortem", "feedback_up", "feedback_down"]
     assert job.state == "done" and job.result["diagnosis"]["resource"] == "checkout"
 
 
@@ -63,7 +63,7 @@ def test_terraform_command_uploads_the_diff(make_server, slack: SlackStandIn) ->
     assert content.startswith("--- a/apps/checkout.tf") and '+              memory = "1024Mi"' in content
     final = _final(slack)[-1].args
     actions = [e["action_id"] for b in final["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert actions == ["show_evidence", "approve_fix", "reject_fix"]
+    assert actions == ["show_evidence", "approve_fix", "reject_fix", "postmortem", "feedback_up", "feedback_down"]
 
 
 def test_bad_signatures_are_refused_and_store_nothing(make_server, store_url: str) -> None:
