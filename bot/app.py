@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -55,6 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     bot = Bot(settings, store, Access(settings.slack, client), Workers(settings), metrics)
     slash.register(bolt, bot)
+    bolt.error(_answered_anyway)
     actions.register(bolt, bot)
     feedback.register(bolt, bot)
     thread_events.register(bolt, bot)
@@ -130,6 +132,20 @@ def create_app(settings: Settings) -> FastAPI:
 
     api.add_middleware(TraceContext)  # the request's trace on every line logged while it is served
     return api
+
+
+def _answered_anyway(error: Exception, body: dict[str, Any]) -> Any:
+    """A listener that raised (Slack or the store failing under it) is logged and answered 200, never 500: Slack
+    would retry the event or show the person an error; a command is told what happened."""
+    from slack_bolt import BoltResponse
+
+    what = body.get("command") or body.get("type") or (body.get("event") or {}).get("type") or "request"
+    logging.getLogger("cloud_doctor.slack").error("%s failed: %s", what, error, exc_info=error)
+    if "command" in body:
+        text = "Cloud Doctor hit an internal error on that; nothing may have started. Please try again."
+        return BoltResponse(status=200, body=json.dumps({"response_type": "ephemeral", "text": text}),
+                            headers={"content-type": "application/json;charset=utf-8"})  # fmt: skip
+    return BoltResponse(status=200, body="")
 
 
 class _TokenUnusedFilter(logging.Filter):

@@ -147,6 +147,11 @@ def available_cpus(cgroup: Path = Path("/sys/fs/cgroup/cpu.max")) -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+class FeedbackSettings(Section):
+    # a live job's collection (redacted) is kept this long for `feedback export`; judged jobs keep theirs
+    keep_evidence: str = Field(default="14d", pattern=DURATION)
+
+
 class JobSettings(Section):
     # worker processes per instance; default: one per CPU but one, which stays with the acknowledgements
     workers: int = Field(default_factory=lambda: max(1, available_cpus() - 1), ge=1, le=32)
@@ -204,6 +209,7 @@ class Settings(BaseSettings):
     digest: DigestSettings = DigestSettings()
     webhooks: WebhookSettings = WebhookSettings()
     jobs: JobSettings = JobSettings()
+    feedback: FeedbackSettings = FeedbackSettings()
     aws: AwsSettings = AwsSettings()
     repositories: list[RepositorySettings] = []
     # service -> its runbook, linked in every diagnosis of it (an alert's runbook_url annotation comes first)

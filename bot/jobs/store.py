@@ -716,9 +716,18 @@ class Store:
             "category": category[:64] if category else None, "resource": resource[:200] if resource else None,
             "note": note[:3000], "at": time.time(),
         }  # fmt: skip
-        with self.transaction() as conn:
-            conn.execute(feedback.delete().where(feedback.c.job_id == job_id, feedback.c.user_id == row["user_id"]))
-            conn.execute(feedback.insert().values(**row))
+        mine = sa.and_(feedback.c.job_id == job_id, feedback.c.user_id == row["user_id"])
+        try:
+            for _ in range(2):  # a double click's two inserts race on PostgreSQL: the second updates instead
+                try:
+                    with self.transaction() as conn:
+                        if not conn.execute(feedback.update().where(mine).values(**row)).rowcount:
+                            conn.execute(feedback.insert().values(**row))
+                    return
+                except IntegrityError:
+                    continue
+        except sa.exc.OperationalError as exc:  # another process holds the lock past `write_wait`
+            raise StoreBusy(str(exc.orig)) from None
 
     def feedback(self, job_id: str | None = None) -> list[dict[str, Any]]:
         """Every answer (of one job, or of all), oldest first."""
@@ -739,6 +748,17 @@ class Store:
                 totals[str(engine)] = (up + (int(n) if verdict == "up" else 0), all_ + int(n))
         return totals
 
+    def prune_evidence(self, keep_seconds: float, now: float | None = None) -> int:
+        """Drop the kept collections of jobs finished more than `keep_seconds` ago that nobody judged."""
+        cutoff = (now or time.time()) - keep_seconds
+        old = sa.select(jobs.c.id).where(jobs.c.finished_at < cutoff)
+        judged = sa.select(feedback.c.job_id)
+        with self.transaction() as conn:
+            gone = conn.execute(
+                job_evidence.delete().where(job_evidence.c.job_id.in_(old), job_evidence.c.job_id.not_in(judged))
+            )
+        return int(gone.rowcount or 0)
+
     def evidence_documents(self, job_id: str) -> bytes | None:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(job_evidence.c.documents).where(job_evidence.c.job_id == job_id)).first()
@@ -748,9 +768,19 @@ class Store:
         """One outbox message (a postmortem draft, a note), sent by a worker."""
         now = time.time()
         row = new_message_row(kind, channel, args, now, now, thread_job)
-        with self.transaction() as conn:
-            conn.execute(outbox.insert(), row)
+        try:
+            with self.transaction() as conn:
+                conn.execute(outbox.insert(), row)
+        except sa.exc.OperationalError as exc:
+            raise StoreBusy(str(exc.orig)) from None
         return str(row["id"])
+
+    def message_state(self, kind: str, thread_job: str) -> str | None:
+        """The state of a job's outbox message of this kind (pending before sent, sent before failed), if any."""
+        query = sa.select(outbox.c.state).where(outbox.c.kind == kind, outbox.c.thread_job == thread_job)
+        with self.engine.connect() as conn:
+            states = {str(r[0]) for r in conn.execute(query).all()}
+        return next((s for s in ("pending", "sent", "failed") if s in states), None)
 
     def audit_trail(self, job_id: str | None = None) -> list[dict[str, Any]]:
         query = sa.select(audit).order_by(audit.c.id)

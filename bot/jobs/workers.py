@@ -19,6 +19,7 @@ from bot.jobs.store import OPEN_STATES, Job, Message, Store
 from bot.pipeline import collect_bundle, diagnose
 from bot.settings import Settings, use_cloud_identity
 from bot.slack import blocks
+from bot.slack.threads import thread_replies
 from bot.thread.answering import ANSWER_EVENT
 from bot.thread.context import job_context
 from collectors import Evidence
@@ -166,6 +167,7 @@ class Worker:
         self._next_prune = time.monotonic() + 3600
         try:
             self.intake.prune(seconds(self.settings.webhooks.retention))
+            self.store.prune_evidence(seconds(self.settings.feedback.keep_evidence))
         except Exception:
             log.exception("pruning alert history failed")
 
@@ -233,7 +235,10 @@ class Worker:
                 channel=job.channel, thread_ts=job.message_ts, content=fix["diff"], filename=filename,
                 title=fix["summary"][:200],
             )  # fmt: skip
-        self._chart(job)
+        try:
+            self._chart(job)
+        except Exception:  # a chart that cannot be drawn or shared leaves the diagnosis as it is
+            log.exception("job %s: the chart was not shared", job.id)
         self.store.message_done(message.id, self.name, job.message_ts)
 
     def _chart(self, job: Job) -> None:
@@ -245,15 +250,11 @@ class Worker:
             return
         from bot.chart import render_chart
 
-        try:
-            png = render_chart(chart)
-        except ValueError as exc:
-            log.warning("job %s: no chart (%s)", job.id, exc)
-            return
+        png = render_chart(chart)
         self.slack.files_upload_v2(
             channel=job.channel, thread_ts=job.message_ts, content=png, filename=filename,
             title=str(chart["title"])[:200],
-            initial_comment=f"What decided it: {blocks.escape(chart['finding'])}"[:900],
+            initial_comment=f"What decided it: {blocks.escape(chart.get('finding', ''))}"[:900],
         )  # fmt: skip
 
     def _answer(self, message: Message) -> None:
@@ -363,10 +364,7 @@ def job_metadata(job: Job) -> dict[str, Any]:
 
 def answered_before(slack: WebClient, job: Job) -> str | None:
     """The ts of an answer an earlier attempt posted for this question job (by its metadata in the thread)."""
-    page = slack.conversations_replies(
-        channel=job.channel, ts=job.args.thread_ts or "", include_all_metadata=True, limit=200
-    )
-    for item in page.get("messages") or []:
+    for item in thread_replies(slack, job.channel, job.args.thread_ts or "", metadata=True):
         meta = item.get("metadata") or {}
         if meta.get("event_type") == ANSWER_EVENT and (meta.get("event_payload") or {}).get("job_id") == job.id:
             return str(item["ts"])
@@ -374,17 +372,10 @@ def answered_before(slack: WebClient, job: Job) -> str | None:
 
 
 def shared_before(slack: WebClient, channel: str, thread_ts: str, filename: str) -> bool:
-    """Whether an earlier attempt already shared this file in the thread (conversations.replies)."""
-    cursor = None
-    for _ in range(5):
-        page = slack.conversations_replies(channel=channel, ts=thread_ts, limit=200, cursor=cursor)
-        for item in page.get("messages") or []:
-            if any(f.get("name") == filename for f in item.get("files") or []):
-                return True
-        cursor = (page.get("response_metadata") or {}).get("next_cursor")
-        if not cursor:
-            return False
-    return False
+    """Whether an earlier attempt already shared this file in the thread."""
+    return any(
+        f.get("name") == filename for item in thread_replies(slack, channel, thread_ts) for f in item.get("files") or []
+    )
 
 
 def posted_before(slack: WebClient, job: Job) -> str | None:
@@ -407,15 +398,29 @@ def posted_before(slack: WebClient, job: Job) -> str | None:
 
 
 def compress_documents(evidence: Evidence) -> bytes:
-    """A live collection's documents and incident, as `feedback export` writes them back out as a bundle."""
+    """A live collection's documents and incident, redacted as the digest is, as `feedback export` writes them
+    back out as a bundle."""
     import zlib
+
+    from analyzers import Redactor
+
+    redact = Redactor()
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return redact(value)
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        return value
 
     scope = evidence.scope
     doc = {
         "incident": {"title": scope.title, "source": scope.source, "service": scope.service,
                      "environment": scope.environment,
                      "window": {"start": scope.window.start.isoformat(), "end": scope.window.end.isoformat()}},
-        "documents": [{"folder": d.folder, "name": d.name, "body": d.body} for d in evidence.documents],
+        "documents": [{"folder": d.folder, "name": d.name, "body": clean(d.body)} for d in evidence.documents],
         "failed": [{"source": s.source, "error": s.error, "ref": s.ref, "source_url": s.source_url}
                    for s in evidence.missing_sources],
     }  # fmt: skip

@@ -7,7 +7,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from bot.jobs.args import JobArgs
-from bot.jobs.store import new_message_row
+from bot.jobs.store import StoreBusy, new_message_row
 from bot.slack import blocks
 
 if TYPE_CHECKING:
@@ -47,8 +47,10 @@ def register(app: App, bot: Bot) -> None:
         ack()
         if (found := clicked(body)) is None:
             return
-        job = bot.store.get(found[2])
-        text = blocks.evidence(job.result) if job and job.result else "No diagnosis stored for that job yet."
+        refusal = bot.access.refusal(found[0], found[1])
+        job = bot.store.get(found[2]) if not refusal else None
+        text = refusal or (blocks.evidence(job.result) if job and job.result and "diagnosis" in job.result
+                           else "No diagnosis stored for that job yet.")  # fmt: skip
         respond(text=text, response_type="ephemeral", replace_original=False)
 
     @app.action("postmortem")
@@ -57,7 +59,11 @@ def register(app: App, bot: Bot) -> None:
         if (found := clicked(body)) is None:
             return
         user, channel, job_id = found
-        respond(text=queue_postmortem(bot, user, channel, job_id), response_type="ephemeral", replace_original=False)
+        try:
+            said = queue_postmortem(bot, user, channel, job_id)
+        except StoreBusy:
+            said = "Cloud Doctor's job store is busy right now; please try again in a moment."
+        respond(text=said, response_type="ephemeral", replace_original=False)
 
     @app.action("approve_fix")
     def approve(ack: Ack, body: dict[str, Any], respond: Respond, client: Any) -> None:
@@ -76,8 +82,19 @@ def queue_postmortem(bot: Bot, user: str, channel: str, job_id: str) -> str:
     if refusal:
         return refusal
     job = bot.store.find(job_id)
-    if job is None or job.result is None or "diagnosis" not in job.result or job.message_ts is None:
-        return f"No finished diagnosis is known as `{blocks.code(job_id[:36])}`."
+    if (
+        job is None
+        or job.channel != channel
+        or job.result is None
+        or "diagnosis" not in job.result
+        or (job.message_ts is None)
+    ):  # another channel's job is not known here: its thread is not this channel's to write in
+        return f"No finished diagnosis in this channel is known as `{blocks.code(job_id[:36])}`."
+    state = bot.store.message_state("postmortem", job.id)
+    if state == "pending":
+        return f"The postmortem draft of job `{job.id[:8]}` is being written; it will be in the diagnosis's thread."
+    if state == "sent":
+        return f"The postmortem draft of job `{job.id[:8]}` is already in the diagnosis's thread."
     bot.store.queue_message("postmortem", job.channel, job.id, {"asked_by": user})
     bot.workers.wake()
     return f"Writing the postmortem draft of job `{job.id[:8]}`; it will be in the diagnosis's thread."

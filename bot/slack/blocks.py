@@ -150,7 +150,9 @@ def answer(result: dict[str, Any]) -> Blocks:
     text = str(result["answer"])
     parts = [text[i : i + 2900] for i in range(0, min(len(text), 2900 * 4), 2900)]
     by = "Gemini, from this job's evidence" if result.get("engine") == "gemini" else "this job's evidence (offline)"
-    return [*(_section(p) for p in parts), _context(f"Answered from {by}.")]
+    # verbatim: Slack auto-links no URL and resolves no name in text a model or telemetry wrote
+    sections = [{"type": "section", "text": {"type": "mrkdwn", "text": p, "verbatim": True}} for p in parts]
+    return [*sections, _context(f"Answered from {by}.")]
 
 
 def evidence(result: dict[str, Any]) -> str:

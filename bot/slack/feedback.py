@@ -10,7 +10,9 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from analyzers.signatures import CATEGORIES
+from bot.jobs.store import StoreBusy
 from bot.slack.actions import clicked as _clicked
+from bot.slack.blocks import code, escape
 
 if TYPE_CHECKING:
     from slack_bolt import Ack, App, Respond
@@ -28,8 +30,12 @@ def register(app: App, bot: Bot) -> None:
         ack()
         if (job := _judged(bot, body, respond)) is None:
             return
-        user = body["user"]["id"]
-        bot.store.record_feedback(job[0], user, "up", job[1])
+        try:
+            bot.store.record_feedback(job[0], body["user"]["id"], "up", job[1])
+        except StoreBusy:
+            respond(text="Cloud Doctor's store is busy; please press 👍 again in a moment.", response_type="ephemeral",
+                    replace_original=False)  # fmt: skip
+            return
         respond(text="Thanks: counted as right.", response_type="ephemeral", replace_original=False)
 
     @app.action("feedback_down")
@@ -40,7 +46,12 @@ def register(app: App, bot: Bot) -> None:
         stored = bot.store.get(job[0])
         assert stored is not None and stored.result is not None
         channel = body["channel"]["id"]
-        client.views_open(trigger_id=body.get("trigger_id", ""), view=modal(stored.id, channel, stored.result))
+        try:
+            client.views_open(trigger_id=body.get("trigger_id", ""), view=modal(stored.id, channel, stored.result))
+        except Exception as exc:  # the trigger expired (3 s), or Slack refused: say so rather than fail the click
+            log.warning("the feedback modal did not open: %s", exc)
+            respond(text="Slack did not open the feedback form; please press 👎 again.", response_type="ephemeral",
+                    replace_original=False)  # fmt: skip
 
     @app.view(CALLBACK)
     def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: Any) -> None:
@@ -62,10 +73,16 @@ def register(app: App, bot: Bot) -> None:
             return
         category, resource, note = parsed
         engine = str(job.result["diagnosis"].get("engine", ""))
-        bot.store.record_feedback(job.id, user, "down", engine, category, resource, note)
+        try:
+            bot.store.record_feedback(job.id, user, "down", engine, category, resource, note)
+        except StoreBusy:
+            log.warning("feedback on job %s by %s not stored: the store is busy", job.id, user)
+            return
         log.info("feedback on job %s by %s: %s in %s", job.id, user, category, resource)
         try:
-            client.chat_postEphemeral(channel=channel, user=user, text=f"Thanks: stored as {category} in {resource}.")
+            client.chat_postEphemeral(
+                channel=channel, user=user, text=f"Thanks: stored as {escape(category)} in `{code(resource)}`."
+            )
         except Exception as exc:  # the answer is stored; the thanks is best effort
             log.warning("the feedback thanks was not posted: %s", exc)
 
@@ -95,11 +112,14 @@ def modal(job_id: str, channel: str, result: dict[str, Any]) -> dict[str, Any]:
     seen: set[str] = set()
     options = []
     for h in d.get("hypotheses") or []:
-        value = f"{h['category']}|{h['resource']}"[:150]
-        if value not in seen and (h["category"], h["resource"]) != (d["category"], d["resource"]):
+        value = f"{h['category']}|{h['resource']}"
+        if len(value) <= 150 and value not in seen and (h["category"], h["resource"]) != (d["category"], d["resource"]):
             seen.add(value)
             options.append({"text": _plain(f"{h['category']} in {h['resource']}", 75), "value": value})
-    options.append({"text": _plain(f"no failure in {d['resource']}", 75), "value": f"unknown|{d['resource']}"[:150]})
+    if len(f"unknown|{d['resource']}") <= 150:
+        options.append({"text": _plain(f"no failure in {d['resource']}", 75), "value": f"unknown|{d['resource']}"})
+    if not options:  # a static_select needs one option; typing the answer in always works
+        options.append({"text": _plain("something else (type it below)", 75), "value": "none"})
     return {
         "type": "modal",
         "callback_id": CALLBACK,
@@ -135,7 +155,7 @@ def read_answer(values: dict[str, Any]) -> tuple[str, str, str] | dict[str, Any]
     if typed:
         category, _, resource = typed.partition(" ")
         if category not in CHOICES:
-            return {"errors": {"other": f"Start with a category: one of {', '.join(CHOICES)}"[:150]}}
+            return {"errors": {"other": "Start with one of the categories listed under this field."}}
         if not resource.strip():
             return {"errors": {"other": "After the category, the resource (the failing service, database…)."}}
         return category, resource.strip(), note

@@ -58,14 +58,17 @@ def _question(bot: Bot, event: dict[str, Any], context: dict[str, Any], client: 
     mentions = _MENTION.findall(text)
     if not mentioned and mentions and me not in mentions:
         return  # a reply addressed to someone else in the thread, not to the bot
+    question = _MENTION.sub(lambda m: "" if m.group(1) == me else m.group(0), text).strip()[:MAX_QUESTION]
+    if not mentioned and not asks(question):
+        return  # people talking in the thread, not asking the bot
     job = bot.store.by_message(channel, thread)
     if job is None:
         return  # a thread that is not a job's
     refusal = bot.access.refusal(user, channel)
     if refusal:
-        _after_ack(client.chat_postEphemeral, channel=channel, user=user, thread_ts=thread, text=refusal)
+        if mentioned:  # said once, to someone who addressed the bot; plain replies get no answer at all
+            _after_ack(client.chat_postEphemeral, channel=channel, user=user, thread_ts=thread, text=refusal)
         return
-    question = _MENTION.sub(lambda m: "" if m.group(1) == me else m.group(0), text).strip()[:MAX_QUESTION]
     if not question:
         question = "help"
     try:
@@ -83,6 +86,19 @@ def _question(bot: Bot, event: dict[str, Any], context: dict[str, Any], client: 
         bot.workers.wake()
         _after_ack(client.reactions_add, channel=channel, timestamp=ts, name="eyes")
         log.info("question %s about job %s", asked.id, job.id)
+
+
+_ASKS = re.compile(
+    r"\?\s*$|^\s*(why|what|when|which|who|how|where|is|are|was|were|did|does|do|can|could|should|show|explain|"
+    r"look again|check again|re-?run|help)\b",
+    re.IGNORECASE,
+)
+
+
+def asks(text: str) -> bool:
+    """Whether a reply that does not mention the bot reads as a question to it (ends with ?, or opens like one):
+    "thanks, rolling back now" is people talking; "why?" and "what changed" are questions."""
+    return bool(_ASKS.search(text))
 
 
 def _after_ack(call: Any, **kwargs: Any) -> None:

@@ -9,7 +9,9 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from bot.jobs.args import JobArgs
+from bot.jobs.store import AtCapacity
 from bot.slack.blocks import code, code_block, escape
+from bot.slack.threads import thread_replies
 from bot.thread.questions import answer_offline
 
 if TYPE_CHECKING:
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("cloud_doctor.thread")
 ANSWER_EVENT = "cloud_doctor_answer"
+MAX_LOOK_BACK_MINUTES = 360
 
 
 def answer_question(settings: Settings, store: Store, slack: WebClient, job: Job) -> dict[str, Any]:
@@ -28,8 +31,13 @@ def answer_question(settings: Settings, store: Store, slack: WebClient, job: Job
     parent = store.get(job.args.from_job or "")
     base = {"question": question, "asked_by": job.user_id, "about": job.args.from_job}
     if parent is None or parent.result is None or "diagnosis" not in parent.result:
-        state = parent.state if parent else "gone"
-        text = f"Job `{(job.args.from_job or '')[:8]}` has no diagnosis to ask about yet ({escape(state)})."
+        ref = f"Job `{(job.args.from_job or '')[:8]}`"
+        if parent is not None and parent.state in ("queued", "running"):
+            text = f"{ref} is still {parent.stage}; ask again once its diagnosis is posted."
+        elif parent is not None and parent.state == "failed":
+            text = f"{ref} failed ({escape(parent.error or 'no reason stored')}): there is no diagnosis to ask about."
+        else:
+            text = f"{ref} has no diagnosis to ask about."
         return base | {"answer": text, "intent": "not_ready", "engine": "rules"}
     offline = answer_offline(question, parent.result)
     if offline.look_again is not None:
@@ -81,20 +89,28 @@ def _said(message: dict[str, Any]) -> str:
 def _thread(slack: WebClient, job: Job) -> list[dict[str, Any]]:
     """The thread's messages, oldest first (its parent included); a Slack failure means no history."""
     try:
-        page = slack.conversations_replies(channel=job.channel, ts=job.args.thread_ts or "", limit=50)
+        return thread_replies(slack, job.channel, job.args.thread_ts or "")
     except Exception as exc:
         log.warning("job %s: the thread's history could not be read: %s", job.id, exc)
         return []
-    return [m for m in page.get("messages") or [] if isinstance(m, dict)]
 
 
 def _look_again(settings: Settings, store: Store, job: Job, parent: Job, since: float, said: str) -> dict[str, Any]:
-    minutes = max(5, math.ceil((time.time() - since) / 60))
+    minutes = min(MAX_LOOK_BACK_MINUTES, max(5, math.ceil((time.time() - since) / 60)))
     args = JobArgs(since=f"{minutes}m", env=parent.args.env, cluster=parent.args.cluster)
-    again, _new = store.create_job(
-        idempotency_key=f"look-again:{job.id}", kind="analyze", service=parent.service, args=args,
-        channel=job.channel, user_id=job.user_id, text=f"look again {job.id}",
-    )  # fmt: skip
+    try:  # the same person's look-agains at one service within a minute are one diagnosis, under their cap
+        again, _new = store.create_job(
+            idempotency_key=f"look-again:{job.id}", kind="analyze", service=parent.service, args=args,
+            channel=job.channel, user_id=job.user_id, text=parent.service,
+            open_limit=settings.jobs.max_open_per_user,
+        )  # fmt: skip
+    except AtCapacity:
+        text = f"You have {settings.jobs.max_open_per_user} diagnoses open in this channel; look again once one ends."
+        return {"answer": text, "intent": "look_again", "engine": "rules"}
+    capped = f" (at most {MAX_LOOK_BACK_MINUTES // 60} h back)" if minutes == MAX_LOOK_BACK_MINUTES else ""
     replay = "" if settings.serves_live(parent.service) else " (from its recorded bundle: nothing new will show)"
-    text = f"{said} New diagnosis of `{code(parent.service)}`: job `{again.id[:8]}`{replay}; it posts in the channel."
+    text = (
+        f"{said}{capped} New diagnosis of `{code(parent.service)}`: job `{again.id[:8]}`{replay}; it posts in the "
+        "channel."
+    )
     return {"answer": text, "intent": "look_again", "engine": "rules", "started_job": again.id}

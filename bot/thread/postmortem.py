@@ -27,11 +27,13 @@ def postmortem(job: Job, store: Store) -> str:
     d, fix, context = result["diagnosis"], result.get("fix"), result.get("context") or {}
     incident = result.get("incident") or {}
     events = [(at, _md(text)) for at, text in timeline(result, context)]
-    events.append((job.created_at, f"Cloud Doctor job `{job.id[:8]}` started ({job.kind}, by {_md(job.user_id)})"))
-    elapsed = job.created_at
-    for stage, seconds in store.stages(job.id):
-        elapsed += seconds
-        events.append((elapsed, f"Cloud Doctor finished {stage} ({seconds:.1f} s)"))
+    events.append((job.created_at, f"Cloud Doctor job `{job.id[:8]}` asked for ({job.kind}, by {_md(job.user_id)})"))
+    stages = store.stages(job.id)
+    ended = job.finished_at or job.updated_at  # stages are counted back from the end: time queued is not theirs
+    begun = ended - sum(secs for _, secs in stages)
+    for stage, secs in stages:
+        begun += secs
+        events.append((begun, f"Cloud Doctor finished {stage} ({secs:.1f} s)"))
     if job.finished_at is not None:
         events.append((job.finished_at, f"diagnosis posted: {_md(d['category'])} in {_md(d['resource'])}"))
     decision = store.decision(job.id)

@@ -62,6 +62,9 @@ def _why(_q: str, result: dict[str, Any], context: dict[str, Any]) -> Answer:
 def _others(_q: str, result: dict[str, Any], context: dict[str, Any]) -> Answer:
     d = result["diagnosis"]
     if not d["hypotheses"]:
+        if d["category"] == "unknown":
+            return Answer(f"No cause matched the evidence, so there were no alternatives: {escape(d['summary'])}",
+                          "others")  # fmt: skip
         return Answer(f"Nothing else was considered: only {escape(d['category'])} matched the evidence.", "others")
     lines = [f"The diagnosis: *{escape(d['category'])}* in `{code(d['resource'])}` ({d['confidence']:.0%})."]
     for h in d["hypotheses"][:5]:
@@ -100,10 +103,18 @@ def _named_resource(question: str, context: dict[str, Any]) -> str | None:
 
 def _changes(_q: str, result: dict[str, Any], context: dict[str, Any]) -> Answer:
     changes = context.get("changes") or []
+    kube = [s for s in context.get("sources") or [] if s["source"].startswith("kubernetes")]
+    if not changes and not any(s["status"] == "ok" for s in kube):
+        return Answer(
+            "I can't tell: Kubernetes state was not collected for this job"
+            + (f" ({escape(kube[0]['error'])})" if kube and kube[0].get("error") else "")
+            + ", and rollouts are read from its ReplicaSets.",
+            "changes",
+        )
     if not changes:
         return Answer(
-            "No rollout or config change shows in what was collected (ReplicaSets created in the window or the "
-            "hour before it).",
+            "No rollout shows in the ReplicaSets collected (none created in the window or the hour before it). "
+            "Config changes outside Kubernetes rollouts (a ConfigMap, a feature flag) are not collected.",
             "changes",
         )
     lines = [f"{_clock(c['at'])} {c['resource']}: {c['text']}" for c in changes]
@@ -183,10 +194,10 @@ def _help(_q: str, result: dict[str, Any], context: dict[str, Any]) -> Answer:
 
 
 INTENTS = (
-    Intent("look_again", _re(r"\b(look|check|try|run|diagnose)\s+again\b|\bre-?(run|check|analy[sz]e)\b"),
+    Intent("look_again", _re(r"\b(look|check|diagnose|analy[sz]e)\s+again\b|\bre-?(run|check|analy[sz]e)\b"),
            _look_again, "look again (since 10:05)"),
     Intent("fix", _re(r"\b(fix|terraform|diff|patch|remediat\w*)\b"), _fix, "show the fix again"),
-    Intent("changes", _re(r"\bwhat\b.*\bchang|\b(deploy\w*|rollouts?|releases?|config\w* change)\b"),
+    Intent("changes", _re(r"\bwhat\b.*\bchang|\b(deploy\w*|rollouts?|releases?|config\w* changes?)\b"),
            _changes, "what changed?"),
     Intent("timeline", _re(r"\b(timeline|when|what happened|sequence)\b"), _timeline, "the timeline"),
     Intent("others", _re(r"\b(other|else|alternatives?|why not|hypothes[ie]s|could it (be|have been)|"

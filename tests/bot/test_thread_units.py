@@ -34,7 +34,7 @@ PHRASINGS = {
     "timeline": ["timeline", "when did it start", "what happened, in order", "give me the sequence"],
     "fix": ["show the fix again", "the terraform?", "what's the patch", "how do we remediate"],
     "sources": ["which sources answered", "anything missing?", "what did you look at"],
-    "look_again": ["look again", "check again since 09:30", "please re-run", "try again since 23:59"],
+    "look_again": ["look again", "check again since 09:30", "please re-run", "analyze again since 23:59"],
 }  # fmt: skip
 
 
@@ -65,6 +65,16 @@ def test_answers_carry_the_evidence_and_escape_it(result: dict) -> None:
     assert "<!channel>" not in shown and "<https://evil" not in shown and "&lt;!channel&gt;" in shown
 
 
+def test_replies_that_are_not_questions_are_left_alone(result: dict) -> None:
+    from bot.slack.thread_events import asks
+
+    for chat in ("thanks, rolling back now", "on it", "I will try again after lunch", "+1", "paging the db team"):
+        assert not asks(chat), chat
+    for question in ("why?", "what changed", "Show me checkout", "is it the db?", "look again since 10:05"):
+        assert asks(question), question
+    assert answer_offline("I will try again after lunch", result).intent != "look_again"
+
+
 def test_an_unanswerable_question_says_so_and_lists_what_can_be_asked(result: dict) -> None:
     for question in ("what's the weather in Lisbon", "write me a poem", "lol"):
         answer = answer_offline(question, result)
@@ -90,6 +100,9 @@ def test_a_live_job_is_exported_from_the_documents_it_kept(tmp_path: Path) -> No
     for folder in ("loki", "prometheus", "kubernetes"):  # as a live collection returns them
         for file in sorted((BUNDLE / folder).glob("*.json")):
             evidence.documents.append(Document(folder, file.stem, json.loads(file.read_text())))
+    loki = next(d for d in evidence.documents if d.folder == "loki")
+    stream = loki.body["response"]["data"]["result"][0]["values"]
+    stream[0] = [stream[0][0], "connecting with DB_PASSWORD=hunter2-very-secret-42"]  # a secret in raw telemetry
     report = diagnose(evidence)
     store = Store(f"sqlite:///{tmp_path / 'store.db'}")
     job, _ = store.create_job(idempotency_key="k", kind="analyze", service="checkout", args=JobArgs(),
@@ -105,10 +118,13 @@ def test_a_live_job_is_exported_from_the_documents_it_kept(tmp_path: Path) -> No
         "category": "memory_exhaustion", "resource": "checkout"}  # fmt: skip
     answers = json.loads((exported.path / "feedback.json").read_text())["answers"]
     assert [a["verdict"] for a in answers] == ["down", "up"] and answers[0]["note"] == "it was payments"
+    kept = "".join(f.read_text() for f in exported.path.rglob("*.json"))
+    assert "hunter2-very-secret-42" not in kept and "DB_PASSWORD=" in kept  # stored and exported redacted
     replayed = BundleCollector(exported.path).collect()
     assert len(replayed.logs) == len(evidence.logs) and len(replayed.metrics) == len(evidence.metrics)
     assert diagnose(replayed).diagnosis.category == "memory_exhaustion"
     assert store.agreement() == {"rules": (1, 2)}
+    assert store.prune_evidence(0.0, now=time.time() + 10) == 0  # judged: its collection is kept
 
 
 def test_a_job_without_kept_evidence_is_named_not_exported(tmp_path: Path) -> None:
@@ -120,6 +136,24 @@ def test_a_job_without_kept_evidence_is_named_not_exported(tmp_path: Path) -> No
     store.record_feedback(job.id, "U2", "up", "rules")
     [exported] = export_feedback(store, tmp_path / "out")
     assert exported.path is None and "not kept" in exported.why
+
+
+def test_unjudged_collections_are_pruned(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'store.db'}")
+    evidence = collect_bundle(BUNDLE)
+    evidence.documents.append(Document("kubernetes", "pods", {"kind": "List", "items": []}))
+    ids = []
+    for key in ("a", "b"):
+        job, _ = store.create_job(idempotency_key=key, kind="analyze", service="checkout", args=JobArgs(),
+                                  channel="C1", user_id=f"U{key}")  # fmt: skip
+        store.claim("w", 60)
+        store.finish(job.id, "w", {"diagnosis": {"category": "timeout", "resource": "x", "engine": "rules"}}, {},
+                     documents=compress_documents(evidence))  # fmt: skip
+        ids.append(job.id)
+    store.record_feedback(ids[0], "U9", "up", "rules")
+    assert store.prune_evidence(3600.0) == 0  # both younger than the hour kept
+    assert store.prune_evidence(3600.0, now=time.time() + 7200) == 1  # the unjudged one goes
+    assert store.evidence_documents(ids[0]) is not None and store.evidence_documents(ids[1]) is None
 
 
 def test_the_postmortem_draft(tmp_path: Path, result: dict) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import numpy
 from PIL import Image
 
+from bot.jobs.args import JobArgs
 from bot.jobs.store import Store, jobs
 from tests.bot.conftest import Server
 from tests.standins.models import VertexStandIn
@@ -64,6 +65,7 @@ def test_questions_in_the_thread_are_answered_once_offline(make_server, slack: S
     _ask(server, slack, job, "what's the timeline?", "Ev05")
     _ask(server, slack, job, "what is the meaning of life?", "Ev06")  # nothing offline answers this
     _ask(server, slack, job, "<@U0OTHER> can you take this one?", "Ev07")  # to a colleague: not a question
+    _ask(server, slack, job, "thanks, rolling back now", "Ev08")  # people talking: not a question either
     slack.wait_for(lambda: len(_answers(slack, job.message_ts)) == 5)
     texts = [a["text"] for a in _answers(slack, job.message_ts)]
     assert "scored below the diagnosis" in texts[1] or "Nothing else was considered" in texts[1]
@@ -80,7 +82,7 @@ def test_a_question_from_a_channel_not_allowed_is_refused(make_server, slack: Sl
     store = Store(store_url)
     with store.transaction() as conn:  # the same thread, seen from a channel the bot takes nothing in
         conn.execute(jobs.update().where(jobs.c.id == job.id).values(channel="C0ELSEWHERE"))
-    _ask(server, slack, job, "why?", "Ev10", channel="C0ELSEWHERE")
+    _ask(server, slack, job, "<@U0CLOUDDOC> why?", "Ev10", channel="C0ELSEWHERE", mention=True)
     slack.wait_for(lambda: bool(slack.of("chat.postEphemeral")))
     refusal = slack.of("chat.postEphemeral")[0].args
     assert refusal["user"] == ASKER and "takes commands in" in refusal["text"]
@@ -214,7 +216,10 @@ def test_postmortem_draft_is_uploaded_in_the_thread(make_server, slack: SlackSta
     job = _diagnosed(server, slack, store_url)
     response = server.command(job.id[:8], command="/postmortem")
     assert "Writing the postmortem draft" in response.json()["text"]
-    assert server.command(job.id[:8], command="/postmortem", trigger="another").status_code == 200
+    again = server.command(job.id[:8], command="/postmortem", trigger="another").json()["text"]
+    assert "being written" in again or "already in the diagnosis's thread" in again
+    elsewhere = server.command(job.id[:8], command="/postmortem", trigger="third", channel="C0OTHER").json()["text"]
+    assert elsewhere.startswith("No finished diagnosis in this channel")  # another channel's job is not known there
     slack.wait_for(lambda: any("postmortem" in n for n in slack.upload_names.values()))
     file_id = next(i for i, n in slack.upload_names.items() if "postmortem" in n)
     slack.wait_for(lambda: bool(slack.uploads[file_id]))
@@ -222,3 +227,27 @@ def test_postmortem_draft_is_uploaded_in_the_thread(make_server, slack: SlackSta
     assert draft.startswith("# Postmortem draft: ") and "## Timeline" in draft and "memory_exhaustion" in draft
     assert "onset" in draft and "OutOfMemoryError" in draft and "Cloud Doctor finished digesting" in draft
     assert sum("postmortem" in n for n in slack.upload_names.values()) == 1  # asked twice, uploaded once
+
+
+def test_a_listener_that_fails_answers_200_not_500(make_server, slack: SlackStandIn, store_url: str, tmp_path) -> None:
+    """Slack down under a question (the command group's members cannot be looked up): logged, answered 200 so
+    Slack does not retry it into a storm, and no job is stored."""
+    server: Server = make_server(command_groups=["S0ONCALL"])
+    store = Store(store_url)
+    parent = slack.person_posts("C0INCIDENT", "a diagnosis", "U0CLOUDDOC")
+    job, _ = store.create_job(idempotency_key="k", kind="analyze", service="checkout", args=JobArgs(),
+                              channel="C0INCIDENT", user_id="U0AUTHOR")  # fmt: skip
+    with store.transaction() as conn:  # a finished diagnosis whose thread is `parent`, made without a command
+        conn.execute(jobs.update().where(jobs.c.id == job.id).values(state="done", message_ts=parent, result="{}"))
+    slack.outage = lambda method, args: (
+        (200, {"ok": False, "error": "fatal_error"}, {}) if method == "usergroups.users.list" else None
+    )
+    ts = slack.person_posts("C0INCIDENT", "<@U0CLOUDDOC> why?", ASKER, thread_ts=parent)
+    event = {"type": "app_mention", "user": ASKER, "text": "<@U0CLOUDDOC> why?", "ts": ts,
+             "channel": "C0INCIDENT", "thread_ts": parent, "event_ts": ts}  # fmt: skip
+    response = server.event(event, "Ev40")
+    assert response.status_code == 200
+    assert [c.method for c in slack.refused] == ["usergroups.users.list"] * len(slack.refused) and slack.refused
+    assert not [j for j in store.recent() if j.kind == "question"]
+    assert "app_mention failed" in (tmp_path / "server.log").read_text() or "event_callback failed" in (
+        tmp_path / "server.log").read_text()  # fmt: skip
