@@ -175,6 +175,8 @@ def test_dockerfile_is_multi_stage_non_root_and_warms_the_hcl_parser() -> None:
     user = re.search(r"^USER (\S+)", runtime, re.M)
     assert user and not user.group(1).startswith(("root", "0"))
     assert "hcl2.loads" in text and "PARSER_FILE" in text
+    # the workers' charts: matplotlib's font cache built at build time, where the runtime user can write
+    assert "import matplotlib.font_manager" in text and re.search(r"^ENV MPLCONFIGDIR=/tmp/", runtime, re.M)
     assert re.search(r"apt-get install -y --no-install-recommends git ", runtime)  # pull requests need real git
     installs = re.findall(r"pip install ([^&\n]+)", text)
     assert installs and not any("[dev]" in i or "pytest" in i for i in installs)  # runtime dependencies only
