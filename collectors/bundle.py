@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from collectors.base import Evidence, Scope, SourceStatus, SourceStatusKind, Window
-from collectors.reading import parse_time
+from collectors.reading import parse_time, paused_gc
 from collectors.sources import READERS
 from kernel import InputError, Problem
 
@@ -50,12 +50,13 @@ class BundleCollector:
         # Without a valid incident.json the sources are still read, so every problem is listed at once.
         placeholder = Scope("", Window(datetime.fromtimestamp(0, UTC), datetime.fromtimestamp(1, UTC)))
         evidence = Evidence(scope=scope or placeholder, alert=alert)
-        for folder in READERS:
-            for file in sorted((self.path / folder).glob("*.json")):
-                rel = str(file.relative_to(self.path))
-                doc = _load_json(file, rel, problems)
-                if doc is not None:
-                    problems += add_document(evidence, folder, rel, doc)
+        with paused_gc():
+            for folder in READERS:
+                for file in sorted((self.path / folder).glob("*.json")):
+                    rel = str(file.relative_to(self.path))
+                    doc = _load_json(file, rel, problems)
+                    if doc is not None:
+                        problems += add_document(evidence, folder, rel, doc)
         evidence.sources += _collection_statuses(self.path / COLLECTION, problems)
         tf = self.path / "terraform"
         if tf.is_dir():

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from collectors.base import Evidence, Scope, Source, SourceStatus
 from collectors.bundle import COLLECTION, add_document
+from collectors.reading import paused_gc
 
 log = logging.getLogger("cloud_doctor.live")
 
@@ -51,9 +52,10 @@ class LiveCollector:
                 )
                 continue
             for document in future.result():
-                problems = add_document(
-                    evidence, document.folder, f"{document.folder}/{document.name}.json", document.body
-                )
+                with paused_gc():
+                    problems = add_document(
+                        evidence, document.folder, f"{document.folder}/{document.name}.json", document.body
+                    )
                 if problems:  # the source answered something that is not its documented format
                     evidence.sources.append(
                         SourceStatus(source.name, "error", error=str(problems[0])[:300], source_url=source.url)

@@ -22,6 +22,8 @@ MAX_CHART_SERIES = 5
 MAX_POINTS = 600  # per series: a 30-minute window at 3 s steps
 CHANGE_LOOKBACK = 3600.0  # a rollout up to an hour before the window may be what changed
 UNITS = {"memory_bytes": "bytes", "free_storage": "bytes", "memory_ratio": "ratio", "cpu_ratio": "ratio"}
+# Series that are a share of their limit by definition: the limit line is where they saturate.
+IMPLIED_LIMITS = {"memory_ratio": 1.0, "cpu_ratio": 1.0, "memory_percent": 100.0, "cpu_percent": 100.0}
 
 
 def job_context(report: Report, bundle: str | None = None, runbook: str | None = None) -> dict[str, Any]:
@@ -96,7 +98,7 @@ def deciding_chart(report: Report) -> dict[str, Any] | None:
         "onset": digest.onset,
         "baseline": _number(attrs.get("baseline")),
         "peak": _number(attrs.get("peak")),
-        "limit": _number(attrs.get("limit")),
+        "limit": _number(attrs.get("limit")) or IMPLIED_LIMITS.get(str(attrs.get("kind"))),
         "finding": deciding.text,
     }
 

@@ -167,3 +167,10 @@ def test_the_postmortem_draft(tmp_path: Path, result: dict) -> None:
     assert sections == ["## Summary", "## Impact", "## Timeline", "## Root cause", "## The fix", "## Follow-ups"]
     assert "Cloud Doctor finished digesting (0.3 s)" in draft and "onset" in draft
     assert "_to fill in_" in draft  # what the job could not see is left to people
+
+
+def test_a_share_of_its_limit_is_charted_against_that_limit() -> None:
+    """Cloud Run's memory utilisation is a share of the limit: its line saturates at 100 %, drawn as the limit."""
+    report = diagnose(collect_bundle(ROOT / "examples" / "incidents" / "render-cloudrun"))
+    chart = job_context(report)["chart"]
+    assert chart["unit"] == "ratio" and chart["limit"] == 1.0 and chart["peak"] >= 0.99

@@ -117,3 +117,21 @@ def test_a_path_that_does_not_exist_is_said_so(tmp_path: Path) -> None:
     (tmp_path / "file.json").write_text("{}")
     proc = run_cli("diagnose", str(tmp_path / "file.json"))
     assert proc.returncode == 2 and "file.json: is a file, not a directory" in proc.stderr
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_cyclic_collector_is_paused_while_reading_and_restored(monkeypatch, enabled: bool) -> None:
+    import gc
+
+    from collectors import bundle
+
+    seen: list[bool] = []
+    reader = bundle.READERS["loki"]
+    monkeypatch.setitem(bundle.READERS, "loki", lambda *a: (seen.append(gc.isenabled()), reader(*a))[1])
+    (gc.enable if enabled else gc.disable)()
+    try:
+        evidence = BundleCollector(Path(__file__).parents[2] / "examples" / "incidents" / "checkout-oom").collect()
+        assert seen == [False] and evidence.logs  # paused while the lines were read
+        assert gc.isenabled() is enabled  # and left as it was
+    finally:
+        gc.enable()
