@@ -8,14 +8,12 @@ quotes that are not are dropped and the answer says so. Usage is accounted as th
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from analyzers.gemini import PROMPTS, GeminiDiagnoser, ModelAnswerError, _normal, retryable
 from analyzers.redact import Redactor
-from kernel.cassette import Cassette
 from kernel.prompts import fence, render
 from kernel.resilience import retry
 
@@ -84,37 +82,4 @@ class GeminiConversation:
         return Reply(text.strip(), kept[:6], usage, dropped=len(quotes) - len(kept))
 
     def _call(self, system: str, user: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        from google.genai import types
-
-        gemini = self.gemini
-        key = Cassette.key(gemini.model, system, user)
-        if gemini.cassette and gemini.cassette.replaying:
-            recorded = gemini.cassette.get(key, "Gemini")
-            text, usage = recorded["text"], recorded["usage"]
-        else:
-            if gemini._genai is None:
-                gemini._genai = gemini._client()
-            config = types.GenerateContentConfig(
-                system_instruction=system,
-                temperature=0.2,
-                response_mime_type="application/json",
-                response_schema=RESPONSE_SCHEMA,
-            )
-            response = gemini._genai.models.generate_content(model=gemini.model, contents=user, config=config)
-            meta = response.usage_metadata
-            text = response.text or ""
-            usage = {
-                "engine": "gemini-thread",
-                "model": gemini.model,
-                "input_tokens": getattr(meta, "prompt_token_count", None) or 0,
-                "output_tokens": getattr(meta, "candidates_token_count", None) or 0,
-            }
-            if gemini.cassette:
-                gemini.cassette.put(key, {"text": text, "usage": usage})
-        try:
-            doc = json.loads(text)
-        except ValueError as exc:
-            raise ModelAnswerError(f"Gemini's answer is not JSON ({exc})") from exc
-        if not isinstance(doc, dict):
-            raise ModelAnswerError("Gemini's answer is not a JSON object")
-        return doc, usage
+        return self.gemini.generate_json(system, user, RESPONSE_SCHEMA, engine="gemini-thread", temperature=0.2)

@@ -133,15 +133,15 @@ class GeminiDiagnoser:
         )
 
     def _call(self, digest: Digest, candidates: list[Hypothesis]) -> tuple[dict[str, Any], dict[str, Any]]:
+        system, user = prompts(digest, candidates)
+        return self.generate_json(system, user, RESPONSE_SCHEMA)
+
+    def generate_json(
+        self, system: str, user: str, schema: dict[str, Any], engine: str | None = None, temperature: float = 0.0
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """One JSON answer under `schema` (from the cassette when replaying), and its usage as `engine`."""
         from google.genai import types
 
-        system, user = prompts(digest, candidates)
-        config = types.GenerateContentConfig(
-            system_instruction=system,
-            temperature=0,
-            response_mime_type="application/json",
-            response_schema=RESPONSE_SCHEMA,
-        )
         key = Cassette.key(self.model, system, user)
         if self.cassette and self.cassette.replaying:
             recorded = self.cassette.get(key, "Gemini")
@@ -149,11 +149,17 @@ class GeminiDiagnoser:
         else:
             if self._genai is None:  # one client per engine: it owns the HTTP connection pool
                 self._genai = self._client()
+            config = types.GenerateContentConfig(
+                system_instruction=system,
+                temperature=temperature,
+                response_mime_type="application/json",
+                response_schema=schema,
+            )
             response = self._genai.models.generate_content(model=self.model, contents=user, config=config)
             meta = response.usage_metadata
             text = response.text or ""
             usage = {
-                "engine": self.name,
+                "engine": engine or self.name,
                 "model": self.model,
                 "input_tokens": getattr(meta, "prompt_token_count", None) or 0,
                 "output_tokens": getattr(meta, "candidates_token_count", None) or 0,

@@ -34,24 +34,35 @@ class SlashCommand:
     handler: Handler | None = None  # default: start_job
 
 
-def start_job(bot: Bot, ack: Ack, command: dict[str, Any], spec: SlashCommand, usages: list[str]) -> None:
-    """Parse, check who may, store the job, acknowledge: nothing slow (Slack's 3 s)."""
+def read_command(
+    bot: Bot, ack: Ack, command: dict[str, Any], spec: SlashCommand, usages: list[str]
+) -> tuple[str, str, Command] | None:
+    """(user, channel, the parsed command) of a command this person may run here; None when it was answered
+    instead (no user or channel, refused, a mistake, or `help`)."""
     user, channel = command.get("user_id"), command.get("channel_id")
     if not (isinstance(user, str) and user and isinstance(channel, str) and channel):
         ack(response_type="ephemeral", text="This command came without a user or a channel; nothing was started.")
-        return
+        return None
     refusal = bot.access.refusal(user, channel)
     if refusal:
         ack(response_type="ephemeral", text=refusal)
-        return
+        return None
     try:
         parsed = parse(spec.usage, command.get("text", ""))
     except CommandError as exc:
         ack(response_type="ephemeral", text=str(exc))
-        return
+        return None
     if parsed is None:
         ack(response_type="ephemeral", text=help_text(usages, bot.settings.listed_services()))
+        return None
+    return user, channel, parsed
+
+
+def start_job(bot: Bot, ack: Ack, command: dict[str, Any], spec: SlashCommand, usages: list[str]) -> None:
+    """Parse, check who may, store the job, acknowledge: nothing slow (Slack's 3 s)."""
+    if (read := read_command(bot, ack, command, spec, usages)) is None:
         return
+    user, channel, parsed = read
     try:
         started = _store_job(bot, ack, command, spec, usages, parsed, user, channel)
     except StoreBusy:

@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.jobs.store import StoreBusy
 from bot.slack.actions import queue_postmortem
-from bot.slack.command_text import CommandError, help_text, parse
-from bot.slack.slash.base import SlashCommand
+from bot.slack.slash.base import SlashCommand, read_command
 
 if TYPE_CHECKING:
     from slack_bolt import Ack
@@ -16,17 +15,11 @@ if TYPE_CHECKING:
 
 
 def write_postmortem(bot: Bot, ack: Ack, command: dict[str, Any], spec: SlashCommand, usages: list[str]) -> None:
-    user, channel = command.get("user_id"), command.get("channel_id")
-    if not (isinstance(user, str) and user and isinstance(channel, str) and channel):
-        ack(response_type="ephemeral", text="This command came without a user or a channel; nothing was started.")
+    if (read := read_command(bot, ack, command, spec, usages)) is None:
         return
-    try:
-        parsed = parse(spec.usage, command.get("text", ""))
-    except CommandError as exc:
-        ack(response_type="ephemeral", text=str(exc))
-        return
-    if parsed is None or parsed.flags:
-        ack(response_type="ephemeral", text=help_text(usages, bot.settings.listed_services()))
+    user, channel, parsed = read
+    if parsed.flags:
+        ack(response_type="ephemeral", text=f"`/postmortem` takes a job id only. {spec.usage}")
         return
     try:
         ack(response_type="ephemeral", text=queue_postmortem(bot, user, channel, parsed.target))
