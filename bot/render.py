@@ -98,6 +98,8 @@ def print_jobs(jobs: list[Job], console: Console | None = None) -> None:
     for job in jobs:
         d = (job.result or {}).get("diagnosis") or {}
         result = f"{d.get('category')} in {d.get('resource')}" if d else (job.error or "")
+        if job.kind == "question":  # a question in a diagnosis's thread: what was asked, about which job
+            result = f"asked about {(job.args.from_job or '')[:8]}: {job.args.question or ''}"[:120]
         cells = (job.id[:8], _when(job.created_at), job.kind, job.service, job.state, job.stage, result)
         table.add_row(*(_data(str(c)) for c in cells))
     out.print(table)
@@ -114,7 +116,10 @@ def print_job(job: Job, trail: list[dict[str, Any]], console: Console | None = N
     )
     if job.error:
         out.print(_text(("error: ", "red"), job.error))
-    if job.result:
+    if job.result and "answer" in job.result:  # a thread question's job
+        out.print(Panel(_data(f"Q: {job.result.get('question', '')}\nA: {job.result['answer']}"),
+                        title=f"Question about job {(job.args.from_job or '')[:8]}"))  # fmt: skip
+    elif job.result and "diagnosis" in job.result:
         d, fix = job.result["diagnosis"], job.result.get("fix")
         out.print(
             Panel(

@@ -402,9 +402,13 @@ class Store:
         claimable = sa.and_(
             jobs.c.state.in_(OPEN_STATES), sa.or_(jobs.c.lease_until.is_(None), jobs.c.lease_until < now)
         )
-        # Alert jobs first (an incident in progress), then everyone's in the order they came: a person's
-        # burst of commands cannot hold an alert's diagnosis back (each person has few open: open_limit).
-        order = (sa.case((jobs.c.user_id.in_(ALERT_USERS), 0), else_=1), jobs.c.created_at)
+        # Questions in a thread first (someone is waiting in it, and an offline answer takes milliseconds), then
+        # alert jobs (an incident in progress), then everyone's in the order they came: a person's burst of
+        # commands cannot hold an alert's diagnosis back (each person has few open: open_limit).
+        order = (
+            sa.case((jobs.c.kind == "question", 0), (jobs.c.user_id.in_(ALERT_USERS), 1), else_=2),
+            jobs.c.created_at,
+        )
         found = self._claim(jobs, claimable, order, {"state": "running", "updated_at": now},
                             worker, now + lease_seconds)  # fmt: skip
         return self.get(found) if found else None

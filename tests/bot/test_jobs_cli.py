@@ -51,3 +51,21 @@ def test_jobs_list_on_an_empty_store_says_so_and_creates_nothing(monkeypatch, tm
     shown = CliRunner().invoke(main, ["jobs", "show", "abc"])
     assert shown.exit_code == 2 and "no job matches 'abc'" in shown.output
     assert list(tmp_path.iterdir()) == []  # no cloud-doctor.db appeared in the working directory
+
+
+def test_a_thread_question_job_is_listed_and_shown(monkeypatch, tmp_path) -> None:
+    store_url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv("CLOUD_DOCTOR_STORE", store_url)
+    monkeypatch.delenv("CLOUD_DOCTOR_CONFIG", raising=False)
+    store = Store(store_url)
+    asked, _ = store.create_job(
+        idempotency_key="q", kind="question", service="checkout", channel="C1", user_id="U1",
+        args=JobArgs(from_job="0123456789abcdef", question="why did it fail?", thread_ts="1.0"),
+    )  # fmt: skip
+    assert store.claim("w", 30) is not None
+    store.finish(asked.id, "w", {"question": "why did it fail?", "answer": "memory_exhaustion", "engine": "rules"}, {})
+    runner = CliRunner()
+    listing = runner.invoke(main, ["jobs", "list"], env={"COLUMNS": "200"})
+    assert listing.exit_code == 0 and "asked about 01234567" in listing.output, listing.output
+    shown = runner.invoke(main, ["jobs", "show", asked.id[:8]], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0 and "why did it fail?" in shown.output and "memory_exhaustion" in shown.output

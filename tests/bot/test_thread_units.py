@@ -174,3 +174,12 @@ def test_a_share_of_its_limit_is_charted_against_that_limit() -> None:
     report = diagnose(collect_bundle(ROOT / "examples" / "incidents" / "render-cloudrun"))
     chart = job_context(report)["chart"]
     assert chart["unit"] == "ratio" and chart["limit"] == 1.0 and chart["peak"] >= 0.99
+
+
+def test_a_question_is_taken_before_the_diagnoses_queued_ahead_of_it(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'store.db'}")
+    first, _ = store.create_job(idempotency_key="a", kind="analyze", service="checkout", args=JobArgs(),
+                                channel="C1", user_id="alertmanager")  # fmt: skip
+    asked, _ = store.create_job(idempotency_key="q", kind="question", service="checkout", channel="C1",
+                                user_id="U1", args=JobArgs(from_job=first.id, question="why?"))  # fmt: skip
+    assert [store.claim("w", 60).id, store.claim("w", 60).id] == [asked.id, first.id]
