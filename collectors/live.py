@@ -11,6 +11,7 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
+from typing import Any
 
 from collectors.base import Evidence, Scope, Source, SourceStatus
 from collectors.bundle import COLLECTION, add_document
@@ -72,11 +73,10 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def record(evidence: Evidence, out: Path) -> Path:
-    """Write a live collection as a bundle in the shared format (plus which sources failed)."""
+def bundle_files(evidence: Evidence) -> dict[str, Any]:
+    """A live collection as the files of a bundle in the shared format: path (relative) -> JSON document."""
     scope = evidence.scope
-    out.mkdir(parents=True, exist_ok=True)
-    incident = {
+    incident: dict[str, Any] = {
         "title": scope.title,
         "source": scope.source,
         "window": {"start": scope.window.start.isoformat(), "end": scope.window.end.isoformat()},
@@ -85,15 +85,28 @@ def record(evidence: Evidence, out: Path) -> Path:
         incident["service"] = scope.service
     if scope.environment:
         incident["environment"] = scope.environment
-    (out / "incident.json").write_text(json.dumps(incident, indent=1) + "\n")
+    files: dict[str, Any] = {"incident.json": incident}
     for document in evidence.documents:
-        path = out / document.folder / f"{document.name}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(document.body) + "\n")
+        files[f"{document.folder}/{document.name}.json"] = document.body
     failed = [
         {"source": s.source, "error": s.error, "ref": s.ref, "source_url": s.source_url}
         for s in evidence.missing_sources
     ]
     if failed:
-        (out / COLLECTION).write_text(json.dumps({"failed": failed}, indent=1) + "\n")
+        files[COLLECTION] = {"failed": failed}
+    return files
+
+
+def write_bundle(files: dict[str, Any], out: Path) -> Path:
+    """Write `bundle_files` into `out`: the bundle's own files indented for people, the sources' bodies as sent."""
+    out.mkdir(parents=True, exist_ok=True)
+    for rel, doc in files.items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(doc, indent=1 if "/" not in rel else None) + "\n")
     return out
+
+
+def record(evidence: Evidence, out: Path) -> Path:
+    """Write a live collection as a bundle in the shared format (plus which sources failed)."""
+    return write_bundle(bundle_files(evidence), out)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import multiprocessing
 import os
@@ -22,6 +21,7 @@ from bot.slack import blocks
 from bot.slack.threads import thread_replies
 from bot.thread.answering import ANSWER_EVENT
 from bot.thread.context import job_context
+from bot.thread.export import pack_collection
 from collectors import Evidence
 from kernel import CloudDoctorError
 from kernel.durations import seconds
@@ -228,25 +228,27 @@ class Worker:
         else:
             self.store.set_message_ts(job.id, job.message_ts)
             self.slack.chat_update(channel=job.channel, ts=job.message_ts, text=text, blocks=content)
-        fix = job.result.get("fix")
+        fix = job.result.get("fix") if job.kind == "terraform" else None
+        chart = (job.result.get("context") or {}).get("chart")
+        # what an earlier attempt already shared in the thread, read once for the diff and the chart
+        shared = shared_files(self.slack, job.channel, job.message_ts) if fix or chart else set()
         filename = f"cloud-doctor-{job.service}-{job.id[:8]}.diff"
-        if job.kind == "terraform" and fix and not shared_before(self.slack, job.channel, job.message_ts, filename):
+        if fix and filename not in shared:
             self.slack.files_upload_v2(
                 channel=job.channel, thread_ts=job.message_ts, content=fix["diff"], filename=filename,
                 title=fix["summary"][:200],
             )  # fmt: skip
-        try:
-            self._chart(job)
-        except Exception:  # a chart that cannot be drawn or shared leaves the diagnosis as it is
-            log.exception("job %s: the chart was not shared", job.id)
+        if chart:
+            try:
+                self._chart(job, chart, shared)
+            except Exception:  # a chart that cannot be drawn or shared leaves the diagnosis as it is
+                log.exception("job %s: the chart was not shared", job.id)
         self.store.message_done(message.id, self.name, job.message_ts)
 
-    def _chart(self, job: Job) -> None:
-        """The deciding metric's chart in the diagnosis's thread, once; rendered here, never on the ack path. A
-        chart that cannot be drawn leaves the diagnosis as it is."""
-        chart = ((job.result or {}).get("context") or {}).get("chart")
+    def _chart(self, job: Job, chart: dict[str, Any], shared: set[str]) -> None:
+        """The deciding metric's chart in the diagnosis's thread, once; rendered here, never on the ack path."""
         filename = f"cloud-doctor-{job.service}-{job.id[:8]}-chart.png"
-        if not chart or job.message_ts is None or shared_before(self.slack, job.channel, job.message_ts, filename):
+        if filename in shared:
             return
         from bot.chart import render_chart
 
@@ -283,7 +285,7 @@ class Worker:
             self.store.message_done(message.id, self.name, None, failed=True)
             return
         filename = f"cloud-doctor-postmortem-{job.service}-{job.id[:8]}.md"
-        if not shared_before(self.slack, job.channel, job.message_ts, filename):
+        if filename not in shared_files(self.slack, job.channel, job.message_ts):
             draft = postmortem(job, self.store)
             self.slack.files_upload_v2(
                 channel=job.channel, thread_ts=job.message_ts, content=draft, filename=filename,
@@ -371,11 +373,9 @@ def answered_before(slack: WebClient, job: Job) -> str | None:
     return None
 
 
-def shared_before(slack: WebClient, channel: str, thread_ts: str, filename: str) -> bool:
-    """Whether an earlier attempt already shared this file in the thread."""
-    return any(
-        f.get("name") == filename for item in thread_replies(slack, channel, thread_ts) for f in item.get("files") or []
-    )
+def shared_files(slack: WebClient, channel: str, thread_ts: str) -> set[str]:
+    """The names of the files already shared in a thread (an earlier attempt's uploads)."""
+    return {str(f.get("name")) for item in thread_replies(slack, channel, thread_ts) for f in item.get("files") or []}
 
 
 def posted_before(slack: WebClient, job: Job) -> str | None:
@@ -395,36 +395,6 @@ def posted_before(slack: WebClient, job: Job) -> str | None:
         if not cursor:
             return None
     return None
-
-
-def compress_documents(evidence: Evidence) -> bytes:
-    """A live collection's documents and incident, redacted as the digest is, as `feedback export` writes them
-    back out as a bundle."""
-    import zlib
-
-    from analyzers import Redactor
-
-    redact = Redactor()
-
-    def clean(value: Any) -> Any:
-        if isinstance(value, str):
-            return redact(value)
-        if isinstance(value, list):
-            return [clean(v) for v in value]
-        if isinstance(value, dict):
-            return {k: clean(v) for k, v in value.items()}
-        return value
-
-    scope = evidence.scope
-    doc = {
-        "incident": {"title": scope.title, "source": scope.source, "service": scope.service,
-                     "environment": scope.environment,
-                     "window": {"start": scope.window.start.isoformat(), "end": scope.window.end.isoformat()}},
-        "documents": [{"folder": d.folder, "name": d.name, "body": clean(d.body)} for d in evidence.documents],
-        "failed": [{"source": s.source, "error": s.error, "ref": s.ref, "source_url": s.source_url}
-                   for s in evidence.missing_sources],
-    }  # fmt: skip
-    return zlib.compress(json.dumps(doc).encode(), 6)
 
 
 class Run:
@@ -511,7 +481,7 @@ class Run:
         self._stage(current)
         evidence = self._collect(settings)
         if evidence.documents:  # a live collection: kept, so feedback can export the incident as a bundle
-            self.documents = compress_documents(evidence)
+            self.documents = pack_collection(evidence)
 
         def progress(stage: str, _detail: str) -> None:  # the pipeline names each stage once, as it starts
             nonlocal current, since

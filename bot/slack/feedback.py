@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from slack_bolt import Ack, App, Respond
 
     from bot.context import Bot
+    from bot.jobs.store import Job
 
 log = logging.getLogger("cloud_doctor.feedback")
 CALLBACK = "feedback_modal"
@@ -31,7 +32,7 @@ def register(app: App, bot: Bot) -> None:
         if (job := _judged(bot, body, respond)) is None:
             return
         try:
-            bot.store.record_feedback(job[0], body["user"]["id"], "up", job[1])
+            bot.store.record_feedback(job.id, body["user"]["id"], "up", _engine(job))
         except StoreBusy:
             respond(text="Cloud Doctor's store is busy; please press 👍 again in a moment.", response_type="ephemeral",
                     replace_original=False)  # fmt: skip
@@ -43,11 +44,10 @@ def register(app: App, bot: Bot) -> None:
         ack()
         if (job := _judged(bot, body, respond)) is None:
             return
-        stored = bot.store.get(job[0])
-        assert stored is not None and stored.result is not None
+        assert job.result is not None
         channel = body["channel"]["id"]
         try:
-            client.views_open(trigger_id=body.get("trigger_id", ""), view=modal(stored.id, channel, stored.result))
+            client.views_open(trigger_id=body.get("trigger_id", ""), view=modal(job.id, channel, job.result))
         except Exception as exc:  # the trigger expired (3 s), or Slack refused: say so rather than fail the click
             log.warning("the feedback modal did not open: %s", exc)
             respond(text="Slack did not open the feedback form; please press 👎 again.", response_type="ephemeral",
@@ -72,9 +72,8 @@ def register(app: App, bot: Bot) -> None:
         if job is None or job.result is None or bot.access.refusal(user, channel):
             return
         category, resource, note = parsed
-        engine = str(job.result["diagnosis"].get("engine", ""))
         try:
-            bot.store.record_feedback(job.id, user, "down", engine, category, resource, note)
+            bot.store.record_feedback(job.id, user, "down", _engine(job), category, resource, note)
         except StoreBusy:
             log.warning("feedback on job %s by %s not stored: the store is busy", job.id, user)
             return
@@ -87,19 +86,23 @@ def register(app: App, bot: Bot) -> None:
             log.warning("the feedback thanks was not posted: %s", exc)
 
 
-def _judged(bot: Bot, body: dict[str, Any], respond: Respond) -> tuple[str, str] | None:
-    """(job id, its diagnosis's engine) for a click by someone who may run commands here, else None."""
+def _judged(bot: Bot, body: dict[str, Any], respond: Respond) -> Job | None:
+    """The diagnosis's job for a click by someone who may run commands here, else None (and they are told)."""
     if (clicked := _clicked(body)) is None:
         return None
     user, channel, job_id = clicked
     refusal = bot.access.refusal(user, channel)
-    job = bot.store.get(job_id)
-    diagnosis = (job.result or {}).get("diagnosis") if job else None
-    if refusal or job is None or not diagnosis:
+    job = bot.store.get(job_id) if not refusal else None
+    if job is None or not (job.result or {}).get("diagnosis"):
         respond(text=refusal or "There is no diagnosis on that job to judge.", response_type="ephemeral",
                 replace_original=False)  # fmt: skip
         return None
-    return job.id, str(diagnosis.get("engine", ""))
+    return job
+
+
+def _engine(job: Job) -> str:
+    """The engine that made the job's diagnosis: agreement is reported per engine."""
+    return str(((job.result or {}).get("diagnosis") or {}).get("engine", ""))
 
 
 def _plain(text: str, limit: int) -> dict[str, Any]:

@@ -13,13 +13,12 @@ import re
 import shutil
 import zlib
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from collectors import Evidence, Scope, SourceStatus, Window
-from collectors.base import Document
-from collectors.live import record
+from analyzers import Redactor
+from collectors import Evidence
+from collectors.live import bundle_files, write_bundle
 
 if TYPE_CHECKING:
     from bot.jobs.store import Job, Store
@@ -67,37 +66,40 @@ def export_feedback(store: Store, out: Path) -> list[Exported]:
     return done
 
 
+def pack_collection(evidence: Evidence) -> bytes:
+    """What a live job keeps for its export: its collection as bundle files (`collectors.live.bundle_files`),
+    every string redacted as the digest's are, zlib-compressed JSON."""
+    redact = Redactor()
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return redact(value)
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        return value
+
+    return zlib.compress(json.dumps(clean(bundle_files(evidence))).encode(), 6)
+
+
 def _write_evidence(store: Store, job: Job, folder: Path) -> str:
-    """The job's evidence as a bundle in `folder`; what was missing when it cannot be."""
+    """The job's evidence as a bundle in `folder`, with the alert that started it; what was missing when it
+    cannot be written."""
     bundle = ((job.result or {}).get("context") or {}).get("bundle")
     if bundle:
         source = Path(bundle)
         if not (source / "incident.json").is_file():
             return f"its bundle {bundle} is no longer there"
         shutil.copytree(source, folder, ignore=shutil.ignore_patterns("expected.json", "feedback.json", ".*"))
-        if job.args.alert is not None:  # the alert that started the job, as the job saw it
-            incident = json.loads((folder / "incident.json").read_text())
-            (folder / "incident.json").write_text(json.dumps(incident | {"alert": job.args.alert}, indent=1) + "\n")
-        return ""
-    kept = store.evidence_documents(job.id)
-    if kept is None:
-        return "its collection was not kept (a job from before feedback export existed)"
-    doc = json.loads(zlib.decompress(kept))
-    incident = doc["incident"]
-    window = Window(
-        datetime.fromisoformat(incident["window"]["start"]), datetime.fromisoformat(incident["window"]["end"])
-    )
-    scope = Scope(incident["title"], window, incident.get("service"), incident.get("environment"),
-                  source=incident.get("source", "cli"))  # fmt: skip
-    evidence = Evidence(
-        scope=scope,
-        documents=[Document(d["folder"], d["name"], d["body"]) for d in doc["documents"]],
-        sources=[SourceStatus(f["source"], "error", f["ref"], f["error"], f["source_url"]) for f in doc["failed"]],
-    )
-    record(evidence, folder)
-    if job.args.alert is not None:
-        incident_file = folder / "incident.json"
-        incident_file.write_text(json.dumps(json.loads(incident_file.read_text()) | {"alert": job.args.alert}) + "\n")
+    else:
+        kept = store.evidence_documents(job.id)
+        if kept is None:
+            return "its collection was not kept (a job from before feedback export existed)"
+        write_bundle(json.loads(zlib.decompress(kept)), folder)
+    if job.args.alert is not None:  # the alert that started the job, as the job saw it
+        incident = json.loads((folder / "incident.json").read_text())
+        (folder / "incident.json").write_text(json.dumps(incident | {"alert": job.args.alert}, indent=1) + "\n")
     return ""
 
 

@@ -12,10 +12,9 @@ import pytest
 
 from bot.jobs.args import JobArgs
 from bot.jobs.store import Store
-from bot.jobs.workers import compress_documents
 from bot.pipeline import collect_bundle, diagnose
 from bot.thread.context import job_context, safe_url
-from bot.thread.export import export_feedback
+from bot.thread.export import export_feedback, pack_collection
 from bot.thread.postmortem import postmortem
 from bot.thread.questions import answer_offline
 from collectors import BundleCollector
@@ -75,6 +74,15 @@ def test_replies_that_are_not_questions_are_left_alone(result: dict) -> None:
     assert answer_offline("I will try again after lunch", result).intent != "look_again"
 
 
+def test_what_else_names_each_alternative_with_its_own_strongest_finding(result: dict) -> None:
+    other = json.loads(json.dumps(result))
+    other["diagnosis"]["hypotheses"] = [{"category": "dependency_failure", "resource": "frontend", "confidence": 0.3}]
+    text = answer_offline("what else could it be?", other).text
+    assert "dependency_failure in `frontend` (30%): scored below the diagnosis" in text
+    strongest = next(f["text"] for f in other["context"]["findings"] if f["resource"] == "frontend")
+    assert strongest.split(":")[0] in text  # its own evidence, not the diagnosis's
+
+
 def test_an_unanswerable_question_says_so_and_lists_what_can_be_asked(result: dict) -> None:
     for question in ("what's the weather in Lisbon", "write me a poem", "lol"):
         answer = answer_offline(question, result)
@@ -109,7 +117,7 @@ def test_a_live_job_is_exported_from_the_documents_it_kept(tmp_path: Path) -> No
                               channel="C1", user_id="U1")  # fmt: skip
     assert store.claim("w", 60) is not None
     result = report.to_json() | {"context": job_context(report)}
-    assert store.finish(job.id, "w", result, {"digesting": 0.2}, documents=compress_documents(evidence))
+    assert store.finish(job.id, "w", result, {"digesting": 0.2}, documents=pack_collection(evidence))
     store.record_feedback(job.id, "U2", "down", "rules", "dependency_failure", "payments", "it was payments")
     store.record_feedback(job.id, "U3", "up", "rules")  # the latest answer stands
     [exported] = export_feedback(store, tmp_path / "out")
@@ -148,7 +156,7 @@ def test_unjudged_collections_are_pruned(tmp_path: Path) -> None:
                                   channel="C1", user_id=f"U{key}")  # fmt: skip
         store.claim("w", 60)
         store.finish(job.id, "w", {"diagnosis": {"category": "timeout", "resource": "x", "engine": "rules"}}, {},
-                     documents=compress_documents(evidence))  # fmt: skip
+                     documents=pack_collection(evidence))  # fmt: skip
         ids.append(job.id)
     store.record_feedback(ids[0], "U9", "up", "rules")
     assert store.prune_evidence(3600.0) == 0  # both younger than the hour kept

@@ -34,6 +34,25 @@ REQUIRED = {
 BOT_USER, BOT_ID = "U0CLOUDDOC", "B0CLOUDDOC"
 
 
+def _blocks_ok(blocks: Any) -> bool:
+    """Block Kit's limits Slack enforces: at most 50 blocks, a section's text 3,000 characters, an actions block
+    25 elements, a button's text 75 characters."""
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    if blocks is None:
+        return True
+    if not isinstance(blocks, list) or len(blocks) > 50:
+        return False
+    for block in blocks:
+        if block.get("type") == "section" and len((block.get("text") or {}).get("text", "")) > 3000:
+            return False
+        if block.get("type") == "actions":
+            elements = block.get("elements") or []
+            if len(elements) > 25 or any(len(e.get("text", {}).get("text", "")) > 75 for e in elements):
+                return False
+    return True
+
+
 @dataclass
 class Call:
     method: str
@@ -81,6 +100,8 @@ class SlackStandIn(LoopbackStandIn):
             return {"ok": False, "error": f"missing_argument:{missing[0]}"}
         if method in ("chat.postMessage", "chat.update") and not (args.get("text") or args.get("blocks")):
             return {"ok": False, "error": "no_text"}
+        if method in ("chat.postMessage", "chat.update") and not _blocks_ok(args.get("blocks")):
+            return {"ok": False, "error": "invalid_blocks"}
         if "channel" in args and str(args["channel"])[:1] not in "CGD":
             return {"ok": False, "error": "channel_not_found"}
         with self._lock:

@@ -140,5 +140,5 @@ def test_a_final_message_retried_after_its_diff_was_shared_shares_it_once(
     assert sorted(slack.upload_names.values()) == sorted(
         [f"cloud-doctor-checkout-{job.id[:8]}.diff", f"cloud-doctor-checkout-{job.id[:8]}-chart.png"]
     )
-    assert len(slack.of("conversations.replies")) == 4  # looked both times, for each file
+    assert len(slack.of("conversations.replies")) == 2  # looked both times, once for both files
     assert len(slack.of("chat.postMessage")) == 1 and store.get(job.id).state == "done"

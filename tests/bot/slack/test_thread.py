@@ -7,6 +7,7 @@ import io
 import json
 from typing import Any
 
+import httpx
 import numpy
 from PIL import Image
 
@@ -68,7 +69,7 @@ def test_questions_in_the_thread_are_answered_once_offline(make_server, slack: S
     _ask(server, slack, job, "thanks, rolling back now", "Ev08")  # people talking: not a question either
     slack.wait_for(lambda: len(_answers(slack, job.message_ts)) == 5)
     texts = [a["text"] for a in _answers(slack, job.message_ts)]
-    assert "scored below the diagnosis" in texts[1] or "Nothing else was considered" in texts[1]
+    assert texts[1].startswith("Nothing else was considered: only memory_exhaustion")  # checkout-oom has none
     assert "Evidence for" in texts[2] and "checkout" in texts[2]
     assert "Timeline" in texts[3] and "onset" in texts[3]
     assert texts[4].startswith("I can't answer that offline") and "look again" in texts[4]
@@ -149,8 +150,8 @@ def test_feedback_is_stored_exported_and_evaluated(make_server, slack: SlackStan
     assert server.action("feedback_up", job.id, "U0AGREES").status_code == 200
     assert server.action("feedback_down", job.id, "U0DISAGREES").status_code == 200
     slack.wait_for(lambda: bool(slack.of("views.open")))
-    view = json.loads(slack.of("views.open")[0].args["view"]) if isinstance(
-        slack.of("views.open")[0].args["view"], str) else slack.of("views.open")[0].args["view"]  # fmt: skip
+    opened = slack.of("views.open")[0].args["view"]
+    view = json.loads(opened) if isinstance(opened, str) else opened
     assert view["callback_id"] == "feedback_modal" and len(view["title"]["text"]) <= 24
     # a category that does not exist is refused in the modal itself, nothing stored
     bad = server.view_submission(
@@ -169,7 +170,7 @@ def test_feedback_is_stored_exported_and_evaluated(make_server, slack: SlackStan
         ("U0DISAGREES", "down", "db_connection_exhaustion", "orders-db"),
     ]
     assert answers[1]["note"] == "the pool, not the heap" and answers[1]["at"] >= answers[0]["at"]
-    metrics = httpx_get(f"{server.url}/metrics")
+    metrics = httpx.get(f"{server.url}/metrics", timeout=10).text
     assert 'cloud_doctor_feedback_agreement_ratio{engine="rules"} 0.5' in metrics
 
     # Exported: the latest answer stands; eval measures the engine against it (here: it disagrees).
@@ -189,12 +190,6 @@ def test_feedback_is_stored_exported_and_evaluated(make_server, slack: SlackStan
     evaluated = runner.invoke(main, ["eval", str(out), "--format", "json"], env=env)
     report = json.loads(evaluated.output[evaluated.output.index("{") :])
     assert [(r["category_ok"], r["resource_ok"]) for r in report["results"]] == [(False, False)]  # it was the pool
-
-
-def httpx_get(url: str) -> str:
-    import httpx
-
-    return httpx.get(url, timeout=10).text
 
 
 def test_the_chart_is_uploaded_in_the_thread_and_is_a_png(make_server, slack: SlackStandIn, store_url: str) -> None:
