@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from analyzers.base import Diagnoser, Diagnosis, Digest, EvidenceLine, Finding, Hypothesis
 from analyzers.digest import DEFAULT_TOKEN_BUDGET, build_digest, estimate_tokens
+from analyzers.log_stream import LogReduction
 from analyzers.redact import Redactor
 from analyzers.rules import RulesDiagnoser
 from analyzers.signatures import CATEGORIES
@@ -48,6 +49,7 @@ __all__ = [
     "Finding",
     "GeminiDiagnoser",
     "Hypothesis",
+    "LogReduction",
     "Redactor",
     "RulesDiagnoser",
     "build_digest",

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from analyzers.base import Digest, Finding
 from analyzers.kube import kube_findings
-from analyzers.log_templates import LogTemplate, mine
+from analyzers.log_stream import reduce_records, reduced_logs
+from analyzers.log_templates import LogTemplate
 from analyzers.metric_anomalies import score_metrics
-from analyzers.onset import incident_onset
 from analyzers.redact import Redactor
 from analyzers.signatures import LOG_SIGNATURES
 from analyzers.traces import trace_findings, trace_records
@@ -39,14 +40,13 @@ def build_digest(
 ) -> tuple[Digest, list[LogTemplate]]:
     """Mine, score and rank everything in the evidence; the templates are returned for code-only engines."""
     redact = redactor or Redactor()
-    if evidence.scope.service:  # a stream no label names (a log pipeline's own job label) is the scope's
-        for record in evidence.logs:
-            if record.resource == "unknown":
-                record.resource = evidence.scope.service
-    onset = incident_onset(evidence)
+    logs = reduced_logs(evidence)  # a stream no label names (a log pipeline's own job label) is the scope's
+    onset = logs.onset(evidence.alert)
     # the spans where a trace's failure starts are lines of their service, so the signatures read them too
-    templates = mine([*evidence.logs, *trace_records(evidence.spans)] if evidence.spans else evidence.logs, onset)
-    findings = _log_findings(templates, evidence, onset)
+    spans = replace(evidence.scope, service=None)  # named by their spans
+    traces = reduce_records(trace_records(evidence.spans), spans, evidence.alert) if evidence.spans else None
+    templates = logs.templates(onset, also=traces)
+    findings = _log_findings(templates, evidence, onset, logs.first_ts if len(logs) else onset)
     findings += score_metrics(evidence.metrics, onset)
     findings += kube_findings(evidence.kubernetes)
     findings += trace_findings(evidence.spans)
@@ -95,8 +95,7 @@ def _names_a_cause(f: Finding) -> bool:
     return any(sig.pattern.search(t) for t in texts for sig in LOG_SIGNATURES)
 
 
-def _log_findings(templates: list[LogTemplate], evidence: Evidence, onset: float) -> list[Finding]:
-    first = min((r.ts for r in evidence.logs), default=onset)
+def _log_findings(templates: list[LogTemplate], evidence: Evidence, onset: float, first: float) -> list[Finding]:
     baseline_seconds = max(onset - first, 0.0)
     during_seconds = max(evidence.scope.window.end_ts - onset, 60.0)
     findings = []

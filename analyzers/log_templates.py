@@ -1,4 +1,5 @@
-"""Log template mining: mask variables, group exact templates in one pass, merge near-duplicates.
+"""Log template mining: mask variables, group exact templates in one pass (analyzers/log_stream.py, as lines are
+read), merge near-duplicates.
 
 Masking first and grouping by the masked text is a dictionary lookup per line; the merge then only sees
 the distinct masked templates (hundreds, not hundreds of thousands) and folds those that differ in a
@@ -14,10 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-from collectors import LogRecord
 
 MAX_CHARS = 400
 _MASKED_CHARS = 2000  # of a message, masked before the template is cut to MAX_CHARS
@@ -93,29 +91,6 @@ class LogTemplate:
     refs: set[tuple[str, str]] = field(default_factory=set)
     examples: list[str] = field(default_factory=list)
 
-    def add(self, record: LogRecord, before: bool) -> None:
-        self.count += 1
-        if before:
-            self.baseline += 1
-        else:
-            self.during += 1
-        ts = record.ts
-        if ts < self.first_seen:
-            self.first_seen = ts
-        if ts > self.last_seen:
-            self.last_seen = ts
-        self.resources[record.resource] += 1
-        pod = record.labels.get("pod")
-        if pod:
-            self.pods[pod] += 1
-        if len(self.refs) < 4:
-            self.refs.add((record.source, record.ref))
-        examples = self.examples
-        if len(examples) < 3 and (not before or not examples):
-            example = record.message[:MAX_CHARS]
-            if example not in examples:
-                examples.append(example)
-
     def absorb(self, other: LogTemplate) -> None:
         self.count += other.count
         self.baseline += other.baseline
@@ -140,21 +115,6 @@ class LogTemplate:
         return after / before
 
 
-def mine(records: Iterable[LogRecord], onset: float, merge: bool = True) -> list[LogTemplate]:
-    """Group records into templates; `merge` folds templates that differ only in variables together."""
-    cutoff = onset - BASELINE_MARGIN
-    exact: dict[tuple[str, str], LogTemplate] = {}
-    masker = mask  # looked up per call: bench/bench_templates.py swaps in the old mask
-    for record in records:
-        key = (record.level, masker(record.message))
-        template = exact.get(key)
-        if template is None:
-            template = exact[key] = LogTemplate(key[1], record.level)
-        template.add(record, record.ts < cutoff)
-    templates = list(exact.values())
-    return _merge(templates) if merge and len(templates) > 1 else templates
-
-
 @dataclass(slots=True)
 class _Cluster:
     """Masked templates of one level and length that differ only in variables; the first is the largest."""
@@ -164,7 +124,7 @@ class _Cluster:
     count: int
 
 
-def _merge(templates: list[LogTemplate]) -> list[LogTemplate]:
+def merge_templates(templates: list[LogTemplate]) -> list[LogTemplate]:
     """Drain's similarity over the distinct masked templates, with what the mask already knows.
 
     First, templates whose tokens differ only as variables do (one is a masked pattern of the other, as

@@ -1,4 +1,5 @@
-"""When did the incident start? The change point of the error-line rate, else the alert's start."""
+"""When did the incident start? The change point of the error-line rate, else the alert's start
+(analyzers.log_stream.LogReduction.onset counts the error lines as they are read)."""
 
 from __future__ import annotations
 
@@ -6,26 +7,8 @@ import math
 from datetime import datetime
 from typing import Any
 
-from collectors import Evidence
-
 BIN_SECONDS = 30.0
 MIN_ERRORS = 5
-
-
-def incident_onset(evidence: Evidence) -> float:
-    """The single most likely change point in the per-bin rate of error lines (a Poisson split).
-
-    Falls back to the alert's start, then to the window's start, when the logs show no clear rise.
-    """
-    errors = [r.ts for r in evidence.logs if r.level == "error" and r.ts <= evidence.scope.window.end_ts]
-    lo = min(evidence.scope.window.start_ts, evidence.logs[0].ts) if evidence.logs else 0.0
-    split = _change_point(errors, lo) if len(errors) >= MIN_ERRORS else None
-    if split is not None:
-        return split
-    alert_start = alert_started_at(evidence.alert)
-    if alert_start is not None:
-        return alert_start
-    return evidence.scope.window.start_ts
 
 
 def alert_started_at(alert: dict[str, Any]) -> float | None:
@@ -45,27 +28,29 @@ def alert_started_at(alert: dict[str, Any]) -> float | None:
     return min(times) if times else None
 
 
-def _change_point(stamps: list[float], first: float) -> float | None:
-    last = max(stamps)
-    n_bins = max(2, int((last - first) // BIN_SECONDS) + 1)
+def change_point(errors: dict[int, int], before: int, origin: float) -> float | None:
+    """The single most likely change point in the per-bin rate of error lines (a Poisson split), or None when
+    the rise is too weak. `errors` counts them per 30-second bin from `origin` (the window's start); the bins
+    start `before` whole bins earlier when lines precede the window."""
+    n_bins = max(2, max(errors) + before + 1)
     counts = [0] * n_bins
-    for ts in stamps:
-        counts[min(n_bins - 1, int((ts - first) // BIN_SECONDS))] += 1
-    total = len(stamps)
+    for k, n in errors.items():
+        counts[min(n_bins - 1, k + before)] += n
+    total = sum(counts)
     best_gain, best_k = 0.0, None
-    before = 0
+    seen = 0
     whole = _loglik(total, n_bins)
     for k in range(1, n_bins):
-        before += counts[k - 1]
-        after = total - before
-        if after / (n_bins - k) <= before / k:
+        seen += counts[k - 1]
+        after = total - seen
+        if after / (n_bins - k) <= seen / k:
             continue  # only a rise starts an incident
-        gain = _loglik(before, k) + _loglik(after, n_bins - k) - whole
+        gain = _loglik(seen, k) + _loglik(after, n_bins - k) - whole
         if gain > best_gain:
             best_gain, best_k = gain, k
     if best_k is None or best_gain < 3.0:  # too weak to be a real change
         return None
-    return first + best_k * BIN_SECONDS
+    return origin + (best_k - before) * BIN_SECONDS
 
 
 def _loglik(n: int, bins: int) -> float:

@@ -21,8 +21,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from make_large_bundle import make  # noqa: E402
 
 from analyzers.digest import build_digest  # noqa: E402
-from analyzers.log_templates import mine  # noqa: E402
-from analyzers.onset import incident_onset  # noqa: E402
+from analyzers.log_stream import incident_onset, mine  # noqa: E402
 from bench._drain3 import drain3_only  # noqa: E402
 from collectors import BundleCollector  # noqa: E402
 

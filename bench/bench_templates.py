@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from template_corpus import generate  # noqa: E402
 
 import analyzers.log_templates as lt  # noqa: E402
+from analyzers.log_stream import mine  # noqa: E402
 from collectors import LogRecord  # noqa: E402
 from collectors.naming import parse_line  # noqa: E402
 
@@ -70,12 +71,12 @@ def old_merge(templates: list[lt.LogTemplate]) -> list[lt.LogTemplate]:
 
 @contextmanager
 def before() -> Iterator[None]:
-    saved = lt.mask, lt._merge
-    lt.mask, lt._merge = old_mask, old_merge  # type: ignore[assignment]
+    saved = lt.mask, lt.merge_templates
+    lt.mask, lt.merge_templates = old_mask, old_merge  # type: ignore[assignment]
     try:
         yield
     finally:
-        lt.mask, lt._merge = saved  # type: ignore[assignment]
+        lt.mask, lt.merge_templates = saved  # type: ignore[assignment]
 
 
 def mined_groups(records: list[LogRecord], masker: Callable[[str], str]) -> tuple[list[int], float]:
@@ -85,7 +86,7 @@ def mined_groups(records: list[LogRecord], masker: Callable[[str], str]) -> tupl
     for record in records:
         record.ref = keys.setdefault((record.level, masker(record.message)), str(len(keys)))
     t = time.perf_counter()
-    templates = lt.mine(records, 0.0)
+    templates = mine(records, 0.0)
     seconds = time.perf_counter() - t
     owner: dict[str, int] = {}
     for i, template in enumerate(templates):

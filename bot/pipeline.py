@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from analyzers import DEFAULT_TOKEN_BUDGET, Diagnosis, Digest, Redactor, build_digest
+from analyzers import DEFAULT_TOKEN_BUDGET, Diagnosis, Digest, LogReduction, Redactor, build_digest
 from analyzers import REGISTRY as DIAGNOSERS
 from collectors import BundleCollector, Evidence
 from kernel import CloudDoctorError
@@ -54,8 +54,9 @@ def engine(registry: dict[str, Callable[..., E]], name: str, kind: str, options:
     return registry[name](**(options or {}).get(name, {}))
 
 
-def collect_bundle(path: str | Path) -> Evidence:
-    return BundleCollector(path).collect()
+def collect_bundle(path: str | Path, alert: dict[str, Any] | None = None) -> Evidence:
+    """A bundle's evidence, its log lines reduced as they are read; `alert` replaces the bundle's own."""
+    return BundleCollector(path, logs=LogReduction).collect(alert=alert)
 
 
 def digest_bundle(path: str | Path, token_budget: int = DEFAULT_TOKEN_BUDGET) -> Digest:

@@ -84,4 +84,7 @@ def _namespace(configs: Any) -> str:
 def live_collector(
     settings: Settings, service: str, cluster: str | None = None, concurrent: bool = True
 ) -> LiveCollector:
-    return LiveCollector(sources_for(settings, service, cluster), concurrent=concurrent)
+    from analyzers import LogReduction
+
+    # lines reduced as each source's answer is read: memory follows the kinds of lines, not their number
+    return LiveCollector(sources_for(settings, service, cluster), concurrent=concurrent, logs=LogReduction)

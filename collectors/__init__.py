@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from collectors.base import Evidence, KubeObject, LogRecord, MetricSeries, Scope, SourceStatus, TraceSpan, Window
+from collectors.base import (
+    Evidence,
+    KubeObject,
+    LogLine,
+    LogRecord,
+    LogRecords,
+    LogSink,
+    LogSinks,
+    MetricSeries,
+    Scope,
+    SourceStatus,
+    TraceSpan,
+    Window,
+)
 from collectors.bundle import BundleCollector
 
 __all__ = [
@@ -10,7 +23,11 @@ __all__ = [
     "Evidence",
     "KubeObject",
     "TraceSpan",
+    "LogLine",
     "LogRecord",
+    "LogRecords",
+    "LogSink",
+    "LogSinks",
     "MetricSeries",
     "Scope",
     "SourceStatus",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -50,6 +50,41 @@ class LogRecord:
     level: Level
     message: str
     labels: dict[str, str]
+
+
+LogLine = tuple[float, Level, str, str]  # (unix seconds, level, message, resource) of one line of a batch
+
+
+class LogSink(Protocol):
+    """Where readers put log lines, a batch at a time: lines of one source and query that share their labels (a
+    Loki stream, a CloudWatch log stream). A list of records here (LogRecords); the pipeline hands in a sink that
+    reduces them as they come (analyzers.LogReduction), so no line is kept."""
+
+    def add(self, source: str, ref: str, labels: dict[str, str], lines: Sequence[LogLine]) -> None: ...
+
+    def done(self) -> None: ...  # every source read
+
+    def extend(self, later: Any) -> None: ...  # a sink of the same kind, its lines read after these
+
+    def __len__(self) -> int: ...
+
+
+class LogRecords(list[LogRecord]):
+    """Every line kept, as records sorted by time once read: for tests, `validate` and small replays."""
+
+    def add(self, source: str, ref: str, labels: dict[str, str], lines: Sequence[LogLine]) -> None:
+        self.extend(LogRecord(ts, source, ref, resource, level, text, labels) for ts, level, text, resource in lines)
+
+    def done(self) -> None:
+        self.sort(key=lambda r: r.ts)
+
+
+LogSinks = Callable[["Scope", dict[str, Any]], LogSink]  # (scope, alert) -> a sink for one collection
+
+
+def keep_records(_scope: Scope, _alert: dict[str, Any]) -> LogSink:
+    """LogSinks that keeps every line (the collectors' default)."""
+    return LogRecords()
 
 
 @dataclass(slots=True)
@@ -115,7 +150,7 @@ class Evidence:
     """Everything collected about one incident."""
 
     scope: Scope
-    logs: list[LogRecord] = field(default_factory=list)
+    logs: LogSink = field(default_factory=LogRecords)
     metrics: list[MetricSeries] = field(default_factory=list)
     kubernetes: list[KubeObject] = field(default_factory=list)
     spans: list[TraceSpan] = field(default_factory=list)
@@ -152,6 +187,9 @@ class ClusterContext:
 
 
 Reader = Callable[[str, dict[str, Any], Evidence, list[Problem]], None]  # (file, document, into, problems)
+# (file, its text, into, problems) -> False when the text is not laid out as the reader streams it (then the
+# document is decoded whole and given to the folder's Reader); a large file is read a stream at a time
+TextReader = Callable[[str, str, Evidence, list[Problem]], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,3 +201,4 @@ class SourceKind:
     config: type[Any]
     live: Callable[[Any, ClusterContext], Source]
     readers: dict[str, Reader]  # bundle folder -> reader, e.g. {"loki": read_streams}
+    text_readers: dict[str, TextReader] = field(default_factory=dict)  # bundle folder -> its file's text reader

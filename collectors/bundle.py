@@ -6,15 +6,33 @@ The format is docs/incident-bundle.md; the readers live with their sources (coll
 from __future__ import annotations
 
 import json
+import logging
+import multiprocessing
+import os
+import pickle
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from collectors.base import Evidence, Scope, SourceStatus, SourceStatusKind, Window
+from collectors.base import (
+    Evidence,
+    LogRecords,
+    LogSink,
+    LogSinks,
+    Scope,
+    SourceStatus,
+    SourceStatusKind,
+    Window,
+    keep_records,
+)
 from collectors.reading import parse_time, paused_gc
-from collectors.sources import READERS
+from collectors.sources import READERS, TEXT_READERS
 from kernel import InputError, Problem
 
+log = logging.getLogger("cloud_doctor.bundle")
 INCIDENT_SOURCES = {"slack", "alertmanager", "grafana", "cloudwatch", "cli"}
 
 
@@ -23,12 +41,13 @@ class BundleCollector:
 
     name = "bundle"
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+    def __init__(self, path: str | Path, logs: LogSinks = keep_records) -> None:
+        self.path, self.logs = Path(path), logs
 
-    def collect(self, scope: Scope | None = None) -> Evidence:
+    def collect(self, scope: Scope | None = None, alert: dict[str, Any] | None = None) -> Evidence:
+        """The bundle's evidence; `alert` (the payload that started a job) replaces the bundle's own."""
         problems: list[Problem] = []
-        evidence = self._read(problems)
+        evidence = self._read(problems, alert)
         if problems or evidence is None:
             raise InputError(problems, what=f"bundle {self.path}")
         return evidence
@@ -39,7 +58,7 @@ class BundleCollector:
         self._read(problems)
         return problems
 
-    def _read(self, problems: list[Problem]) -> Evidence | None:
+    def _read(self, problems: list[Problem], alert_given: dict[str, Any] | None = None) -> Evidence | None:
         if not self.path.exists():
             problems.append(Problem(str(self.path), "", "does not exist; pass the bundle's folder"))
             return None
@@ -47,13 +66,27 @@ class BundleCollector:
             problems.append(Problem(str(self.path), "", "is a file, not a directory; pass the bundle's folder"))
             return None
         scope, alert = self._incident(problems)
+        alert = alert if alert_given is None else alert_given
         # Without a valid incident.json the sources are still read, so every problem is listed at once.
         placeholder = Scope("", Window(datetime.fromtimestamp(0, UTC), datetime.fromtimestamp(1, UTC)))
         evidence = Evidence(scope=scope or placeholder, alert=alert)
+        sink: LogSink = self.logs(evidence.scope, alert) if scope is not None else LogRecords()
+        evidence.logs = sink
         with paused_gc():
             for folder in READERS:
-                for file in sorted((self.path / folder).glob("*.json")):
+                files = sorted((self.path / folder).glob("*.json"))
+                parts = self._parts(folder, files, evidence) if folder in TEXT_READERS and scope is not None else {}
+                for file in files:
                     rel = str(file.relative_to(self.path))
+                    part = parts.get(file)
+                    if part is not None:  # read from its text (here or in a worker), in read order all the same
+                        read, found = part
+                        evidence.logs.extend(read.logs)
+                        evidence.metrics += read.metrics
+                        evidence.kubernetes += read.kubernetes
+                        evidence.spans += read.spans
+                        problems += _status(evidence, folder, rel, found)
+                        continue
                     doc = _load_json(file, rel, problems)
                     if doc is not None:
                         problems += add_document(evidence, folder, rel, doc)
@@ -61,8 +94,25 @@ class BundleCollector:
         tf = self.path / "terraform"
         if tf.is_dir():
             evidence.terraform_dir = str(tf)
-        evidence.logs.sort(key=lambda r: r.ts)
+        evidence.logs.done()
         return evidence if scope is not None else None
+
+    def _parts(
+        self, folder: str, files: list[Path], into: Evidence
+    ) -> dict[Path, tuple[Evidence, list[Problem]] | None]:
+        """Each file of a streamed folder read into evidence of its own: at once in worker processes when they are
+        large and there are cores for it (lines are read and reduced in parallel), else here one by one."""
+        jobs = [(folder, file, str(file.relative_to(self.path)), into.scope, into.alert, self.logs) for file in files]
+        workers = min(len(files), _cores())
+        if workers > 1 and sum(f.stat().st_size for f in files) >= PARALLEL_BYTES and _picklable(self.logs):
+            # fork is quick and safe with no other thread running; a threaded server starts fresh interpreters
+            method = "fork" if threading.active_count() == 1 else "spawn"
+            try:
+                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+                    return dict(zip(files, pool.map(_part, *zip(*jobs, strict=True)), strict=True))
+            except BrokenProcessPool:  # a worker killed (out of memory): read here instead
+                log.warning("a bundle reader process died; reading %s here", folder)
+        return {file: _part(*job) for file, job in zip(files, jobs, strict=True)}
 
     def _incident(self, problems: list[Problem]) -> tuple[Scope | None, dict[str, Any]]:
         file = self.path / "incident.json"
@@ -114,9 +164,47 @@ def add_document(evidence: Evidence, folder: str, rel: str, doc: dict[str, Any])
     """Read one source document (a bundle file, or what a live source just returned) into the evidence."""
     problems: list[Problem] = []
     READERS[folder](rel, doc, evidence, problems)
+    return _status(evidence, folder, rel, problems)
+
+
+def _status(evidence: Evidence, folder: str, rel: str, problems: list[Problem]) -> list[Problem]:
     status: SourceStatusKind = "ok" if not problems else "error"
     evidence.sources.append(SourceStatus(folder.replace("/", "_"), status, ref=rel))
     return problems
+
+
+PARALLEL_BYTES = 16 * 2**20  # a streamed folder this large is read by worker processes (~100,000 Loki lines)
+
+
+Part = tuple[Evidence, list[Problem]] | None  # a file read into evidence of its own, or None: decode it whole
+
+
+def _part(folder: str, file: Path, rel: str, scope: Scope, alert: dict[str, Any], logs: LogSinks) -> Part:
+    """One file read by its folder's text reader into evidence of its own, or None when it must be decoded whole
+    (not UTF-8, not JSON, or not laid out as the reader streams it: the whole-document reader says why)."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return None
+    part = Evidence(scope=scope, alert=alert, logs=logs(scope, alert))
+    problems: list[Problem] = []
+    with paused_gc():
+        if not TEXT_READERS[folder](rel, text, part, problems):
+            return None
+    part.logs.done()
+    return part, problems
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _picklable(value: object) -> bool:
+    try:
+        pickle.dumps(value)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return False
+    return True
 
 
 def _collection_statuses(file: Path, problems: list[Problem]) -> list[SourceStatus]:

@@ -19,7 +19,7 @@ from annotated_types import Ge, Gt
 from collectors import reading
 from collectors._google import METADATA_URL, MetadataToken
 from collectors._rest import json_object, retried
-from collectors.base import ClusterContext, Document, Evidence, LogRecord, Scope, SourceKind
+from collectors.base import ClusterContext, Document, Evidence, Scope, SourceKind
 from collectors.naming import parse_line
 from kernel import CloudDoctorError, Problem
 
@@ -127,7 +127,7 @@ def read_entries(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[Pro
         pod = labels.get("pod_name")
         if pod:
             labels.setdefault("pod", pod)
-        ev.logs.append(LogRecord(ts, "cloud_logging", query, named or "unknown", level, message, labels))
+        ev.logs.add("cloud_logging", query, labels, [(ts, level, message, named or "unknown")])
 
 
 SOURCE = SourceKind("cloud_logging", CloudLoggingConfig, live, {"cloud_logging": read_entries})

@@ -16,7 +16,7 @@ from typing import Annotated, Any, ClassVar
 from annotated_types import Ge, Gt
 
 from collectors import reading
-from collectors.base import ClusterContext, Document, Evidence, LogRecord, MetricSeries, Scope, SourceKind
+from collectors.base import ClusterContext, Document, Evidence, LogLine, MetricSeries, Scope, SourceKind
 from collectors.naming import RESOURCE_DIMENSIONS, parse_line, resource_from_log_group
 from kernel import CloudDoctorError, Problem
 
@@ -199,19 +199,23 @@ def read_log_events(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[
     events = reading.listed(rel, doc, problems, "FilterLogEvents", "events")
     if events is None:
         return
-    base = {"log_group": group, "region": str(doc.get("region", ""))}
+    region = str(doc.get("region", ""))
+    runs: list[tuple[str, list[LogLine]]] = []  # a batch per run of one log stream's events, in read order
     for i, event in enumerate(events):
         if not isinstance(event, dict) or not isinstance(event.get("message"), str):
             problems.append(Problem(rel, f"response.events[{i}].message", "required string"))
-            return
+            break
         if not isinstance(event.get("timestamp"), int | float):
             problems.append(Problem(rel, f"response.events[{i}].timestamp", "required: epoch milliseconds"))
-            return
+            break
         stream = str(event.get("logStreamName", ""))
         message, level, named = parse_line(event["message"])
         resource = named or resource_from_log_group(group, stream)
-        labels = {**base, "log_stream": stream}
-        ev.logs.append(LogRecord(event["timestamp"] / 1000, "cloudwatch", group, resource, level, message, labels))
+        if not runs or runs[-1][0] != stream:
+            runs.append((stream, []))
+        runs[-1][1].append((event["timestamp"] / 1000, level, message, resource))
+    for stream, lines in runs:
+        ev.logs.add("cloudwatch", group, {"log_group": group, "region": region, "log_stream": stream}, lines)
 
 
 def read_metric_data(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[Problem]) -> None:

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
-from collectors.base import Evidence, Scope, Source, SourceStatus
+from collectors.base import Evidence, LogRecords, LogSinks, Scope, Source, SourceStatus
 from collectors.bundle import COLLECTION, add_document
 from collectors.reading import paused_gc
 
@@ -23,12 +23,20 @@ log = logging.getLogger("cloud_doctor.live")
 class LiveCollector:
     name = "live"
 
-    def __init__(self, sources: list[Source], deadline_seconds: float = 45.0, concurrent: bool = True) -> None:
-        self.sources, self.deadline, self.concurrent = sources, deadline_seconds, concurrent
+    def __init__(
+        self,
+        sources: list[Source],
+        deadline_seconds: float = 45.0,
+        concurrent: bool = True,
+        logs: LogSinks = lambda _scope, _alert: LogRecords(),
+    ) -> None:
+        self.sources, self.deadline, self.concurrent, self.logs = sources, deadline_seconds, concurrent, logs
 
-    def collect(self, scope: Scope | None = None) -> Evidence:
+    def collect(self, scope: Scope | None = None, alert: dict[str, Any] | None = None) -> Evidence:
+        """What every source answered within the deadline; `alert` is the payload that started the job."""
         assert scope is not None, "a live collection needs a scope"
-        evidence = Evidence(scope=scope)
+        evidence = Evidence(scope=scope, alert=alert or {})
+        evidence.logs = self.logs(scope, evidence.alert)
         started = time.monotonic()
         pool = ThreadPoolExecutor(max_workers=max(1, len(self.sources) if self.concurrent else 1))
         futures = {pool.submit(source.fetch, scope): source for source in self.sources}
@@ -63,7 +71,7 @@ class LiveCollector:
                     )
                 else:
                     evidence.documents.append(document)
-        evidence.logs.sort(key=lambda r: r.ts)
+        evidence.logs.done()
         log.info("collected from %d sources in %.2f s", len(self.sources), time.monotonic() - started)
         return evidence
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 from annotated_types import Ge, Gt
 
 from collectors import reading
-from collectors.base import ClusterContext, Document, Evidence, LogRecord, Scope, SourceKind
+from collectors.base import ClusterContext, Document, Evidence, LogLine, Scope, SourceKind
 from collectors.naming import parse_line, resource_from_labels
 from kernel import Problem
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # requests loads with the first live fetch; a bundle replay n
     import requests
 
 SLICE_WORKERS = 4  # sample slices fetched at once (urllib3's pool is thread-safe; one connection each)
+BATCH = 20_000  # lines of one stream handed to the evidence at once (a stream can hold millions)
 ERRORS = r"(?i)(error|exception|fatal|panic|fail|timed? ?out|refused|denied|forbidden|killed|oom|unavailable|x509)"
 
 
@@ -149,27 +150,92 @@ def live(config: LokiConfig, cluster: ClusterContext) -> LokiSource:
 
 def read_streams(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[Problem]) -> None:
     """`loki/*.json`: a query_range streams body."""
-    query = str(doc.get("query", ""))
-    cluster = str(doc.get("cluster", ""))
+    query, cluster = str(doc.get("query", "")), str(doc.get("cluster", ""))
     for i, stream in enumerate(reading.result(rel, doc, problems, "streams")):
-        if not isinstance(stream, dict) or not isinstance(stream.get("values"), list):
-            problems.append(Problem(rel, f"response.data.result[{i}].values", "must be a list of [ns, line]"))
-            continue
-        labels = reading.labels(stream.get("stream"))
-        if cluster:
-            labels.setdefault("cluster", cluster)
-        stream_resource = resource_from_labels(labels)
-        for j, entry in enumerate(stream["values"]):
-            if not isinstance(entry, list) or len(entry) < 2 or not isinstance(entry[1], str):
-                problems.append(Problem(rel, f"response.data.result[{i}].values[{j}]", 'must be ["ns", "line"]'))
-                break
-            try:
-                ts = int(entry[0]) / 1e9
-            except (TypeError, ValueError):
-                problems.append(Problem(rel, f"response.data.result[{i}].values[{j}][0]", "must be nanoseconds"))
-                break
-            message, level, named = parse_line(entry[1])
-            ev.logs.append(LogRecord(ts, "loki", query, named or stream_resource, level, message, labels))
+        _read_stream(rel, i, stream, query, cluster, ev, problems)
 
 
-SOURCE = SourceKind("loki", LokiConfig, live, {"loki": read_streams})
+def stream_streams(rel: str, text: str, ev: Evidence, problems: list[Problem]) -> bool:
+    """`loki/*.json` read from its text a stream at a time, so a file of millions of lines is never decoded whole:
+    each stream's values are decoded, read and let go before the next. The layout is the one Loki answers and
+    `record` writes: the query and cluster before the response, its status before its data, the result type
+    before the result, a stream's labels before its values. Any other layout returns False, before a line is read
+    or when the layout turns out otherwise halfway (the caller drops what was read, and decodes the file whole)."""
+    root: dict[str, Any] = {}
+    body: dict[str, Any] = {}
+    data: dict[str, Any] = {}
+    read: list[bool] = []
+
+    def stream_at(i: int, at: int) -> int:
+        stream: dict[str, Any] = {}
+
+        def member(key: str, at: int) -> int:
+            if key == "values" and "stream" not in stream:
+                raise reading.Unstreamed("a stream's values before its labels")
+            stream[key], end = reading.value_at(text, at)
+            return end
+
+        end = reading.walk_object(text, at, member)
+        _read_stream(rel, i, stream, str(root.get("query", "")), str(root.get("cluster", "")), ev, problems)
+        return end
+
+    def data_member(key: str, at: int) -> int:
+        if key != "result":
+            data[key], end = reading.value_at(text, at)
+            return end
+        if data.get("resultType") != "streams" or body.get("status") not in (None, "success"):
+            raise reading.Unstreamed("the result before the result type, or a failed query")
+        read.append(True)
+        return reading.walk_array(text, at, stream_at)
+
+    def body_member(key: str, at: int) -> int:
+        if key == "data":
+            return reading.walk_object(text, at, data_member)
+        body[key], end = reading.value_at(text, at)
+        return end
+
+    def root_member(key: str, at: int) -> int:
+        if key == "response":
+            root[key] = None
+            return reading.walk_object(text, at, body_member)
+        if "response" in root:
+            raise reading.Unstreamed("a key after the response")  # the query or cluster its lines needed
+        root[key], end = reading.value_at(text, at)
+        return end
+
+    try:
+        end = reading.walk_object(text, 0, root_member)
+    except reading.Unstreamed:
+        return False
+    return bool(read) and not text[end:].strip() and body.get("status") in (None, "success")
+
+
+def _read_stream(
+    rel: str, i: int, stream: Any, query: str, cluster: str, ev: Evidence, problems: list[Problem]
+) -> None:
+    if not isinstance(stream, dict) or not isinstance(stream.get("values"), list):
+        problems.append(Problem(rel, f"response.data.result[{i}].values", "must be a list of [ns, line]"))
+        return
+    labels = reading.labels(stream.get("stream"))
+    if cluster:
+        labels.setdefault("cluster", cluster)
+    stream_resource = resource_from_labels(labels)
+    lines: list[LogLine] = []
+    for j, entry in enumerate(stream["values"]):
+        if not isinstance(entry, list) or len(entry) < 2 or not isinstance(entry[1], str):
+            problems.append(Problem(rel, f"response.data.result[{i}].values[{j}]", 'must be ["ns", "line"]'))
+            break
+        try:
+            ts = int(entry[0]) / 1e9
+        except (TypeError, ValueError):
+            problems.append(Problem(rel, f"response.data.result[{i}].values[{j}][0]", "must be nanoseconds"))
+            break
+        message, level, named = parse_line(entry[1])
+        lines.append((ts, level, message, named or stream_resource))
+        if len(lines) == BATCH:
+            ev.logs.add("loki", query, labels, lines)
+            lines = []
+    ev.logs.add("loki", query, labels, lines)
+
+
+SOURCE = SourceKind("loki", LokiConfig, live, {"loki": read_streams}, {"loki": stream_streams})

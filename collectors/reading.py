@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+import json
+import re
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from json.scanner import make_scanner
 from typing import Any
 
 from kernel import Problem
@@ -82,3 +85,67 @@ def paused_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+class Unstreamed(Exception):
+    """The text is not laid out as the streaming reader expects (or is not JSON): decode it whole instead."""
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+# the C scanner json.loads runs: one value from an index, at C speed
+_SCAN: Callable[[str, int], tuple[Any, int]] = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+
+
+def value_at(text: str, at: int) -> tuple[Any, int]:
+    """The JSON value that starts at `at` (after blanks), and the index after it."""
+    try:
+        return _SCAN(text, _WS.match(text, at).end())  # type: ignore[union-attr]
+    except (StopIteration, ValueError) as exc:
+        raise Unstreamed(f"no JSON value at {at}") from exc
+
+
+def walk_object(text: str, at: int, member: Callable[[str, int], int]) -> int:
+    """Walk the JSON object that starts at `at` (after blanks) without decoding it whole: `member(key, index)`
+    decodes or walks the value at `index` and returns the index after it. Returns the index after the object.
+    A repeated key raises Unstreamed (json.loads would keep the last one; a reader that streamed the first could
+    not take it back)."""
+    at = _WS.match(text, at).end()  # type: ignore[union-attr]
+    if text[at : at + 1] != "{":
+        raise Unstreamed(f"no object at {at}")
+    at = _WS.match(text, at + 1).end()  # type: ignore[union-attr]
+    if text[at : at + 1] == "}":
+        return at + 1
+    seen: set[str] = set()
+    while True:
+        key, at = value_at(text, at)
+        if not isinstance(key, str) or key in seen:
+            raise Unstreamed(f"no new key at {at}")
+        seen.add(key)
+        at = _WS.match(text, at).end()  # type: ignore[union-attr]
+        if text[at : at + 1] != ":":
+            raise Unstreamed(f"no ':' at {at}")
+        at = _WS.match(text, member(key, at + 1)).end()  # type: ignore[union-attr]
+        if text[at : at + 1] == "}":
+            return at + 1
+        if text[at : at + 1] != ",":
+            raise Unstreamed(f"no ',' or '}}' at {at}")
+        at += 1
+
+
+def walk_array(text: str, at: int, item: Callable[[int, int], int]) -> int:
+    """Walk the JSON array that starts at `at`: `item(position, index)` walks or decodes each element."""
+    at = _WS.match(text, at).end()  # type: ignore[union-attr]
+    if text[at : at + 1] != "[":
+        raise Unstreamed(f"no array at {at}")
+    at = _WS.match(text, at + 1).end()  # type: ignore[union-attr]
+    if text[at : at + 1] == "]":
+        return at + 1
+    n = 0
+    while True:
+        at = _WS.match(text, item(n, at)).end()  # type: ignore[union-attr]
+        n += 1
+        if text[at : at + 1] == "]":
+            return at + 1
+        if text[at : at + 1] != ",":
+            raise Unstreamed(f"no ',' or ']' at {at}")
+        at += 1

@@ -7,7 +7,7 @@ here, and a bundle's folders are read by the readers here. Adding a source is it
 from __future__ import annotations
 
 from collectors import cloud_logging, cloud_monitoring, cloudwatch, kubernetes, loki, prometheus, tempo
-from collectors.base import Reader, SourceKind
+from collectors.base import Reader, SourceKind, TextReader
 
 SOURCES: dict[str, SourceKind] = {
     kind.name: kind
@@ -23,3 +23,7 @@ SOURCES: dict[str, SourceKind] = {
 }
 # bundle folder -> reader, in the order a bundle is read
 READERS: dict[str, Reader] = {folder: read for kind in SOURCES.values() for folder, read in kind.readers.items()}
+# bundle folder -> the reader of its files' text, for folders whose files can be read a part at a time
+TEXT_READERS: dict[str, TextReader] = {
+    folder: read for kind in SOURCES.values() for folder, read in kind.text_readers.items()
+}

@@ -513,17 +513,17 @@ class Run:
         if settings.serves_live(service):
             from bot.sources import job_scope, live_collector
 
-            evidence = live_collector(settings, service, args.cluster).collect(job_scope(service, args))
+            # the payload as received (the alert that started this job) goes in before the lines are read:
+            # the onset can be its start, and the lines are reduced on that grid as they come
+            evidence = live_collector(settings, service, args.cluster).collect(job_scope(service, args), args.alert)
             if settings.terraform.path:
                 evidence.terraform_dir = str(settings.terraform.path)
         else:
             bundle = settings.incident_bundles().get(service)
             if bundle is None:
                 raise CloudDoctorError(f"no incident source is configured for {service!r}")
-            evidence = collect_bundle(bundle)  # the embedded default replays the recorded incident
+            evidence = collect_bundle(bundle, args.alert)  # the embedded default replays the recorded incident
             self.bundle = str(bundle)
-        if args.alert is not None:
-            evidence.alert = args.alert  # the payload as received: the alert that started this job
         return evidence
 
     def _deliver(self, result: dict[str, Any]) -> None:

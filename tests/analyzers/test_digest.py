@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from analyzers import estimate_tokens
-from analyzers.log_templates import mask, mine
+from analyzers.log_stream import mine
+from analyzers.log_templates import mask
 from bot.pipeline import collect_bundle, digest_bundle
 from tests.conftest import BUNDLES, ROOT
 

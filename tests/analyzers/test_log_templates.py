@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from analyzers.log_templates import mask, mine
+from analyzers.log_stream import mine
+from analyzers.log_templates import mask
 from collectors import LogRecord
 from collectors.naming import parse_line
 from tests.conftest import ROOT
