@@ -11,7 +11,8 @@ import pytest
 from analyzers import estimate_tokens
 from analyzers.log_stream import mine
 from analyzers.log_templates import mask
-from bot.pipeline import collect_bundle, digest_bundle
+from bot.pipeline import digest_bundle
+from collectors import BundleCollector
 from tests.conftest import BUNDLES, ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -46,7 +47,7 @@ def test_masking_keeps_words_and_hides_variables() -> None:
 
 
 def test_templates_report_rate_change_at_onset() -> None:
-    evidence = collect_bundle(ROOT / "examples" / "incidents" / "checkout-oom")
+    evidence = BundleCollector(ROOT / "examples" / "incidents" / "checkout-oom").collect()  # every record kept
     onset = evidence.scope.window.start_ts + 20 * 60
     templates = {t.template: t for t in mine(evidence.logs, onset)}
     oom = next(t for k, t in templates.items() if "OutOfMemoryError" in k)
