@@ -172,7 +172,8 @@ class LogReduction:
                 exact.bins[lower] = _Bin(stop - at, picked)
             else:
                 kept.count += stop - at
-                kept.examples = _earliest([*kept.examples, *picked])
+                if len(kept.examples) < EXAMPLES or picked[0] < kept.examples[-1]:  # else none comes earlier
+                    kept.examples = _earliest([*kept.examples, *picked])
             at = stop
 
     def _bin(self, ts: float) -> tuple[float, float]:
@@ -238,9 +239,12 @@ def _ordered(counts: dict[str, list[Any]]) -> Counter[str]:
 
 
 def _earliest(examples: list[tuple[float, int, str]]) -> list[tuple[float, int, str]]:
+    """The earliest examples with distinct messages, at most EXAMPLES."""
     out: list[tuple[float, int, str]] = []
+    seen: list[str] = []
     for example in sorted(examples):
-        if all(example[2] != m for _, _, m in out):
+        if example[2] not in seen:
+            seen.append(example[2])
             out.append(example)
             if len(out) == EXAMPLES:
                 break

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from collectors.base import Level
+from collectors.reading import blanks, scan_json
 
 # Labels that name a workload, best first (Loki stream labels and Prometheus series labels alike). The
 # first group names it outright (kube-state-metrics' own labels among them); then the pod's owner; then
@@ -203,19 +203,35 @@ def resource_from_log_group(group: str, stream: str = "") -> str:
 
 
 def level_of(text: str) -> Level:
-    match = _LEVEL_RE.search(text[:160].lower())
-    if match:
-        return _LEVEL_WORDS.get(match.group(1), "info")  # type: ignore[return-value]
-    return "error" if _ERROR_HINT.search(text.lower()) else "info"
+    head = text[:160].lower()
+    # A regex alternation tries every word at every position (4 us on an access log's line); a substring test
+    # per word first is 10x cheaper, and the regexes run only on lines that hold one (the same answer).
+    for word in _LEVEL_STEMS:
+        if word in head:
+            match = _LEVEL_RE.search(head)
+            if match:
+                return _LEVEL_WORDS.get(match.group(1), "info")  # type: ignore[return-value]
+            break
+    low = text.lower()
+    for hint in _ERROR_STEMS:
+        if hint in low:
+            return "error" if _ERROR_HINT.search(low) else "info"
+    return "info"
+
+
+_LEVEL_STEMS = ("err", "warn", "info", "debug", "trace", "fatal", "critical", "panic", "severe", "notice")
+_ERROR_STEMS = ("traceback", "exception", "panic:", "killed", "timed out", "no space left", "denied", "refused")
 
 
 def parse_line(line: str) -> tuple[str, Level, str | None]:
     """Return (message, level, resource named by the line itself) for a plain or JSON log line."""
     stripped = line.lstrip()
     if stripped.startswith("{"):
-        try:
-            obj = json.loads(stripped)
-        except (ValueError, RecursionError):  # not JSON, or nested deeper than any logger writes
+        try:  # json.loads without its Python wrapper (half its cost on a log line): the value, then only blanks
+            obj, end = scan_json(stripped, 0)
+            if blanks.match(stripped, end).end() != len(stripped):  # type: ignore[union-attr]
+                obj = None
+        except (StopIteration, ValueError, RecursionError):  # not JSON, or nested deeper than any logger writes
             obj = None
         if isinstance(obj, dict):
             try:
@@ -239,16 +255,38 @@ def _structured(obj: dict[str, Any], line: str) -> tuple[str, Level, str | None]
         return _log_entry(obj, line)  # a request log (httpRequest alone) is a LogEntry too
     if isinstance(obj.get("detail"), dict) and "detail-type" in obj:
         return _eventbridge(obj)
-    message = next((str(obj[k]) for k in _MESSAGE_KEYS if k in obj and obj[k] is not None), "")
-    details = [f"{k}={obj[k]}" for k in _DETAIL_KEYS if obj.get(k) not in (None, "") and not isinstance(obj[k], dict)]
-    for key in _NESTED_KEYS:
-        if isinstance(obj.get(key), dict):
-            details += _leaves(obj[key])
-    text = " ".join([message, *details]).strip() or line.strip()
-    raw_level = next((str(obj[k]) for k in _LEVEL_KEYS if obj.get(k) is not None), "")
+    # plain loops, and the key sets of a line compared with ours at once: a generator per field cost more than
+    # the rest of the line (bench/make_large_bundle.py's JSON lines: 3.4 us, now half)
+    message = _first(obj, _MESSAGE_KEYS)
+    keys = obj.keys()
+    details = []
+    if not keys.isdisjoint(_DETAIL_KEYS):
+        details = [
+            f"{k}={obj[k]}" for k in _DETAIL_KEYS if obj.get(k) not in (None, "") and not isinstance(obj[k], dict)
+        ]
+    if not keys.isdisjoint(_NESTED_KEYS):
+        for key in _NESTED_KEYS:
+            if isinstance(obj.get(key), dict):
+                details += _leaves(obj[key])
+    text = (" ".join([message, *details]) if details else message).strip() or line.strip()
+    raw_level = _first(obj, _LEVEL_KEYS)
     level: Level = _LEVEL_WORDS.get(raw_level.lower(), "") or _PINO_LEVELS.get(raw_level, "") or level_of(text)  # type: ignore[assignment]
-    resource = next((str(obj[k]) for k in _RESOURCE_KEYS if isinstance(obj.get(k), str)), None)
+    resource = None
+    for key in _RESOURCE_KEYS:
+        value = obj.get(key)
+        if isinstance(value, str):
+            resource = value
+            break
     return text, level, resource
+
+
+def _first(obj: dict[str, Any], keys: tuple[str, ...]) -> str:
+    """The first of `keys` the object holds a value for (not null), as text; else ""."""
+    for key in keys:
+        value = obj.get(key)
+        if value is not None:
+            return str(value)
+    return ""
 
 
 def _leaves(value: Any, depth: int = 0) -> list[str]:

@@ -91,9 +91,11 @@ class Unstreamed(Exception):
     """The text is not laid out as the streaming reader expects (or is not JSON): decode it whole instead."""
 
 
-_WS = re.compile(r"[ \t\n\r]*")
-# the C scanner json.loads runs: one value from an index, at C speed
-_SCAN: Callable[[str, int], tuple[Any, int]] = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+_WS = re.compile(r"[ \t\n\r]*")  # JSON's blanks
+blanks = _WS
+# the C scanner json.loads runs: one value from an index, at C speed (StopIteration where there is none)
+scan_json: Callable[[str, int], tuple[Any, int]] = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+_SCAN = scan_json
 
 
 def value_at(text: str, at: int) -> tuple[Any, int]:
