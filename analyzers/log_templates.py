@@ -71,50 +71,8 @@ _DIGIT = re.compile(r"\d")
 
 def mask(message: str) -> str:
     """The message with its variables as `<*>`, cut to MAX_CHARS after masking (not before: a line cut
-    first ends sooner the longer its variables, and lines of one event would end at different tokens).
-
-    Masked a word (space-separated) at a time, each word's mask remembered: no variable spans a space and the
-    mask reads nothing past one, but for a month or a weekday that ends a word (`Dec 04`), so a line with one
-    is masked whole. Most words of a line recur (`level=info`, `msg="served`), and Python's regex engine pays
-    per character it tries, so a line costs a third of masking it whole (tests/analyzers/test_log_templates.py
-    checks both give the same on every line of its corpus)."""
-    cut = message[:_MASKED_CHARS]
-    words = cut.split(" ")
-    known = _WORD_MASKS
-    out = []
-    for word in words:
-        masked = known.get(word)
-        if masked is None:
-            masked = _word_mask(word)
-            if len(known) >= _WORDS_KEPT:
-                known.clear()
-            known[word] = masked
-        if masked is _WHOLE:
-            return mask_whole(message)
-        out.append(masked)
-    return " ".join(out)[:MAX_CHARS]
-
-
-def mask_whole(message: str) -> str:
-    """`mask`, the whole line in one regex pass."""
+    first ends sooner the longer its variables, and lines of one event would end at different tokens)."""
     return _MASK.sub("<*>", message[:_MASKED_CHARS])[:MAX_CHARS]
-
-
-def _word_mask(word: str) -> str:
-    if word.rstrip(".,").endswith(_DATE_WORDS) and _DATE_END.search(word):
-        return _WHOLE  # its mask depends on the next word
-    return _MASK.sub("<*>", word)
-
-
-_WHOLE = "\0whole"  # a word whose mask depends on the words after it
-_WORD_MASKS: dict[str, str] = {}
-_WORDS_KEPT = 100_000  # words whose masks are remembered (then forgotten at once)
-_DATE_END = re.compile(rf"\b(?:{_MONTH}|{_DAY})\b\.?,?$")
-_DATE_WORDS = tuple(
-    "Jan January Feb February Mar March Apr April May Jun June Jul July Aug August Sep Sept September Oct "
-    "October Nov November Dec December Mon Monday Tue Tues Tuesday Wed Wednesday Thu Thurs Thursday Fri Friday "
-    "Sat Saturday Sun Sunday".split()
-)
 
 
 @dataclass(slots=True)
