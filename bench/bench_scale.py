@@ -1,11 +1,13 @@
 """How the whole diagnosis scales with log lines, against a plain JSON load and drain3 alone, in one run.
 
-Usage: python bench/bench_scale.py [--lines 100000,1000000,3000000]
+Usage: python bench/bench_scale.py [--lines 100000,1000000,3000000] [--before CHECKOUT]
 For each size it writes the checkout-oom incident buried in that many lines (bench/make_large_bundle.py) and
 runs, each in a fresh process: `cloud-doctor diagnose --format json` (ours, end to end), a process that only
 loads the bundle's Loki files with json (the floor any reader of this format pays) and one that loads them and
-feeds every line to drain3 (the miner others use). It prints wall seconds, lines/s, peak RSS and our ratio to
-each. The README's table quotes the latest run.
+feeds every line to drain3 (the miner others use). It prints wall seconds, lines/s, CPU seconds (the process
+and its workers), peak RSS of the process and of its largest worker, and our ratio to each. `--before` runs the
+same diagnosis from another checkout (`git worktree add /tmp/before <rev>`) on the same bundle in the same run.
+The README's table quotes the latest run.
 """
 
 from __future__ import annotations
@@ -22,9 +24,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from make_large_bundle import make  # noqa: E402
 
-# Each child prints its own peak RSS (ru_maxrss of itself, KiB on Linux) on its last stderr line.
+# Each child prints, on its last stderr line, its peak RSS and its largest worker's (ru_maxrss, KiB on Linux)
+# and the CPU seconds of both.
 RSS = """import atexit, resource, sys
-atexit.register(lambda: print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr))
+def _usage():
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    print(me.ru_maxrss, kids.ru_maxrss, cpu, file=sys.stderr)
+atexit.register(_usage)
 """
 OURS = (
     RSS
@@ -58,32 +65,37 @@ print(len(m.drain.clusters))
 )
 
 
-def run(code: str, bundle: Path) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS MiB, stdout) of `code` in a fresh interpreter."""
+def run(code: str, bundle: Path, cwd: Path = ROOT) -> tuple[float, float, float, float, str]:
+    """(wall seconds, peak RSS MiB, largest worker's peak RSS MiB, CPU seconds, stdout) of `code` in a fresh
+    interpreter started in `cwd` (whose code it runs)."""
     t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", code, str(bundle)], capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run([sys.executable, "-c", code, str(bundle)], capture_output=True, text=True, cwd=cwd)
     wall = time.perf_counter() - t
     if proc.returncode:
         raise SystemExit(f"failed: {proc.stderr[-2000:]}")
-    return wall, int(proc.stderr.strip().splitlines()[-1]) / 1024, proc.stdout
+    rss, workers, cpu = proc.stderr.strip().splitlines()[-1].split()
+    return wall, int(rss) / 1024, int(workers) / 1024, float(cpu), proc.stdout
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", default="100000,1000000,3000000")
+    parser.add_argument("--before", type=Path, help="another checkout to run the same diagnosis from")
     args = parser.parse_args()
-    print(f"{'lines':>10} {'ours s':>8} {'lines/s':>9} {'RSS MiB':>8} {'json s':>7} {'x json':>7} {'RSS MiB':>8} "
-          f"{'drain3 s':>9} {'x drain3':>9} {'RSS MiB':>8}  diagnosis")  # fmt: skip
+    print(f"{'lines':>10} {'':>6} {'ours s':>7} {'lines/s':>9} {'CPU s':>6} {'RSS MiB':>8} {'worker':>7} "
+          f"{'json s':>7} {'x json':>7} {'RSS MiB':>8} {'drain3 s':>9} {'x drain3':>9} {'RSS MiB':>8}  diagnosis")  # fmt: skip
     for size in (int(n) for n in args.lines.split(",")):
         bundle = make(ROOT / "bench" / "out" / "scale-bundle", size)
-        ours, ours_rss, out = run(OURS, bundle)
-        load, load_rss, counted = run(LOAD, bundle)
-        drain, drain_rss, _ = run(DRAIN, bundle)
+        load, load_rss, _, _, counted = run(LOAD, bundle)
+        drain, drain_rss, _, _, _ = run(DRAIN, bundle)
         lines = int(counted)  # the bulk and the incident's own lines
-        d = json.loads(out)["diagnosis"]
-        print(f"{lines:>10,} {ours:>8.2f} {lines / ours:>9,.0f} {ours_rss:>8.0f} {load:>7.2f} {ours / load:>7.1f} "
-              f"{load_rss:>8.0f} {drain:>9.2f} {ours / drain:>9.2f} {drain_rss:>8.0f}  {d['category']} {d['resource']}",
-              flush=True)  # fmt: skip
+        runs = [("before", args.before)] if args.before else []
+        for name, cwd in [*runs, ("now", ROOT)]:
+            ours, ours_rss, worker_rss, cpu, out = run(OURS, bundle, cwd)
+            d = json.loads(out)["diagnosis"]
+            print(f"{lines:>10,} {name:>6} {ours:>7.2f} {lines / ours:>9,.0f} {cpu:>6.1f} {ours_rss:>8.0f} "
+                  f"{worker_rss:>7.0f} {load:>7.2f} {ours / load:>7.1f} {load_rss:>8.0f} {drain:>9.2f} "
+                  f"{ours / drain:>9.2f} {drain_rss:>8.0f}  {d['category']} {d['resource']}", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

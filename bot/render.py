@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -17,8 +17,10 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from bot.jobs.store import Job
 from bot.pipeline import Report
+
+if TYPE_CHECKING:  # the job store (SQLAlchemy, 0.26 s to import) is for `jobs`, not for printing a diagnosis
+    from bot.jobs.store import Job
 
 # Terminal control characters (ESC and the rest of C0 but tab and newline, DEL, C1): a log line carrying
 # `\x1b[31m` or a cursor move must print as text, not drive the terminal.

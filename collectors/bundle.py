@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
 import pickle
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -105,6 +102,10 @@ class BundleCollector:
         jobs = [(folder, file, str(file.relative_to(self.path)), into.scope, into.alert, self.logs) for file in files]
         workers = min(len(files), _cores())
         if workers > 1 and sum(f.stat().st_size for f in files) >= PARALLEL_BYTES and _picklable(self.logs):
+            import multiprocessing  # only for a large bundle: a small one is read before they would import
+            from concurrent.futures import ProcessPoolExecutor
+            from concurrent.futures.process import BrokenProcessPool
+
             # fork is quick and safe with no other thread running; a threaded server starts fresh interpreters
             method = "fork" if threading.active_count() == 1 else "spawn"
             try:
