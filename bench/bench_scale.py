@@ -83,7 +83,8 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="another checkout to run the same diagnosis from")
     args = parser.parse_args()
     print(f"{'lines':>10} {'':>6} {'ours s':>7} {'lines/s':>9} {'CPU s':>6} {'RSS MiB':>8} {'worker':>7} "
-          f"{'json s':>7} {'x json':>7} {'RSS MiB':>8} {'drain3 s':>9} {'x drain3':>9} {'RSS MiB':>8}  diagnosis")  # fmt: skip
+          f"{'json s':>7} {'x json':>7} {'RSS MiB':>8} {'drain3 s':>9} {'x drain3':>9} {'RSS MiB':>8}  "
+          "diagnosis")  # fmt: skip
     for size in (int(n) for n in args.lines.split(",")):
         bundle = make(ROOT / "bench" / "out" / "scale-bundle", size)
         load, load_rss, _, _, counted = run(LOAD, bundle)
