@@ -158,13 +158,15 @@ def read_streams(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[Pro
 def stream_streams(rel: str, text: str, ev: Evidence, problems: list[Problem]) -> bool:
     """`loki/*.json` read from its text a stream at a time, so a file of millions of lines is never decoded whole:
     each stream's values are decoded, read and let go before the next. The layout is the one Loki answers and
-    `record` writes: the query and cluster before the response, its status before its data, the result type
-    before the result, a stream's labels before its values. Any other layout returns False, before a line is read
-    or when the layout turns out otherwise halfway (the caller drops what was read, and decodes the file whole)."""
+    `record` writes: the query before the response (the cluster may come after: it is only a label, set on the
+    streams' labels at the end), its status before its data, the result type before the result, a stream's
+    labels before its values. Any other layout returns False, before a line is read or when the layout turns
+    out otherwise halfway (the caller drops what was read, and decodes the file whole)."""
     root: dict[str, Any] = {}
     body: dict[str, Any] = {}
     data: dict[str, Any] = {}
     read: list[bool] = []
+    made: list[dict[str, str]] = []  # every stream's labels, for a cluster named after the response
 
     def stream_at(i: int, at: int) -> int:
         stream: dict[str, Any] = {}
@@ -176,7 +178,9 @@ def stream_streams(rel: str, text: str, ev: Evidence, problems: list[Problem]) -
             return end
 
         end = reading.walk_object(text, at, member)
-        _read_stream(rel, i, stream, str(root.get("query", "")), str(root.get("cluster", "")), ev, problems)
+        labels = _read_stream(rel, i, stream, str(root.get("query", "")), str(root.get("cluster", "")), ev, problems)
+        if labels is not None:
+            made.append(labels)
         return end
 
     def data_member(key: str, at: int) -> int:
@@ -198,9 +202,12 @@ def stream_streams(rel: str, text: str, ev: Evidence, problems: list[Problem]) -
         if key == "response":
             root[key] = None
             return reading.walk_object(text, at, body_member)
-        if "response" in root:
-            raise reading.Unstreamed("a key after the response")  # the query or cluster its lines needed
+        if "response" in root and key != "cluster":
+            raise reading.Unstreamed("a key after the response")  # the query its lines needed
         root[key], end = reading.value_at(text, at)
+        if key == "cluster" and "response" in root and str(root[key]):
+            for labels in made:  # as read_streams sets it: after the stream's own labels, unless one is named so
+                labels.setdefault("cluster", str(root[key]))
         return end
 
     try:
@@ -212,10 +219,11 @@ def stream_streams(rel: str, text: str, ev: Evidence, problems: list[Problem]) -
 
 def _read_stream(
     rel: str, i: int, stream: Any, query: str, cluster: str, ev: Evidence, problems: list[Problem]
-) -> None:
+) -> dict[str, str] | None:
+    """One stream's lines into the evidence; its labels (None for a stream that is not one)."""
     if not isinstance(stream, dict) or not isinstance(stream.get("values"), list):
         problems.append(Problem(rel, f"response.data.result[{i}].values", "must be a list of [ns, line]"))
-        return
+        return None
     labels = reading.labels(stream.get("stream"))
     if cluster:
         labels.setdefault("cluster", cluster)
@@ -236,6 +244,7 @@ def _read_stream(
             ev.logs.add("loki", query, labels, lines)
             lines = []
     ev.logs.add("loki", query, labels, lines)
+    return labels
 
 
 SOURCE = SourceKind("loki", LokiConfig, live, {"loki": read_streams}, {"loki": stream_streams})

@@ -52,6 +52,15 @@ def test_streamed_text_reads_what_the_document_reads(indent: int | None) -> None
     assert len(streamed[0]) == 3 and streamed[0][0].labels["cluster"] == "eks-prod"  # type: ignore[attr-defined]
 
 
+def test_a_cluster_named_after_the_response_is_set_on_the_labels_read() -> None:
+    """As the example bundles write it (`query`, `response`, `cluster`): still a stream at a time."""
+    text = json.dumps({"query": '{namespace="shop"}', "response": _body(STREAMS), "cluster": "eks-prod"})
+    streamed = _records("loki/a.json", text, streamed=True)
+    assert streamed[2] and streamed == _records("loki/a.json", text, streamed=False)
+    assert {r.labels["cluster"] for r in streamed[0]} == {"eks-prod"}  # type: ignore[attr-defined]
+    assert list(streamed[0][0].labels)[-1] == "cluster"  # type: ignore[attr-defined]
+
+
 def test_malformed_entries_are_the_same_problems() -> None:
     bad = [{"stream": {"app": "a"}, "values": [["1795168800000000000", "ok"], ["soon", "bad ts"], ["1", "x"]]},
            {"stream": {"app": "b"}, "values": "not a list"},
@@ -69,7 +78,7 @@ def test_malformed_entries_are_the_same_problems() -> None:
 @pytest.mark.parametrize(
     "document",
     [
-        {"response": _body(STREAMS), "cluster": "eks-prod"},  # what the line's labels need comes after the lines
+        {"response": _body(STREAMS), "query": "q"},  # the query the lines are filed under comes after them
         {"query": "q", "response": {"data": {"result": STREAMS, "resultType": "streams"}}},  # result before its type
         {"query": "q", "response": {"data": {"resultType": "streams", "result": STREAMS}, "status": "error"}},
         {"query": "q", "response": {"status": "success", "data": {"resultType": "matrix", "result": []}}},
@@ -77,7 +86,7 @@ def test_malformed_entries_are_the_same_problems() -> None:
         {"query": "q", "response": "not an object"},
         {"query": "q"},
     ],
-    ids=["cluster-after", "type-after", "status-after", "matrix", "values-first", "not-object", "no-response"],
+    ids=["query-after", "type-after", "status-after", "matrix", "values-first", "not-object", "no-response"],
 )
 def test_another_layout_is_not_streamed(document: dict[str, object]) -> None:
     assert _records("loki/x.json", json.dumps(document), streamed=True)[2] is False
