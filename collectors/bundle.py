@@ -10,6 +10,7 @@ import logging
 import os
 import pickle
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -72,10 +73,10 @@ class BundleCollector:
         with paused_gc():
             for folder in READERS:
                 files = sorted((self.path / folder).glob("*.json"))
-                parts = self._parts(folder, files, evidence) if folder in TEXT_READERS and scope is not None else {}
-                for file in files:
+                streamed = folder in TEXT_READERS and scope is not None
+                parts = self._parts(folder, files, evidence) if streamed else ((f, None) for f in files)
+                for file, part in parts:  # in read order, each file's part as soon as it is read
                     rel = str(file.relative_to(self.path))
-                    part = parts.get(file)
                     if part is not None:  # read from its text (here or in a worker), in read order all the same
                         read, found = part
                         evidence.logs.extend(read.logs)
@@ -94,13 +95,13 @@ class BundleCollector:
         evidence.logs.done()
         return evidence if scope is not None else None
 
-    def _parts(
-        self, folder: str, files: list[Path], into: Evidence
-    ) -> dict[Path, tuple[Evidence, list[Problem]] | None]:
-        """Each file of a streamed folder read into evidence of its own: at once in worker processes when they are
-        large and there are cores for it (lines are read and reduced in parallel), else here one by one."""
+    def _parts(self, folder: str, files: list[Path], into: Evidence) -> Iterator[tuple[Path, Part]]:
+        """Each file of a streamed folder read into evidence of its own, in order, as soon as it is read: by worker
+        processes when the files are large and there are cores for it (lines read and reduced in parallel), else
+        here one by one. Taken one at a time, no more than the workers' parts wait to be joined."""
         jobs = [(folder, file, str(file.relative_to(self.path)), into.scope, into.alert, self.logs) for file in files]
         workers = min(len(files), _cores())
+        done = 0
         if workers > 1 and sum(f.stat().st_size for f in files) >= PARALLEL_BYTES and _picklable(self.logs):
             import multiprocessing  # only for a large bundle: a small one is read before they would import
             from concurrent.futures import ProcessPoolExecutor
@@ -110,10 +111,13 @@ class BundleCollector:
             method = "fork" if threading.active_count() == 1 else "spawn"
             try:
                 with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-                    return dict(zip(files, pool.map(_part, *zip(*jobs, strict=True)), strict=True))
-            except BrokenProcessPool:  # a worker killed (out of memory): read here instead
-                log.warning("a bundle reader process died; reading %s here", folder)
-        return {file: _part(*job) for file, job in zip(files, jobs, strict=True)}
+                    for file, part in zip(files, pool.map(_part, *zip(*jobs, strict=True)), strict=True):
+                        yield file, part
+                        done += 1
+            except BrokenProcessPool:  # a worker killed (out of memory): the files not read yet are read here
+                log.warning("a bundle reader process died; reading the rest of %s here", folder)
+        for file, job in zip(files[done:], jobs[done:], strict=True):
+            yield file, _part(*job)
 
     def _incident(self, problems: list[Problem]) -> tuple[Scope | None, dict[str, Any]]:
         file = self.path / "incident.json"
@@ -174,7 +178,7 @@ def _status(evidence: Evidence, folder: str, rel: str, problems: list[Problem]) 
     return problems
 
 
-PARALLEL_BYTES = 16 * 2**20  # a streamed folder this large is read by worker processes (~100,000 Loki lines)
+PARALLEL_BYTES = 4 * 2**20  # a streamed folder this large is read by worker processes (~25,000 Loki lines)
 
 
 Part = tuple[Evidence, list[Problem]] | None  # a file read into evidence of its own, or None: decode it whole
