@@ -20,17 +20,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
 
-from make_large_bundle import make  # noqa: E402
-
-# Each child prints, on its last stderr line, its peak RSS and its largest worker's (ru_maxrss, KiB on Linux)
-# and the CPU seconds of both.
+# Each child prints, on its last stderr line, its peak RSS (VmHWM: of its own memory since it started; ru_maxrss
+# would carry the RSS of the process that forked it), its largest worker's (ru_maxrss of its children: a worker
+# forked from it counts the pages it shares with it), in KiB, and the CPU seconds of both.
 RSS = """import atexit, resource, sys
 def _usage():
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
-    print(me.ru_maxrss, kids.ru_maxrss, cpu, file=sys.stderr)
+    hwm = next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+    print(hwm, kids.ru_maxrss, cpu, file=sys.stderr)
 atexit.register(_usage)
 """
 OURS = (
@@ -86,7 +85,9 @@ def main() -> None:
           f"{'json s':>7} {'x json':>7} {'RSS MiB':>8} {'drain3 s':>9} {'x drain3':>9} {'RSS MiB':>8}  "
           "diagnosis")  # fmt: skip
     for size in (int(n) for n in args.lines.split(",")):
-        bundle = make(ROOT / "bench" / "out" / "scale-bundle", size)
+        bundle = ROOT / "bench" / "out" / "scale-bundle"  # written by a process of its own, as large as the lines
+        subprocess.run([sys.executable, "bench/make_large_bundle.py", str(bundle), "--lines", str(size)], cwd=ROOT,
+                       check=True, capture_output=True)  # fmt: skip
         load, load_rss, _, _, counted = run(LOAD, bundle)
         drain, drain_rss, _, _, _ = run(DRAIN, bundle)
         lines = int(counted)  # the bulk and the incident's own lines
