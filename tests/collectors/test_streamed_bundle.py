@@ -157,3 +157,20 @@ def test_a_worker_killed_is_read_here_instead(tmp_path: Path, monkeypatch: pytes
     evidence = BundleCollector(path, logs=dies_in_a_worker).collect()
     assert (tmp_path / "died").exists()  # the files went to workers, which died
     assert json.dumps(build_digest(evidence)[0].to_json()) == here
+
+
+def test_a_threaded_process_starts_fresh_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With other threads running (the bot's server), workers are fresh interpreters (spawn), not forks."""
+    import multiprocessing
+    import threading
+
+    path = _large(tmp_path)
+    here = _digest(path)
+    methods: list[str] = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method: (methods.append(method), real(method))[1])
+    monkeypatch.setattr(threading, "active_count", lambda: 3)
+    monkeypatch.setattr(bundle, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(bundle, "_cores", lambda: 2)
+    assert _digest(path) == here
+    assert methods == ["spawn"]
