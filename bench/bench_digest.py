@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -18,12 +16,32 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from bench_scale import OURS, run  # noqa: E402
 from make_large_bundle import make  # noqa: E402
 
 from analyzers.digest import build_digest  # noqa: E402
-from analyzers.log_stream import incident_onset, mine  # noqa: E402
+from analyzers.log_stream import LogReduction  # noqa: E402
 from bench._drain3 import drain3_only  # noqa: E402
-from collectors import BundleCollector  # noqa: E402
+from collectors import BundleCollector, LogLine  # noqa: E402
+
+
+class Batches:
+    """A LogSink that keeps the batches the readers hand in, to mine them again with nothing else timed."""
+
+    def __init__(self, _scope: object = None, _alert: object = None) -> None:
+        self.batches: list[tuple[str, str, dict[str, str], list[LogLine]]] = []
+
+    def add(self, source: str, ref: str, labels: dict[str, str], lines: list[LogLine]) -> None:
+        self.batches.append((source, ref, labels, list(lines)))
+
+    def extend(self, later: Batches) -> None:
+        self.batches += later.batches
+
+    def done(self) -> None:
+        return None
+
+    def __len__(self) -> int:
+        return sum(len(b[3]) for b in self.batches)
 
 
 def main() -> None:
@@ -33,45 +51,40 @@ def main() -> None:
     bundle = make(ROOT / "bench" / "out" / "large-bundle", args.lines)
 
     t = time.perf_counter()
-    evidence = BundleCollector(bundle).collect()
+    evidence = BundleCollector(bundle, logs=Batches).collect()
     load = time.perf_counter() - t
-    lines = len(evidence.logs)
-    messages = [r.message for r in evidence.logs]
+    sink: Batches = evidence.logs  # type: ignore[assignment]
+    lines = len(sink)
+    messages = [message for *_, batch in sink.batches for _, _, message, _ in batch]
 
-    onset = incident_onset(evidence)
-    t = time.perf_counter()
-    templates = mine(evidence.logs, onset)
+    t = time.perf_counter()  # mining as the pipeline does it: each batch reduced as read, then the templates
+    reduction = LogReduction(evidence.scope, evidence.alert)
+    for batch in sink.batches:
+        reduction.add(*batch)
+    templates = reduction.templates(reduction.onset(evidence.alert))
     ours = time.perf_counter() - t
     t = time.perf_counter()
     clusters = drain3_only(messages)
     drain = time.perf_counter() - t
+    evidence.logs = reduction
     t = time.perf_counter()
     digest, _ = build_digest(evidence)
     whole = time.perf_counter() - t
 
-    t = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "diagnose", str(bundle), "--format", "json"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-    )
-    e2e = time.perf_counter() - t
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    report = json.loads(proc.stdout)
+    e2e, peak_mb, worker_mb, _cpu, out = run(OURS, bundle)
+    report = json.loads(out)
     culprit_in_digest = "OutOfMemoryError" in digest.text
 
     print(f"log lines:                      {lines}")
-    print(f"bundle load:                    {load:.2f} s ({lines / load:,.0f} lines/s)")
+    print(f"bundle read and parsed:         {load:.2f} s ({lines / load:,.0f} lines/s)")
     print(f"template mining (ours):         {ours:.2f} s ({lines / ours:,.0f} lines/s, {len(templates)} templates)")
     print(f"template mining (drain3 alone): {drain:.2f} s ({lines / drain:,.0f} lines/s, {clusters} clusters)")
-    print(f"whole digest:                   {whole:.2f} s ({lines / whole:,.0f} lines/s)")
+    print(f"whole digest (lines reduced):   {whole:.2f} s")
     print(
         f"digest tokens:                  {digest.tokens} (budget {digest.token_budget}); "
         f"culprit lines present: {culprit_in_digest}"
     )
-    print(f"diagnose end to end:            {e2e:.2f} s wall, peak RSS {peak_mb:.0f} MB")
+    print(f"diagnose end to end:            {e2e:.2f} s wall, peak RSS {peak_mb:.0f} MiB (workers {worker_mb:.0f} MiB)")
     print(
         f"diagnosis:                      {report['diagnosis']['category']} {report['diagnosis']['resource']}, "
         f"fix: {'yes' if report['fix'] else 'no'}"
