@@ -111,14 +111,9 @@ def walk_object(text: str, at: int, member: Callable[[str, int], int]) -> int:
     decodes or walks the value at `index` and returns the index after it. Returns the index after the object.
     A repeated key raises Unstreamed (json.loads would keep the last one; a reader that streamed the first could
     not take it back)."""
-    at = _WS.match(text, at).end()  # type: ignore[union-attr]
-    if text[at : at + 1] != "{":
-        raise Unstreamed(f"no object at {at}")
-    at = _WS.match(text, at + 1).end()  # type: ignore[union-attr]
-    if text[at : at + 1] == "}":
-        return at + 1
     seen: set[str] = set()
-    while True:
+
+    def pair(_n: int, at: int) -> int:
         key, at = value_at(text, at)
         if not isinstance(key, str) or key in seen:
             raise Unstreamed(f"no new key at {at}")
@@ -126,28 +121,31 @@ def walk_object(text: str, at: int, member: Callable[[str, int], int]) -> int:
         at = _WS.match(text, at).end()  # type: ignore[union-attr]
         if text[at : at + 1] != ":":
             raise Unstreamed(f"no ':' at {at}")
-        at = _WS.match(text, member(key, at + 1)).end()  # type: ignore[union-attr]
-        if text[at : at + 1] == "}":
-            return at + 1
-        if text[at : at + 1] != ",":
-            raise Unstreamed(f"no ',' or '}}' at {at}")
-        at += 1
+        return member(key, at + 1)
+
+    return _walk(text, at, "{}", pair)
 
 
 def walk_array(text: str, at: int, item: Callable[[int, int], int]) -> int:
     """Walk the JSON array that starts at `at`: `item(position, index)` walks or decodes each element."""
+    return _walk(text, at, "[]", item)
+
+
+def _walk(text: str, at: int, brackets: str, element: Callable[[int, int], int]) -> int:
+    """The elements of the container opened by brackets[0] at `at` (after blanks), separated by commas, to the
+    index after brackets[1]."""
     at = _WS.match(text, at).end()  # type: ignore[union-attr]
-    if text[at : at + 1] != "[":
-        raise Unstreamed(f"no array at {at}")
+    if text[at : at + 1] != brackets[0]:
+        raise Unstreamed(f"no {brackets[0]!r} at {at}")
     at = _WS.match(text, at + 1).end()  # type: ignore[union-attr]
-    if text[at : at + 1] == "]":
+    if text[at : at + 1] == brackets[1]:
         return at + 1
     n = 0
     while True:
-        at = _WS.match(text, item(n, at)).end()  # type: ignore[union-attr]
+        at = _WS.match(text, element(n, at)).end()  # type: ignore[union-attr]
         n += 1
-        if text[at : at + 1] == "]":
+        if text[at : at + 1] == brackets[1]:
             return at + 1
         if text[at : at + 1] != ",":
-            raise Unstreamed(f"no ',' or ']' at {at}")
+            raise Unstreamed(f"no ',' or {brackets[1]!r} at {at}")
         at += 1
