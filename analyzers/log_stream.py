@@ -142,8 +142,8 @@ class LogReduction:
             exact.first = first
         exact.last = max(exact.last, times[-1])
         exact.count += len(times)
-        for name, into in ((resource, exact.resources), (pod, exact.pods)):
-            if name:
+        for name, into in ((resource, exact.resources), (pod or None, exact.pods)):  # a resource may be "", a pod not
+            if name is not None:
                 known = into.get(name)
                 if known is None:
                     into[name] = [len(times), first[0], first[1]]

@@ -10,6 +10,7 @@ import logging
 import os
 import pickle
 import threading
+from collections import deque
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -98,11 +99,11 @@ class BundleCollector:
     def _parts(self, folder: str, files: list[Path], into: Evidence) -> Iterator[tuple[Path, Part]]:
         """Each file of a streamed folder read into evidence of its own, in order, as soon as it is read: by worker
         processes when the files are large and there are cores for it (lines read and reduced in parallel), else
-        here one by one. Taken one at a time, no more than the workers' parts wait to be joined."""
+        here one by one. A file is handed to a worker only as one is free: no more parts than workers wait."""
         jobs = [(folder, file, str(file.relative_to(self.path)), into.scope, into.alert, self.logs) for file in files]
         workers = min(len(files), _cores())
         done = 0
-        if workers > 1 and sum(f.stat().st_size for f in files) >= PARALLEL_BYTES and _picklable(self.logs):
+        if workers > 1 and sum(f.stat().st_size for f in files) >= PARALLEL_BYTES and self._may_fork():
             import multiprocessing  # only for a large bundle: a small one is read before they would import
             from concurrent.futures import ProcessPoolExecutor
             from concurrent.futures.process import BrokenProcessPool
@@ -111,13 +112,24 @@ class BundleCollector:
             method = "fork" if threading.active_count() == 1 else "spawn"
             try:
                 with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-                    for file, part in zip(files, pool.map(_part, *zip(*jobs, strict=True)), strict=True):
-                        yield file, part
+                    pending = deque(pool.submit(_part, *job) for job in jobs[:workers])
+                    while pending:
+                        part = pending.popleft().result()
+                        if done + len(pending) + 1 < len(jobs):  # the next file to the worker just freed
+                            pending.append(pool.submit(_part, *jobs[done + len(pending) + 1]))
+                        yield files[done], part
                         done += 1
-            except BrokenProcessPool:  # a worker killed (out of memory): the files not read yet are read here
-                log.warning("a bundle reader process died; reading the rest of %s here", folder)
+            except (BrokenProcessPool, OSError) as exc:  # a worker killed (out of memory), or none could start
+                log.warning("bundle reader processes failed (%s); reading the rest of %s here", exc, folder)
         for file, job in zip(files[done:], jobs[done:], strict=True):
             yield file, _part(*job)
+
+    def _may_fork(self) -> bool:
+        """Worker processes help a sink that reduces (records kept would be pickled back whole, for nothing), and
+        only where this process may have children: a bot worker is a daemonic process, which may not."""
+        import multiprocessing
+
+        return self.logs is not keep_records and not multiprocessing.current_process().daemon and _picklable(self.logs)
 
     def _incident(self, problems: list[Problem]) -> tuple[Scope | None, dict[str, Any]]:
         file = self.path / "incident.json"

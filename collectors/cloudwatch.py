@@ -205,7 +205,7 @@ def read_log_events(rel: str, doc: dict[str, Any], ev: Evidence, problems: list[
         if not isinstance(event, dict) or not isinstance(event.get("message"), str):
             problems.append(Problem(rel, f"response.events[{i}].message", "required string"))
             break
-        if not isinstance(event.get("timestamp"), int | float):
+        if not isinstance(event.get("timestamp"), int | float) or not math.isfinite(event["timestamp"]):
             problems.append(Problem(rel, f"response.events[{i}].timestamp", "required: epoch milliseconds"))
             break
         stream = str(event.get("logStreamName", ""))

@@ -214,7 +214,8 @@ def stream_streams(rel: str, text: str, ev: Evidence, problems: list[Problem]) -
         end = reading.walk_object(text, 0, root_member)
     except reading.Unstreamed:
         return False
-    return bool(read) and not text[end:].strip() and body.get("status") in (None, "success")
+    trailing = reading.blanks.match(text, end).end() != len(text)  # type: ignore[union-attr]  # JSON's blanks only
+    return bool(read) and not trailing and body.get("status") in (None, "success")
 
 
 def _read_stream(

@@ -123,6 +123,8 @@ def incident(rng: random.Random) -> tuple[list[list[LogRecord]], Scope, dict[str
         batches = []
         for _ in range(rng.randint(1, 5)):
             labels = {"pod": f"checkout-7d9f8b6c5d-{rng.choice('abcde')}x2x9"} if rng.random() < 0.7 else {}
+            if rng.random() < 0.1:
+                labels = {"pod": ""}  # counted as no pod
             source, ref = rng.choice((("loki", '{app="a"}'), ("loki", '{app="b"}'), ("cloudwatch", "/ecs/x")))
             batch = []
             for _ in range(rng.randint(1, 120)):
@@ -136,7 +138,7 @@ def incident(rng: random.Random) -> tuple[list[list[LogRecord]], Scope, dict[str
                 if rng.random() < 0.1 and batch:
                     ts = batch[-1].ts  # a tie
                 message = f"{words} id={rng.randint(1, 4 if rng.random() < 0.5 else 500)} took {rng.randint(1, 9)}ms"
-                resource = rng.choice(("checkout", "cart", "unknown"))
+                resource = rng.choice(("checkout", "cart", "unknown", ""))  # "": a span with no service name
                 batch.append(LogRecord(ts, source, ref, resource, level, message, labels))
             if rng.random() < 0.5:
                 batch.sort(key=lambda r: -r.ts)  # Loki's backward direction

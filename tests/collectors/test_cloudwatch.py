@@ -126,3 +126,23 @@ def test_an_assumed_role_is_used_when_configured(moto_url: str, seeded: Window) 
     credentials = cw._session.get_credentials()
     assert credentials.method == "sts-assume-role"
     assert credentials.get_frozen_credentials().access_key != "testing"  # STS issued, not the base keys
+
+
+START = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("stamp", [float("inf"), float("nan")], ids=["infinite", "nan"])
+def test_a_timestamp_that_is_no_time_is_refused(stamp: float) -> None:
+    """JSON's Infinity and NaN (json.loads takes them) are numbers but no time: the file is refused, by name."""
+    from collectors.base import Evidence, Scope, Window
+    from collectors.cloudwatch import read_log_events
+
+    events = [{"timestamp": 1795168800000, "message": "ok"}, {"timestamp": stamp, "message": "when?"}]
+    evidence = Evidence(scope=Scope("t", Window(START, START)))
+    problems: list = []
+    read_log_events("cloudwatch/logs/a.json", {"logGroupName": "/ecs/cart", "response": {"events": events}}, evidence,
+                    problems)  # fmt: skip
+    assert [str(p) for p in problems] == [
+        "cloudwatch/logs/a.json: response.events[1].timestamp: required: epoch milliseconds"
+    ]
+    assert [r.message for r in evidence.logs] == ["ok"]  # type: ignore[attr-defined]

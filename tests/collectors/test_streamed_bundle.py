@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from analyzers import LogReduction, build_digest
-from collectors import BundleCollector, LogRecords, bundle
+from collectors import BundleCollector, bundle
 from collectors.base import Evidence
 from collectors.loki import read_streams, stream_streams
 from tests.conftest import ROOT
@@ -95,13 +95,11 @@ def test_another_layout_is_not_streamed(document: dict[str, object]) -> None:
 def test_duplicate_keys_and_broken_json_are_not_streamed() -> None:
     twice = '{"query": "q", "query": "r", "response": ' + json.dumps(_body(STREAMS)) + "}"
     assert _records("loki/x.json", twice, streamed=True)[2] is False
-    assert (
-        _records("loki/x.json", json.dumps({"query": "q", "response": _body(STREAMS)})[:-9], streamed=True)[2] is False
-    )
-    assert (
-        _records("loki/x.json", json.dumps({"query": "q", "response": _body(STREAMS)}) + " {}", streamed=True)[2]
-        is False
-    )
+    whole = json.dumps({"query": "q", "response": _body(STREAMS)})
+    assert _records("loki/x.json", whole[:-9], streamed=True)[2] is False  # cut short
+    assert _records("loki/x.json", whole + " {}", streamed=True)[2] is False  # more after the document
+    assert _records("loki/x.json", whole + "\x0c", streamed=True)[2] is False  # a blank JSON does not allow
+    assert _records("loki/x.json", whole + " \r\n\t", streamed=True)[2] is True
 
 
 def _large(tmp_path: Path, files: int = 3) -> Path:
@@ -133,9 +131,33 @@ def test_worker_processes_read_what_this_process_reads(tmp_path: Path, monkeypat
     monkeypatch.setattr(bundle, "PARALLEL_BYTES", 0)
     monkeypatch.setattr(bundle, "_cores", lambda: 2)
     assert _digest(path) == here
-    parallel = BundleCollector(path).collect().logs  # every record kept: the same, in the same order
-    assert isinstance(parallel, LogRecords)
-    assert [(r.ts, r.message, r.labels) for r in parallel] == [(r.ts, r.message, r.labels) for r in kept]
+    records = BundleCollector(path)  # every record kept: read here (pickling them back would buy nothing)
+    assert not records._may_fork() and BundleCollector(path, logs=LogReduction)._may_fork()
+    assert [(r.ts, r.message, r.labels) for r in records.collect().logs] == [(r.ts, r.message, r.labels) for r in kept]
+
+
+def _digest_in_a_daemon(path: Path, into: object) -> None:
+    from collectors import bundle as in_child
+
+    in_child.PARALLEL_BYTES, in_child._cores = 0, lambda: 2
+    into.put(_digest(path))  # type: ignore[attr-defined]
+
+
+def test_a_daemonic_process_reads_here(tmp_path: Path) -> None:
+    """The bot's workers are daemonic processes, which may not have children: they read the files themselves."""
+    import multiprocessing
+
+    path = _large(tmp_path)
+    here = _digest(path)
+    context = multiprocessing.get_context("fork")
+    answers = context.Queue()
+    worker = context.Process(target=_digest_in_a_daemon, args=(path, answers), daemon=True)
+    worker.start()
+    try:
+        assert answers.get(timeout=60) == here
+    finally:
+        worker.join(timeout=10)
+    assert worker.exitcode == 0
 
 
 def dies_in_a_worker(scope: object, alert: dict[str, object]) -> LogReduction:
