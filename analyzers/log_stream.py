@@ -154,10 +154,19 @@ class LogReduction:
         known_ref = exact.refs.get(ref)
         if known_ref is None or (first[0], first[1]) < known_ref:
             exact.refs[ref] = (first[0], first[1])
-        at, n = 0, len(times)
+        at, n, bins = 0, len(times), exact.bins
         while at < n:  # bin by bin: its count, and its earliest distinct messages
             lower, upper = self._bin(times[at])
             stop = bisect_left(times, upper, at)
+            kept = bins.get(lower)
+            if (
+                kept is not None
+                and len(kept.examples) == EXAMPLES
+                and kept.examples[-1] < (times[at], base + positions[order[at]])
+            ):
+                kept.count += stop - at  # all of these come after the bin's examples: none would be one
+                at = stop
+                continue
             picked: list[tuple[float, int, str]] = []
             seen: list[str] = []
             for p in range(at, stop):
@@ -167,13 +176,11 @@ class LogReduction:
                     picked.append((times[p], base + positions[order[p]], message))
                     if len(seen) == EXAMPLES:
                         break
-            kept = exact.bins.get(lower)
             if kept is None:
-                exact.bins[lower] = _Bin(stop - at, picked)
+                bins[lower] = _Bin(stop - at, picked)
             else:
                 kept.count += stop - at
-                if len(kept.examples) < EXAMPLES or picked[0] < kept.examples[-1]:  # else none comes earlier
-                    kept.examples = _earliest([*kept.examples, *picked])
+                kept.examples = _earliest([*kept.examples, *picked])
             at = stop
 
     def _bin(self, ts: float) -> tuple[float, float]:
