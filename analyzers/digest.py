@@ -43,8 +43,8 @@ def build_digest(
     logs = reduced_logs(evidence)  # a stream no label names (a log pipeline's own job label) is the scope's
     onset = logs.onset(evidence.alert)
     # the spans where a trace's failure starts are lines of their service, so the signatures read them too
-    spans = replace(evidence.scope, service=None)  # named by their spans
-    traces = reduce_records(trace_records(evidence.spans), spans, evidence.alert) if evidence.spans else None
+    span_scope = replace(evidence.scope, service=None)  # a span's line is its own service's, never replaced
+    traces = reduce_records(trace_records(evidence.spans), span_scope, evidence.alert) if evidence.spans else None
     templates = logs.templates(onset, also=traces)
     findings = _log_findings(templates, evidence, onset, logs.first_ts if len(logs) else onset)
     findings += score_metrics(evidence.metrics, onset)

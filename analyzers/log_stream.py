@@ -78,9 +78,7 @@ class LogReduction:
         """Another reduction's lines, as if read after these (a file read apart, in another process)."""
         if not isinstance(later, LogReduction):
             raise TypeError(f"a LogReduction extends only with another, not {type(later).__name__}")
-        for key, extra in later._exact.items():
-            known = self._exact.get(key)
-            self._exact[key] = _shifted(extra, self.lines) if known is None else _joined(known, extra, self.lines)
+        _join(self._exact, later._exact, self.lines)
         self.errors.update(later.errors)
         self.first_ts = min(self.first_ts, later.first_ts)
         self.lines += later.lines
@@ -91,18 +89,16 @@ class LogReduction:
     def add(self, source: str, ref: str, labels: dict[str, str], lines: Sequence[LogLine]) -> None:
         base = self.lines
         self.lines += len(lines)
-        masks, masked_count = self._masks, len(self._masks)
+        masks = self._masks
         mask = log_templates.mask  # looked up per batch: bench/bench_templates.py swaps in the old mask
         groups: dict[tuple[Level, str, str], list[int]] = {}
         for i, (_ts, level, message, resource) in enumerate(lines):
             masked = masks.get(message)
             if masked is None:
                 masked = mask(message)
-                if masked_count >= _MASKS:
+                if len(masks) >= _MASKS:
                     masks.clear()
-                    masked_count = 0
                 masks[message] = masked
-                masked_count += 1
             key = (level, masked, resource)
             group = groups.get(key)
             if group is None:
@@ -142,15 +138,9 @@ class LogReduction:
             exact.first = first
         exact.last = max(exact.last, times[-1])
         exact.count += len(times)
-        for name, into in ((resource, exact.resources), (pod or None, exact.pods)):  # a resource may be "", a pod not
-            if name is not None:
-                known = into.get(name)
-                if known is None:
-                    into[name] = [len(times), first[0], first[1]]
-                else:
-                    known[0] += len(times)
-                    if (first[0], first[1]) < (known[1], known[2]):
-                        known[1], known[2] = first[0], first[1]
+        _tally(exact.resources, resource, len(times), first[0], first[1])  # a resource may be ""
+        if pod:  # a pod may not
+            _tally(exact.pods, pod, len(times), first[0], first[1])
         known_ref = exact.refs.get(ref)
         if known_ref is None or (first[0], first[1]) < known_ref:
             exact.refs[ref] = (first[0], first[1])
@@ -217,8 +207,7 @@ class LogReduction:
         cutoff = onset - BASELINE_MARGIN
         exacts = dict(self._exact)
         if also is not None:
-            for key, extra in also._exact.items():
-                exacts[key] = _joined(exacts[key], extra, self.lines) if key in exacts else _shifted(extra, self.lines)
+            _join(exacts, also._exact, self.lines)  # into a copy: nothing this reduction keeps changes
         made = []
         for (level, masked), exact in sorted(exacts.items(), key=lambda kv: kv[1].first[:2]):
             template = LogTemplate(masked, level, count=exact.count, first_seen=exact.first[0])
@@ -258,6 +247,24 @@ def _earliest(examples: list[tuple[float, int, str]]) -> list[tuple[float, int, 
     return out
 
 
+def _tally(into: dict[str, list[Any]], name: str, count: int, ts: float, seq: int) -> None:
+    """`count` more lines of `name`, the first of them at (ts, seq): its count, and its first line's (ts, seq)."""
+    known = into.get(name)
+    if known is None:
+        into[name] = [count, ts, seq]
+        return
+    known[0] += count
+    if (ts, seq) < (known[1], known[2]):
+        known[1], known[2] = ts, seq
+
+
+def _join(into: dict[tuple[str, str], _Exact], later: dict[tuple[str, str], _Exact], by: int) -> None:
+    """`later`'s templates into `into`, their lines read `by` lines after (new objects: `later`'s stay as they are)."""
+    for key, extra in later.items():
+        known = into.get(key)
+        into[key] = _shifted(extra, by) if known is None else _joined(known, extra, by)
+
+
 def _shifted(exact: _Exact, by: int) -> _Exact:
     """`exact` as if its lines had been read `by` lines later."""
     return _Exact(
@@ -282,7 +289,7 @@ def _joined(a: _Exact, later: _Exact, by: int) -> _Exact:
     def counts(x: dict[str, list[Any]], y: dict[str, list[Any]]) -> dict[str, list[Any]]:
         out = {k: list(v) for k, v in x.items()}
         for k, (c, t, s) in y.items():
-            out[k] = [out[k][0] + c, *min(out[k][1:], [t, s])] if k in out else [c, t, s]
+            _tally(out, k, c, t, s)
         return out
 
     refs = dict(a.refs)
@@ -318,10 +325,6 @@ def reduced_logs(evidence: Evidence) -> LogReduction:
     if isinstance(evidence.logs, LogReduction):
         return evidence.logs
     return reduce_records(evidence.logs, evidence.scope, evidence.alert)  # type: ignore[arg-type]
-
-
-def incident_onset(evidence: Evidence) -> float:
-    return reduced_logs(evidence).onset(evidence.alert)
 
 
 def mine(records: Iterable[LogRecord], onset: float) -> list[LogTemplate]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -54,8 +55,6 @@ def main() -> None:
                 make(path, int(name.split("-")[1]))
             results[name] = outcome(path)
             if name.startswith("bench-"):
-                import shutil
-
                 shutil.rmtree(path)
             if args.mode == "compare":
                 print(f"{name:<22} {_verdict(saved.get(name), results[name])}", flush=True)

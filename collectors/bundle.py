@@ -19,7 +19,6 @@ from typing import Any
 from collectors.base import (
     Evidence,
     LogRecords,
-    LogSink,
     LogSinks,
     Scope,
     SourceStatus,
@@ -68,9 +67,8 @@ class BundleCollector:
         alert = alert if alert_given is None else alert_given
         # Without a valid incident.json the sources are still read, so every problem is listed at once.
         placeholder = Scope("", Window(datetime.fromtimestamp(0, UTC), datetime.fromtimestamp(1, UTC)))
-        evidence = Evidence(scope=scope or placeholder, alert=alert)
-        sink: LogSink = self.logs(evidence.scope, alert) if scope is not None else LogRecords()
-        evidence.logs = sink
+        logs = self.logs(scope, alert) if scope is not None else LogRecords()
+        evidence = Evidence(scope=scope or placeholder, alert=alert, logs=logs)
         with paused_gc():
             for folder in READERS:
                 files = sorted((self.path / folder).glob("*.json"))

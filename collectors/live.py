@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
-from collectors.base import Evidence, LogRecords, LogSinks, Scope, Source, SourceStatus
+from collectors.base import Evidence, LogSinks, Scope, Source, SourceStatus, keep_records
 from collectors.bundle import COLLECTION, add_document
 from collectors.reading import paused_gc
 
@@ -28,15 +28,14 @@ class LiveCollector:
         sources: list[Source],
         deadline_seconds: float = 45.0,
         concurrent: bool = True,
-        logs: LogSinks = lambda _scope, _alert: LogRecords(),
+        logs: LogSinks = keep_records,
     ) -> None:
         self.sources, self.deadline, self.concurrent, self.logs = sources, deadline_seconds, concurrent, logs
 
     def collect(self, scope: Scope | None = None, alert: dict[str, Any] | None = None) -> Evidence:
         """What every source answered within the deadline; `alert` is the payload that started the job."""
         assert scope is not None, "a live collection needs a scope"
-        evidence = Evidence(scope=scope, alert=alert or {})
-        evidence.logs = self.logs(scope, evidence.alert)
+        evidence = Evidence(scope=scope, alert=alert or {}, logs=self.logs(scope, alert or {}))
         started = time.monotonic()
         pool = ThreadPoolExecutor(max_workers=max(1, len(self.sources) if self.concurrent else 1))
         futures = {pool.submit(source.fetch, scope): source for source in self.sources}

@@ -165,7 +165,7 @@ def stream_streams(rel: str, text: str, ev: Evidence, problems: list[Problem]) -
     root: dict[str, Any] = {}
     body: dict[str, Any] = {}
     data: dict[str, Any] = {}
-    read: list[bool] = []
+    read = False  # whether the result was reached
     made: list[dict[str, str]] = []  # every stream's labels, for a cluster named after the response
 
     def stream_at(i: int, at: int) -> int:
@@ -184,12 +184,13 @@ def stream_streams(rel: str, text: str, ev: Evidence, problems: list[Problem]) -
         return end
 
     def data_member(key: str, at: int) -> int:
+        nonlocal read
         if key != "result":
             data[key], end = reading.value_at(text, at)
             return end
         if data.get("resultType") != "streams" or body.get("status") not in (None, "success"):
             raise reading.Unstreamed("the result before the result type, or a failed query")
-        read.append(True)
+        read = True
         return reading.walk_array(text, at, stream_at)
 
     def body_member(key: str, at: int) -> int:
@@ -214,8 +215,7 @@ def stream_streams(rel: str, text: str, ev: Evidence, problems: list[Problem]) -
         end = reading.walk_object(text, 0, root_member)
     except reading.Unstreamed:
         return False
-    trailing = reading.blanks.match(text, end).end() != len(text)  # type: ignore[union-attr]  # JSON's blanks only
-    return bool(read) and not trailing and body.get("status") in (None, "success")
+    return read and reading.only_blanks_after(text, end) and body.get("status") in (None, "success")
 
 
 def _read_stream(

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from collectors.base import Level
-from collectors.reading import blanks, scan_json
+from collectors.reading import only_blanks_after, scan_json
 
 # Labels that name a workload, best first (Loki stream labels and Prometheus series labels alike). The
 # first group names it outright (kube-state-metrics' own labels among them); then the pod's owner; then
@@ -229,7 +229,7 @@ def parse_line(line: str) -> tuple[str, Level, str | None]:
     if stripped.startswith("{"):
         try:  # json.loads without its Python wrapper (half its cost on a log line): the value, then only blanks
             obj, end = scan_json(stripped, 0)
-            if blanks.match(stripped, end).end() != len(stripped):  # type: ignore[union-attr]
+            if not only_blanks_after(stripped, end):
                 obj = None
         except (StopIteration, ValueError, RecursionError):  # not JSON, or nested deeper than any logger writes
             obj = None

@@ -92,16 +92,24 @@ class Unstreamed(Exception):
 
 
 _WS = re.compile(r"[ \t\n\r]*")  # JSON's blanks
-blanks = _WS
 # the C scanner json.loads runs: one value from an index, at C speed (StopIteration where there is none)
 scan_json: Callable[[str, int], tuple[Any, int]] = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
-_SCAN = scan_json
+
+
+def _skip(text: str, at: int) -> int:
+    """The index after the blanks at `at`."""
+    return _WS.match(text, at).end()  # type: ignore[union-attr]  # a run of none matches too
+
+
+def only_blanks_after(text: str, at: int) -> bool:
+    """Whether nothing but JSON's blanks follows `at` (what json.loads allows after a document)."""
+    return _skip(text, at) == len(text)
 
 
 def value_at(text: str, at: int) -> tuple[Any, int]:
     """The JSON value that starts at `at` (after blanks), and the index after it."""
     try:
-        return _SCAN(text, _WS.match(text, at).end())  # type: ignore[union-attr]
+        return scan_json(text, _skip(text, at))
     except (StopIteration, ValueError) as exc:
         raise Unstreamed(f"no JSON value at {at}") from exc
 
@@ -118,7 +126,7 @@ def walk_object(text: str, at: int, member: Callable[[str, int], int]) -> int:
         if not isinstance(key, str) or key in seen:
             raise Unstreamed(f"no new key at {at}")
         seen.add(key)
-        at = _WS.match(text, at).end()  # type: ignore[union-attr]
+        at = _skip(text, at)
         if text[at : at + 1] != ":":
             raise Unstreamed(f"no ':' at {at}")
         return member(key, at + 1)
@@ -134,15 +142,15 @@ def walk_array(text: str, at: int, item: Callable[[int, int], int]) -> int:
 def _walk(text: str, at: int, brackets: str, element: Callable[[int, int], int]) -> int:
     """The elements of the container opened by brackets[0] at `at` (after blanks), separated by commas, to the
     index after brackets[1]."""
-    at = _WS.match(text, at).end()  # type: ignore[union-attr]
+    at = _skip(text, at)
     if text[at : at + 1] != brackets[0]:
         raise Unstreamed(f"no {brackets[0]!r} at {at}")
-    at = _WS.match(text, at + 1).end()  # type: ignore[union-attr]
+    at = _skip(text, at + 1)
     if text[at : at + 1] == brackets[1]:
         return at + 1
     n = 0
     while True:
-        at = _WS.match(text, element(n, at)).end()  # type: ignore[union-attr]
+        at = _skip(text, element(n, at))
         n += 1
         if text[at : at + 1] == brackets[1]:
             return at + 1

@@ -33,8 +33,11 @@ STREAMS = [
 ]  # fmt: skip
 
 
+SCOPE = BundleCollector(CHECKOUT).collect().scope
+
+
 def _records(rel: str, text: str, streamed: bool) -> tuple[list[object], list[str], bool]:
-    evidence = Evidence(scope=BundleCollector(CHECKOUT).collect().scope)
+    evidence = Evidence(scope=SCOPE)
     problems: list = []
     if streamed:
         ok = stream_streams(rel, text, evidence, problems)
@@ -124,16 +127,30 @@ def _digest(path: Path) -> str:
     return json.dumps(digest.to_json())
 
 
+def _workers(monkeypatch: pytest.MonkeyPatch, threads: int) -> list[str]:
+    """Worker processes for any bundle, as many threads running as said; the start methods the pools used. A pool
+    that failed and left the reading to this process fails the test (the digest would be the same)."""
+    import multiprocessing
+    import threading
+
+    methods: list[str] = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method: (methods.append(method), real(method))[1])
+    monkeypatch.setattr(threading, "active_count", lambda: threads)
+    monkeypatch.setattr(bundle, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(bundle, "_cores", lambda: 2)
+    monkeypatch.setattr(bundle.log, "warning", lambda *args: pytest.fail(f"read here instead: {args}"))
+    return methods
+
+
 def test_worker_processes_read_what_this_process_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _large(tmp_path)
     here = _digest(path)
-    kept = BundleCollector(path).collect().logs
-    monkeypatch.setattr(bundle, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(bundle, "_cores", lambda: 2)
+    methods = _workers(monkeypatch, threads=1)
     assert _digest(path) == here
+    assert methods == ["fork"]  # the files went to forked workers
     records = BundleCollector(path)  # every record kept: read here (pickling them back would buy nothing)
     assert not records._may_fork() and BundleCollector(path, logs=LogReduction)._may_fork()
-    assert [(r.ts, r.message, r.labels) for r in records.collect().logs] == [(r.ts, r.message, r.labels) for r in kept]
 
 
 def _digest_in_a_daemon(path: Path, into: object) -> None:
@@ -183,16 +200,8 @@ def test_a_worker_killed_is_read_here_instead(tmp_path: Path, monkeypatch: pytes
 
 def test_a_threaded_process_starts_fresh_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """With other threads running (the bot's server), workers are fresh interpreters (spawn), not forks."""
-    import multiprocessing
-    import threading
-
     path = _large(tmp_path)
     here = _digest(path)
-    methods: list[str] = []
-    real = multiprocessing.get_context
-    monkeypatch.setattr(multiprocessing, "get_context", lambda method: (methods.append(method), real(method))[1])
-    monkeypatch.setattr(threading, "active_count", lambda: 3)
-    monkeypatch.setattr(bundle, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(bundle, "_cores", lambda: 2)
+    methods = _workers(monkeypatch, threads=3)
     assert _digest(path) == here
     assert methods == ["spawn"]
