@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
 import time
 from collections.abc import Callable
@@ -242,6 +241,8 @@ def evaluate_command(
 @friendly
 def serve(host: str, port: int) -> None:
     """Serve the Slack app, health and metrics routes, and run the job workers."""
+    import socket
+
     import uvicorn
 
     from bot.app import create_app
@@ -352,12 +353,11 @@ def _store() -> Any:
 
 
 def _say_if_the_hcl_parser_is_cold() -> None:
-    """python-hcl2 builds its LALR parser on its first parse after an install and caches it beside itself
-    (2-7 s, once; the image builds it at build time): say so rather than look hung."""
-    from hcl2.parser import PARSER_FILE
+    """Parsing Terraform no run parsed before may first build python-hcl2's parser (the image builds it at build
+    time): say so when it does, rather than look hung."""
+    from prescribers import on_cold_parser
 
-    if not PARSER_FILE.exists():
-        _stderr("building python-hcl2's parser cache (once after installing; a few seconds)")
+    on_cold_parser(lambda: _stderr("building python-hcl2's parser cache (once after installing; a few seconds)"))
 
 
 def _terraform_problems(bundle: Path) -> list[Problem]:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group
 from rich.panel import Panel
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
@@ -25,6 +24,17 @@ if TYPE_CHECKING:  # the job store (SQLAlchemy, 0.26 s to import) is for `jobs`,
 # Terminal control characters (ESC and the rest of C0 but tab and newline, DEL, C1): a log line carrying
 # `\x1b[31m` or a cursor move must print as text, not drive the terminal.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+_DIFF_STYLES = (("+", "green"), ("-", "red"), ("@", "cyan"), ("diff ", "bold"), ("index ", "bold"))
+
+
+def diff_text(diff: str) -> Text:
+    """A unified diff, each line colored by its prefix as a diff lexer would (as text: no markup is read)."""
+    out = Text()
+    for line in clean(diff).splitlines(keepends=True):
+        out.append(line, style=next((style for prefix, style in _DIFF_STYLES if line.startswith(prefix)), ""))
+    return out
 
 
 def clean(text: object) -> str:
@@ -80,7 +90,7 @@ def print_report(report: Report, console: Console | None = None) -> None:
         )
         body = Group(_data(f"{p.fix.summary}\nrisk: {p.fix.risk}"), checks)
         out.print(Panel(body, title="Terraform fix (review, then apply through your pipeline)", border_style="green"))
-        out.print(Syntax(clean(p.fix.diff), "diff", theme="ansi_dark", word_wrap=True))
+        out.print(diff_text(p.fix.diff))
     digest = report.digest
     out.print(
         _data(
@@ -131,7 +141,7 @@ def print_job(job: Job, trail: list[dict[str, Any]], console: Console | None = N
         )
         if fix:
             out.print(Panel(_data(f"{fix['summary']} (risk {fix['risk']})"), title="Fix"))
-            out.print(Syntax(clean(fix["diff"]), "diff", theme="ansi_dark"))
+            out.print(diff_text(fix["diff"]))
     if trail:
         table = Table(title="Audit trail")
         for col in ("when", "action", "who", "diff sha256"):

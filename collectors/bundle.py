@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import pickle
 import threading
 from collections import deque
 from collections.abc import Iterator
@@ -27,7 +26,7 @@ from collectors.base import (
     keep_records,
 )
 from collectors.reading import parse_time, paused_gc
-from collectors.sources import READERS, TEXT_READERS
+from collectors.sources import BUNDLE_FOLDERS, reader, text_reader
 from kernel import InputError, Problem
 
 log = logging.getLogger("cloud_doctor.bundle")
@@ -70,9 +69,11 @@ class BundleCollector:
         logs = self.logs(scope, alert) if scope is not None else LogRecords()
         evidence = Evidence(scope=scope or placeholder, alert=alert, logs=logs)
         with paused_gc():
-            for folder in READERS:
+            for folder in BUNDLE_FOLDERS:
                 files = sorted((self.path / folder).glob("*.json"))
-                streamed = folder in TEXT_READERS and scope is not None
+                if not files:
+                    continue
+                streamed = text_reader(folder) is not None and scope is not None
                 parts = self._parts(folder, files, evidence) if streamed else ((f, None) for f in files)
                 for file, part in parts:  # in read order, each file's part as soon as it is read
                     rel = str(file.relative_to(self.path))
@@ -178,7 +179,7 @@ COLLECTION = "collection.json"  # written by `cloud-doctor record`: which live s
 def add_document(evidence: Evidence, folder: str, rel: str, doc: dict[str, Any]) -> list[Problem]:
     """Read one source document (a bundle file, or what a live source just returned) into the evidence."""
     problems: list[Problem] = []
-    READERS[folder](rel, doc, evidence, problems)
+    reader(folder)(rel, doc, evidence, problems)
     return _status(evidence, folder, rel, problems)
 
 
@@ -204,7 +205,9 @@ def _part(folder: str, file: Path, rel: str, scope: Scope, alert: dict[str, Any]
     part = Evidence(scope=scope, alert=alert, logs=logs(scope, alert))
     problems: list[Problem] = []
     with paused_gc():
-        if not TEXT_READERS[folder](rel, text, part, problems):
+        read = text_reader(folder)
+        assert read is not None, f"{folder} has no text reader"
+        if not read(rel, text, part, problems):
             return None
     part.logs.done()
     return part, problems
@@ -215,6 +218,8 @@ def _cores() -> int:
 
 
 def _picklable(value: object) -> bool:
+    import pickle
+
     try:
         pickle.dumps(value)
     except (pickle.PicklingError, AttributeError, TypeError):

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Protocol
 
@@ -111,6 +109,8 @@ class KubernetesSource:
             for kind, group, resource, namespaced in KINDS
             for ns in (self.namespaces if namespaced else [""])
         ]
+        from concurrent.futures import ThreadPoolExecutor  # live collection only: a bundle's reader needs none
+
         items: list[dict[str, Any]] = []
         try:
             with ThreadPoolExecutor(max_workers=4) as pool:  # independent list calls
@@ -192,6 +192,8 @@ class ClusterAuth(Protocol):
 @functools.cache
 def _ca_file(pem: bytes) -> str:
     """A file holding a cluster's CA, as the Kubernetes client takes it: one per certificate per process."""
+    import tempfile
+
     with tempfile.NamedTemporaryFile("wb", prefix="cluster-ca-", suffix=".pem", delete=False) as out:
         out.write(pem)
     return out.name

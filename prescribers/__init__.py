@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from prescribers._hcltext import on_cold_parser
 from prescribers.base import Check, Fix, Prescriber, Prescription
 from prescribers.safety import check_fix
 from prescribers.templates import TemplatePrescriber
@@ -33,4 +34,5 @@ __all__ = [
     "TemplatePrescriber",
     "TerraformIndex",
     "check_fix",
+    "on_cold_parser",
 ]

@@ -7,10 +7,15 @@ replace exact spans, so every byte they do not change (comments, alignment) stay
 
 from __future__ import annotations
 
+import importlib.util
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+from kernel.filecache import MISS, FileCache, code_version
 
 _HEADER_WORD = re.compile(r"[A-Za-z_][\w-]*")
 
@@ -54,7 +59,33 @@ class Node:
 
 @lru_cache(maxsize=512)
 def parse_root(text: str) -> Node | None:
-    """The file as a root node (top-level attributes, as in .tfvars, and blocks); None when it does not parse."""
+    """The file as a root node (top-level attributes, as in .tfvars, and blocks); None when it does not parse.
+
+    A text parsed before, by this code and this python-hcl2, is read back from the disk cache: a command run
+    again on the same Terraform neither imports nor loads the parser unless a text is new."""
+    cache = _disk_cache()
+    cached = cache.get(text)
+    if cached is not MISS:
+        return _decode(text, cached) if cached is not None else None
+    root = _parse(text)
+    cache.put(text, _encode(root) if root is not None else None)
+    return root
+
+
+_cold_notices: list[Callable[[], None]] = []
+
+
+def on_cold_parser(notice: Callable[[], None]) -> None:
+    """`notice` is called once, before a parse that must first build python-hcl2's LALR parser (2-7 s, once after
+    an install: it caches it beside itself), so a command can say so rather than look hung."""
+    _cold_notices.append(notice)
+
+
+def _parse(text: str) -> Node | None:
+    while _cold_notices:
+        notice = _cold_notices.pop()
+        if not _parser_file().exists():
+            notice()
     import hcl2
 
     try:
@@ -66,6 +97,40 @@ def parse_root(text: str) -> Node | None:
     if body is not None:
         _body(text, body, root)
     return root
+
+
+@lru_cache(maxsize=1)
+def _disk_cache() -> FileCache:
+    """Parses kept by the hash of this module, of python-hcl2's grammar and modules and of lark's version."""
+    hcl2_dir = Path(_origin("hcl2")).parent
+    version = code_version(__file__, *sorted(hcl2_dir.glob("*.lark")), *sorted(hcl2_dir.glob("*.py")), _origin("lark"))
+    return FileCache("hcl-parse", version)
+
+
+def _parser_file() -> Path:
+    """Where python-hcl2 caches its parser (hcl2.parser.PARSER_FILE, found without importing it)."""
+    return Path(_origin("hcl2")).parent / ".lark_cache.bin"
+
+
+def _origin(module: str) -> str:
+    spec = importlib.util.find_spec(module)  # where it is, without importing it
+    assert spec is not None and spec.origin is not None, f"{module} is a dependency of cloud-doctor"
+    return spec.origin
+
+
+def _encode(node: Node) -> list[Any]:
+    """A node as JSON: value spans as offsets, since a span's value is always the text between them."""
+    attrs = [[key, span.start, span.end] for key, span in node.attrs.items()]
+    children = [_encode(child) for child in node.children]
+    return [node.header, node.start, node.end, node.kind, node.index, node.begin, attrs, children]
+
+
+def _decode(text: str, data: list[Any]) -> Node:
+    header, start, end, kind, index, begin, attrs, children = data
+    node = Node(header, start, end, kind=kind, index=index, begin=begin)
+    node.attrs = {key: Span(s, e, text[s:e]) for key, s, e in attrs}
+    node.children = [_decode(text, child) for child in children]
+    return node
 
 
 def parse_nodes(text: str) -> list[Node]:

@@ -6,15 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
-
-import yaml
+from typing import TYPE_CHECKING
 
 from prescribers._hcltext import Span
+
+if TYPE_CHECKING:  # PyYAML is imported by the first values file read, not by every fix
+    import yaml
 
 
 @lru_cache(maxsize=128)
 def compose(text: str) -> yaml.Node | None:
     """The document's node tree; None when it is not YAML (a template whose directives break it, say)."""
+    import yaml
+
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
@@ -22,6 +26,8 @@ def compose(text: str) -> yaml.Node | None:
 
 
 def parse_error(text: str) -> str | None:
+    import yaml
+
     try:
         yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -31,6 +37,8 @@ def parse_error(text: str) -> str | None:
 
 def scalars(text: str) -> Iterator[tuple[tuple[str, ...], Span]]:
     """Every scalar value with its key path (`("resources", "limits", "memory")`) and its exact span."""
+    import yaml
+
     root = compose(text)
     stack: list[tuple[tuple[str, ...], yaml.Node]] = [((), root)] if root is not None else []
     while stack:

@@ -685,10 +685,10 @@ def match_score(wanted: str, name: str) -> int:
 
 def parse_error(text: str) -> str | None:
     """None when the text parses as HCL2, else python-hcl2's complaint in one line."""
-    import hcl2
-
     if parse_root(text) is not None:  # the parse every other reader of the text shares
         return None
+    import hcl2
+
     try:
         hcl2.parses_to_tree(text)
     except Exception as exc:  # python-hcl2 raises lark's several exception types

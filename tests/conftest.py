@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 INCIDENTS = ROOT / "examples" / "incidents"
 BUNDLES = sorted(p for p in INCIDENTS.iterdir() if (p / "incident.json").is_file())
+# The parse cache (kernel/filecache.py) of this run, for it and the commands it starts: never a person's own.
+os.environ["CLOUD_DOCTOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="cloud-doctor-cache-")
+atexit.register(shutil.rmtree, os.environ["CLOUD_DOCTOR_CACHE_DIR"], True)
 
 
 @pytest.fixture
