@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import stat
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,7 @@ class FileCache:
         if self.folder is None or not self._usable(create=True):
             return
         path = self._path(key)
-        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")  # one writer each
         try:
             partial.write_text(json.dumps({"value": value}, separators=(",", ":")), encoding="utf-8")
             os.replace(partial, path)  # readers see the whole entry or none

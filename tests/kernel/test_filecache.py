@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,22 @@ def test_the_code_version_follows_the_files(tmp_path: Path) -> None:
     assert code_version(a, b) == before
     b.write_text("start: y")
     assert code_version(a, b) != before
+
+
+def test_writers_at_once_never_leave_a_reader_a_torn_value(tmp_path: Path) -> None:
+    value = {"blocks": list(range(2000))}  # large enough that a write takes more than one system call
+    cache = FileCache("parse", "v1", root=tmp_path)
+    seen: list[object] = []
+
+    def write() -> None:
+        for _ in range(30):
+            cache.put("k", value)
+            seen.append(cache.get("k"))
+
+    threads = [threading.Thread(target=write) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen and all(v == value for v in seen)  # each reads its own write or another's, whole
+    assert [p.name for p in (tmp_path / "parse" / "v1").iterdir() if p.name.startswith(".")] == []
