@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kernel.filecache import MISS, FileCache, code_version
+from kernel.filecache import FileCache, code_version
 
 _HEADER_WORD = re.compile(r"[A-Za-z_][\w-]*")
 
@@ -57,19 +57,31 @@ class Node:
         return self.attrs.get(unquote(key))
 
 
-@lru_cache(maxsize=512)
 def parse_root(text: str) -> Node | None:
-    """The file as a root node (top-level attributes, as in .tfvars, and blocks); None when it does not parse.
+    """The file as a root node (top-level attributes, as in .tfvars, and blocks); None when it does not parse."""
+    parsed = _parsed(text)
+    return parsed if isinstance(parsed, Node) else None
+
+
+def parse_error(text: str) -> str | None:
+    """None when the text parses as HCL2, else python-hcl2's complaint in one line."""
+    parsed = _parsed(text)
+    return parsed if isinstance(parsed, str) else None
+
+
+@lru_cache(maxsize=512)
+def _parsed(text: str) -> Node | str:
+    """The one parse of a text every reader shares: its root node, or python-hcl2's complaint.
 
     A text parsed before, by this code and this python-hcl2, is read back from the disk cache: a command run
     again on the same Terraform neither imports nor loads the parser unless a text is new."""
     cache = _disk_cache()
     cached = cache.get(text)
-    if cached is not MISS:
-        return _decode(text, cached) if cached is not None else None
-    root = _parse(text)
-    cache.put(text, _encode(root) if root is not None else None)
-    return root
+    if isinstance(cached, dict) and ("root" in cached or "error" in cached):
+        return _decode(text, cached["root"]) if "root" in cached else str(cached["error"])
+    parsed = _parse(text)
+    cache.put(text, {"root": _encode(parsed)} if isinstance(parsed, Node) else {"error": parsed})
+    return parsed
 
 
 _cold_notices: list[Callable[[], None]] = []
@@ -81,7 +93,7 @@ def on_cold_parser(notice: Callable[[], None]) -> None:
     _cold_notices.append(notice)
 
 
-def _parse(text: str) -> Node | None:
+def _parse(text: str) -> Node | str:
     while _cold_notices:
         notice = _cold_notices.pop()
         if not _parser_file().exists():
@@ -90,8 +102,8 @@ def _parse(text: str) -> Node | None:
 
     try:
         tree = hcl2.parses_to_tree(text)
-    except Exception:  # lark raises several exception types; the caller reports parse_error's wording
-        return None
+    except Exception as exc:  # python-hcl2 raises lark's several exception types
+        return " ".join(str(exc).split())[:300] or type(exc).__name__
     root = Node("", -1, len(text), kind="root")
     body = next((c for c in tree.children if _is(c, "body")), None)
     if body is not None:

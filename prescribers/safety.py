@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from prescribers._hcltext import Node, parse_nodes, parse_root
+from prescribers._hcltext import Node, parse_error, parse_nodes, parse_root
 from prescribers._yamltext import parse_error as yaml_error
 from prescribers.base import Check
-from prescribers.tfindex import parse_error
 
 PROTECTIONS = (  # (attribute, value that means protected)
     ("deletion_protection", "true"),

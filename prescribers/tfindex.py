@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kernel import InputError, Problem
-from prescribers._hcltext import Node, Span, parse_root, unquote
+from prescribers._hcltext import Node, Span, parse_error, parse_root, unquote
 
 # Attributes (and tags and labels) through which a block names the thing telemetry calls it by.
 IDENTITY_KEYS = (
@@ -681,16 +681,3 @@ def match_score(wanted: str, name: str) -> int:
     if len("".join(small)) > 3 and re.search(rf"(^|-){re.escape('-'.join(small))}(-|$)", joined):
         return 1
     return 0
-
-
-def parse_error(text: str) -> str | None:
-    """None when the text parses as HCL2, else python-hcl2's complaint in one line."""
-    if parse_root(text) is not None:  # the parse every other reader of the text shares
-        return None
-    import hcl2
-
-    try:
-        hcl2.parses_to_tree(text)
-    except Exception as exc:  # python-hcl2 raises lark's several exception types
-        return " ".join(str(exc).split())[:300]
-    return None

@@ -84,3 +84,15 @@ def test_terminal_control_codes_in_telemetry_never_reach_the_terminal(copy_bundl
     assert done.returncode == 0, done.stderr
     assert "OutOfMemoryError" in done.stdout and "\x1b" not in done.stdout and "\x07" not in done.stdout
     assert "\N{REPLACEMENT CHARACTER}[31mred" in done.stdout
+
+
+def test_a_diff_is_colored_by_line_and_printed_as_text() -> None:
+    from bot.render import diff_text
+
+    diff = '--- a/x.tf\n+++ b/x.tf\n@@ -1 +1 @@\n-  memory = "512Mi" [red]\n+  memory = "1024Mi" \x1b[2J\n   cpu = 1\n'
+    text = diff_text(diff)
+    styled = {text.plain[s.start : s.end].rstrip("\n"): str(s.style) for s in text.spans}
+    styled.update({line: "" for line in text.plain.splitlines() if line not in styled})
+    assert styled['-  memory = "512Mi" [red]'] == "red" and styled["--- a/x.tf"] == "red"
+    assert styled['+  memory = "1024Mi" \N{REPLACEMENT CHARACTER}[2J'] == "green"  # the escape printed as text
+    assert styled["@@ -1 +1 @@"] == "cyan" and styled["   cpu = 1"] == ""

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from prescribers import _hcltext
-from prescribers.tfindex import parse_error
 from tests.conftest import ROOT
 
 TERRAFORM = sorted(p for p in (ROOT / "examples").rglob("*") if p.suffix in (".tf", ".tfvars"))
@@ -59,12 +58,14 @@ def test_a_text_parsed_before_is_read_back_without_python_hcl2(tmp_path: Path) -
     assert warm[0] == cold[0] == json.loads(json.dumps(shape(_hcltext._parse(text))))
 
 
-def test_a_text_that_does_not_parse_is_cached_as_such_and_still_explained(tmp_path: Path) -> None:
+def test_a_text_that_does_not_parse_is_cached_with_its_complaint(monkeypatch: pytest.MonkeyPatch) -> None:
     broken = f'resource "aws_s3_bucket" "b{uuid.uuid4().hex}" {{\n  bucket = \n'
     assert _hcltext.parse_root(broken) is None
-    _hcltext.parse_root.cache_clear()
-    assert _hcltext.parse_root(broken) is None  # from disk this time
-    assert parse_error(broken)  # python-hcl2's own words, parsed again only to say them
+    said = _hcltext.parse_error(broken)
+    assert said and "Unexpected" in said  # python-hcl2's own words
+    _hcltext._parsed.cache_clear()
+    monkeypatch.setattr(_hcltext, "_parse", lambda _text: pytest.fail("parsed again"))
+    assert _hcltext.parse_root(broken) is None and _hcltext.parse_error(broken) == said  # from disk this time
 
 
 def test_the_cold_parser_notice_comes_once_and_only_when_the_parser_must_be_built(
